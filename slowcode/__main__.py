@@ -1,0 +1,3 @@
+from slowcode.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The headless engine: workflow, staged edits, diffs, git, journal. Never imports Textual."""

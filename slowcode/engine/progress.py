@@ -1,0 +1,108 @@
+"""What the engine tells its clients while it works (past tense: things that happened).
+
+Clients receive these through a plain callback; the TUI turns them into Textual
+messages, tests collect them in a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slowcode.engine.plan import Plan
+    from slowcode.model.types import Usage
+
+
+class SessionState(StrEnum):
+    """Where a session stands; `engine.session.Session` owns the transitions."""
+
+    IDLE = "idle"
+    PLANNING = "planning"
+    PLAN_REVIEW = "plan_review"
+    STEP_WORKING = "step_working"
+    ASKING = "asking"
+    STEP_REVIEW = "step_review"
+    APPLYING = "applying"
+    FAILED = "failed"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """The session moved to a new state."""
+
+    state: SessionState
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ModelTextStreamed:
+    """A fragment of the model's commentary arrived."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolCalled:
+    """The model called a tool; `summary` is one line such as `view src/app.py`."""
+
+    name: str
+    summary: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True)
+class UsageRecorded:
+    """A request finished; its usage and the session's running total and cost."""
+
+    request: Usage
+    session_total: Usage
+    session_cost_usd: float
+
+
+@dataclass(frozen=True)
+class PlanUpdated:
+    """The plan (or a step's state) changed."""
+
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class StepApplied:
+    """A step was written and committed."""
+
+    number: int
+    title: str
+    commit: str
+    decision_path: str | None
+
+
+@dataclass(frozen=True)
+class NoticeRaised:
+    """Something the developer should read: a retry, a refusal, an error."""
+
+    level: str  # "info" | "warning" | "error"
+    message: str
+
+
+@dataclass(frozen=True)
+class SessionFinished:
+    """The model finished the last step and summed up."""
+
+    summary: str
+
+
+Progress = (
+    StateChanged
+    | ModelTextStreamed
+    | ToolCalled
+    | UsageRecorded
+    | PlanUpdated
+    | StepApplied
+    | NoticeRaised
+    | SessionFinished
+)
+ProgressSink = Callable[[Progress], None]

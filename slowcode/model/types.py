@@ -1,0 +1,132 @@
+"""The model client's data: requests, streamed events, finished turns, usage, errors.
+
+Plain dataclasses and JSON-shaped dicts, so the engine, the journal and the tests
+never need the SDK's own classes (and never pay for importing it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token use of one request."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_creation_input_tokens + other.cache_creation_input_tokens,
+            self.cache_read_input_tokens + other.cache_read_input_tokens,
+        )
+
+    def to_json(self) -> JsonDict:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_creation_input_tokens": self.cache_creation_input_tokens,
+            "cache_read_input_tokens": self.cache_read_input_tokens,
+        }
+
+
+@dataclass
+class TurnRequest:
+    """One Messages API request: system blocks, tool definitions, the conversation."""
+
+    system: list[JsonDict]
+    tools: list[JsonDict]
+    messages: list[JsonDict]
+    max_tokens: int = 8192
+
+
+@dataclass
+class ModelTurn:
+    """A finished model response.
+
+    `content` holds the response's blocks as JSON dicts (`{"type": "text", ...}`,
+    `{"type": "tool_use", "id", "name", "input"}`), exactly what goes back into the
+    conversation as the assistant message. `stop_reason` is None when the stream
+    ended early without an error.
+    """
+
+    content: list[JsonDict]
+    stop_reason: str | None
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+    request_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The response's plain text blocks, joined."""
+        return "".join(b.get("text", "") for b in self.content if b.get("type") == "text")
+
+    @property
+    def tool_uses(self) -> list[JsonDict]:
+        """The response's tool_use blocks, in order."""
+        return [b for b in self.content if b.get("type") == "tool_use"]
+
+    def to_json(self) -> JsonDict:
+        return {
+            "content": self.content,
+            "stop_reason": self.stop_reason,
+            "usage": self.usage.to_json(),
+            "model": self.model,
+            "request_id": self.request_id,
+        }
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A fragment of the model's text as it streams."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolUseStarted:
+    """The model began a tool call."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ToolInputDelta:
+    """A fragment of a tool call's JSON input as it streams."""
+
+    name: str
+    partial_json: str
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """The client waits before sending the same request again."""
+
+    attempt: int
+    delay_seconds: float
+    reason: str
+
+
+StreamEvent = TextDelta | ToolUseStarted | ToolInputDelta | Retrying
+
+
+class ModelError(Exception):
+    """A request that failed for good; the session can retry it later.
+
+    `kind` is a short stable name (`overloaded`, `rate_limited`, `server`, `connection`,
+    `timeout`, `stream_error`, `stream_cut`, `auth`, `bad_request`, `not_configured`).
+    The message is one line for the developer.
+    """
+
+    def __init__(self, kind: str, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
