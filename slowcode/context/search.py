@@ -1,0 +1,124 @@
+"""The `search_code` tool: a regular-expression search over the files the model may see."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from slowcode.context.policy import ContextPolicy
+from slowcode.engine.errors import ToolInputError
+
+DEFAULT_MAX_RESULTS = 50
+MAX_RESULTS_LIMIT = 500
+MAX_LINE_CHARS = 300
+"""Matched lines longer than this (minified code, data) are cut: one hit must not flood context."""
+
+NO_MATCHES = "No matches."
+
+_GIT_TIMEOUT_SECONDS = 30
+
+
+def _pathspec_for(path_glob: str) -> str:
+    # With glob magic `*` stops at `/`, so a bare `*.py` would only match the
+    # top level; a glob without a folder part is meant "anywhere" by the model.
+    glob = path_glob.strip().removeprefix("./")
+    if "/" not in glob:
+        glob = "**/" + glob
+    return f":(glob){glob}"
+
+
+def _one_line(stderr: bytes) -> str:
+    lines = [
+        line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()
+    ]
+    text = "; ".join(lines) if lines else "git grep failed"
+    return text.removeprefix("fatal: ")
+
+
+def search_code(
+    root: Path,
+    policy: ContextPolicy,
+    pattern: str,
+    path_glob: str | None = None,
+    max_results: int = DEFAULT_MAX_RESULTS,
+) -> str:
+    """Searches tracked and untracked-not-ignored text files with `git grep -E`.
+
+    Args:
+        root: The repository's working tree.
+        policy: Files it excludes are never shown.
+        pattern: An extended regular expression.
+        path_glob: Optional glob limiting the files (`src/**/*.py`; `*.py` means anywhere).
+        max_results: At most this many lines are returned; a last line says how many more.
+
+    Returns:
+        `path:line: text` lines, or "No matches.".
+
+    Raises:
+        ToolInputError: The pattern, glob or limit is invalid (git's message, on one line).
+    """
+    if not isinstance(pattern, str) or not pattern:
+        raise ToolInputError("The search pattern is empty.")
+    if isinstance(max_results, bool) or not isinstance(max_results, int) or max_results < 1:
+        raise ToolInputError("max_results must be a whole number of at least 1.")
+    max_results = min(max_results, MAX_RESULTS_LIMIT)
+    threads = str(max(1, min(os.cpu_count() or 1, 8)))
+    argv = [
+        "git",
+        "-C",
+        str(root),
+        "-c",
+        "grep.lineNumber=true",
+        "grep",
+        "-n",
+        "-I",
+        "-z",
+        "--no-color",
+        "--untracked",
+        "--exclude-standard",
+        "-E",
+        "--threads",
+        threads,
+        "-e",
+        pattern,
+        "--",
+    ]
+    if path_glob is not None:
+        if not isinstance(path_glob, str) or not path_glob.strip():
+            raise ToolInputError("path_glob is empty; leave it out to search every file.")
+        argv.append(_pathspec_for(path_glob))
+    try:
+        result = subprocess.run(
+            argv, capture_output=True, check=False, timeout=_GIT_TIMEOUT_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        raise ToolInputError(
+            "The search took too long; use a narrower pattern or path_glob."
+        ) from None
+    except OSError as error:
+        raise ToolInputError(f"git grep could not run: {error.strerror}.") from None
+    if result.returncode == 1 and not result.stderr.strip():
+        return NO_MATCHES
+    if result.returncode != 0:
+        raise ToolInputError(f"The search failed: {_one_line(result.stderr)}.")
+    lines: list[str] = []
+    for raw in result.stdout.decode("utf-8", "replace").split("\n"):
+        # -z separates path, line number and text with NUL, so paths holding ':' stay intact.
+        fields = raw.split("\0", 2)
+        if len(fields) != 3:
+            continue
+        path, number, text = fields
+        text = text.rstrip("\r")
+        if policy.is_excluded(path):
+            continue
+        if len(text) > MAX_LINE_CHARS:
+            text = text[:MAX_LINE_CHARS] + " …"
+        lines.append(f"{path}:{number}: {text}")
+    if not lines:
+        return NO_MATCHES
+    shown = lines[:max_results]
+    hidden = len(lines) - len(shown)
+    if hidden:
+        shown.append(f"… {hidden} more matches not shown; narrow the pattern or path_glob.")
+    return "\n".join(shown)

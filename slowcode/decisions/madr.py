@@ -1,0 +1,357 @@
+"""Markdown Decision Records (MADR 4): render a `DecisionRecord` to a file and parse it back.
+
+The layout is MADR 4's: YAML front matter (`status`, `date`, `decision-makers`, and
+`supersedes` / `superseded-by` when set), `# Title`, then the sections Context and
+Problem Statement, Considered Options, Decision Outcome (with `### Consequences`) and
+Pros and Cons of the Options.
+
+`parse(render(r)) == r` for every record whose one-line fields (title, date, option
+titles, pros, cons, decision makers, chosen option) hold no line breaks and whose
+texts are stripped. Free-text lines that start with `#` or `\\` are escaped with a
+backslash (Markdown shows them unchanged), so a heading inside a text can never be
+mistaken for a section. The parser is lenient with hand-written records: missing
+sections stay empty, and adr-tools' `## Status` / `## Context` / `## Decision` /
+`## Consequences` layout is understood too.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+
+from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
+
+CONTEXT = "Context and Problem Statement"
+OPTIONS = "Considered Options"
+OUTCOME = "Decision Outcome"
+CONSEQUENCES = "Consequences"
+PROS_AND_CONS = "Pros and Cons of the Options"
+
+_CHOSEN_PREFIX = "Chosen option:"
+_CHOSEN = re.compile(r'Chosen option: "((?:[^"\\]|\\.)*)"(?:, because (.*))?', re.DOTALL)
+_NUMBER_IN_NAME = re.compile(r"(\d+)-")
+_ADR_TOOLS_TITLE = re.compile(r"\d+\.\s+")
+_BULLET = re.compile(r"[*-] (.*)")
+_PRO_CON = re.compile(r"[*-] (Good|Bad|Neutral), because ?(.*)")
+_PLAIN_SCALAR = re.compile(r"[\w./(][\w ./()+@,'-]*", re.UNICODE)
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "~"})
+_FRONT_MATTER_KEY = re.compile(r"([A-Za-z0-9_-]+):(?:\s+(.*)|\s*)$")
+
+FrontMatter = dict[str, "str | list[str]"]
+
+
+# Rendering ------------------------------------------------------------------------
+
+
+def render(record: DecisionRecord) -> str:
+    """The record as a MADR 4 Markdown file."""
+    lines = ["---", f"status: {record.status.value}", f"date: {_yaml_scalar(record.date)}"]
+    makers = [_one_line(name) for name in record.decision_makers]
+    if makers:
+        lines.append("decision-makers:")
+        lines.extend(f"  - {_yaml_scalar(name)}" for name in makers)
+    else:
+        lines.append("decision-makers: []")
+    if record.supersedes:
+        lines.append(f"supersedes: {_yaml_scalar(_one_line(record.supersedes))}")
+    if record.superseded_by:
+        lines.append(f"superseded-by: {_yaml_scalar(_one_line(record.superseded_by))}")
+    lines += ["---", "", f"# {_one_line(record.title)}", ""]
+
+    if record.superseded_by:
+        lines += [f"Superseded by {_link(record, record.superseded_by)}.", ""]
+    if record.supersedes:
+        lines += [f"Supersedes {_link(record, record.supersedes)}.", ""]
+
+    lines += [f"## {CONTEXT}", ""]
+    if record.context.strip():
+        lines += [_escape(record.context.strip()), ""]
+
+    if record.options:
+        lines += [f"## {OPTIONS}", ""]
+        lines += [f"* {_one_line(option.title)}" for option in record.options]
+        lines.append("")
+
+    lines += [f"## {OUTCOME}", ""]
+    outcome = _outcome_paragraph(record.chosen, record.outcome.strip())
+    if outcome:
+        lines += [outcome, ""]
+    if record.consequences.strip():
+        lines += [f"### {CONSEQUENCES}", "", _escape(record.consequences.strip()), ""]
+
+    if record.options:
+        lines += [f"## {PROS_AND_CONS}", ""]
+        for option in record.options:
+            lines += [f"### {_one_line(option.title)}", ""]
+            bullets = [f"* Good, because {_one_line(pro)}" for pro in option.pros]
+            bullets += [f"* Bad, because {_one_line(con)}" for con in option.cons]
+            if bullets:
+                lines += [*bullets, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _outcome_paragraph(chosen: str, outcome: str) -> str:
+    chosen = _one_line(chosen)
+    if chosen:
+        quoted = chosen.replace("\\", "\\\\").replace('"', '\\"')
+        because = f", because {_escape(outcome)}" if outcome else ""
+        return f'Chosen option: "{quoted}"{because}'
+    if outcome.startswith(_CHOSEN_PREFIX):
+        # Without a chosen option, a text that happens to start like one must not be
+        # read back as one.
+        return "\\" + _escape(outcome)
+    return _escape(outcome)
+
+
+def _link(record: DecisionRecord, target: str) -> str:
+    target = _one_line(target)
+    label = posixpath.splitext(posixpath.basename(target))[0] or target
+    if record.path and "/" in target:
+        href = posixpath.relpath(target, posixpath.dirname(record.path) or ".")
+    else:
+        href = target
+    return f"[{label}]({href.replace(' ', '%20')})"
+
+
+def _escape(text: str) -> str:
+    return "\n".join(
+        "\\" + line if line.startswith(("#", "\\")) else line for line in text.split("\n")
+    )
+
+
+def _unescape(text: str) -> str:
+    return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+def _yaml_scalar(value: str) -> str:
+    plain = _PLAIN_SCALAR.fullmatch(value) and value == value.strip()
+    if plain and value.lower() not in _YAML_WORDS:
+        return value
+    quoted = json.dumps(value, ensure_ascii=False)
+    # YAML treats these as line breaks even inside quotes; JSON leaves them raw.
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+# Parsing --------------------------------------------------------------------------
+
+
+def parse(text: str, path: str | None = None) -> DecisionRecord:
+    """Reads a decision record from Markdown; never fails, missing parts stay empty.
+
+    Args:
+        text: The file's content.
+        path: The file's repository-relative path; its `NNNN-` prefix sets `number`.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    meta, start = read_front_matter(lines)
+    title, body = _split_title(lines[start:])
+    if title is None:
+        title = _title_from_path(path)
+    elif not meta and _ADR_TOOLS_TITLE.match(title):
+        title = _ADR_TOOLS_TITLE.sub("", title, count=1)
+    sections = _sections(body, "## ")
+
+    context = _text(sections.get(CONTEXT.lower(), sections.get("context", [])))
+    outcome_parts = _sections(sections.get(OUTCOME.lower(), []), "### ")
+    outcome_raw = "\n".join(outcome_parts.get("", [])).strip()
+    if not outcome_raw and "decision" in sections:
+        outcome_raw = "\n".join(sections["decision"]).strip()
+    consequences_lines = outcome_parts.get(CONSEQUENCES.lower(), sections.get("consequences"))
+    chosen, outcome = _read_outcome(outcome_raw)
+
+    status_text = _scalar(meta.get("status")) or _text(sections.get("status", []))
+    return DecisionRecord(
+        title=title,
+        context=context,
+        outcome=outcome,
+        consequences=_text(consequences_lines or []),
+        status=_status(status_text),
+        date=_scalar(meta.get("date")),
+        decision_makers=_names(meta.get("decision-makers")),
+        options=_options(sections.get(OPTIONS.lower(), []), sections.get(PROS_AND_CONS.lower())),
+        chosen=chosen,
+        number=_number(path),
+        path=path,
+        superseded_by=_scalar(meta.get("superseded-by")) or None,
+        supersedes=_scalar(meta.get("supersedes")) or None,
+    )
+
+
+def read_front_matter(lines: list[str]) -> tuple[FrontMatter, int]:
+    """Reads the flat YAML front matter MADR uses, without a YAML library.
+
+    Understands `key: value` lines, plain / single- / double-quoted scalars, `[a, b]`
+    flow lists and `- item` block lists; that is all MADR front matter holds, so
+    slowcode needs no YAML dependency.
+
+    Returns:
+        The keys and values, and the index of the first line after the front matter
+        (0 when there is none).
+    """
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    meta: FrontMatter = {}
+    current_list: list[str] | None = None
+    for index in range(1, len(lines)):
+        line = lines[index]
+        stripped = line.strip()
+        if stripped in ("---", "..."):
+            return meta, index + 1
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("- ") or stripped == "-":
+            if current_list is not None:
+                current_list.append(_yaml_value(stripped[1:].strip()))
+            continue
+        match = _FRONT_MATTER_KEY.match(line)
+        if match is None:
+            current_list = None
+            continue
+        key, raw = match.group(1), (match.group(2) or "").strip()
+        if not raw:
+            current_list = []
+            meta[key] = current_list
+        elif raw.startswith("[") and raw.endswith("]"):
+            current_list = None
+            meta[key] = _flow_list(raw[1:-1])
+        else:
+            current_list = None
+            meta[key] = _yaml_value(raw)
+    # No closing delimiter: this was not front matter after all.
+    return {}, 0
+
+
+def _yaml_value(raw: str) -> str:
+    if raw.startswith('"'):
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            return raw.strip('"')
+        return value if isinstance(value, str) else raw
+    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
+        return raw[1:-1].replace("''", "'")
+    return re.sub(r"\s+#.*$", "", raw).strip()
+
+
+def _flow_list(inner: str) -> list[str]:
+    items: list[str] = []
+    for match in re.finditer(r'\s*("(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^,]*)\s*(?:,|$)', inner):
+        item = match.group(1).strip()
+        if item:
+            items.append(_yaml_value(item))
+    return items
+
+
+def _split_title(lines: list[str]) -> tuple[str | None, list[str]]:
+    for index, line in enumerate(lines):
+        if line.startswith("# ") or line == "#":
+            return line[2:].strip(), lines[index + 1 :]
+        if line.startswith("## "):
+            break
+    return None, lines
+
+
+def _sections(lines: list[str], marker: str) -> dict[str, list[str]]:
+    """Lines grouped under their `marker` headings (lowercased); "" holds the lines before."""
+    sections: dict[str, list[str]] = {"": []}
+    current = sections[""]
+    for line in lines:
+        if line.startswith(marker):
+            name = line[len(marker) :].strip().lower()
+            current = []
+            # A repeated heading keeps its first section, as a reader would expect.
+            sections.setdefault(name, current)
+        else:
+            current.append(line)
+    return sections
+
+
+def _text(lines: list[str]) -> str:
+    return _unescape("\n".join(lines).strip())
+
+
+def _read_outcome(raw: str) -> tuple[str, str]:
+    match = _CHOSEN.fullmatch(raw)
+    if match is None:
+        return "", _unescape(raw)
+    chosen = re.sub(r"\\(.)", r"\1", match.group(1))
+    return chosen, _unescape(match.group(2) or "")
+
+
+def _options(bullet_lines: list[str], pros_and_cons: list[str] | None) -> list[ConsideredOption]:
+    options = [
+        ConsideredOption(title=match.group(1).strip())
+        for match in (_BULLET.fullmatch(line) for line in bullet_lines)
+        if match
+    ]
+    if pros_and_cons is None:
+        return options
+    assigned: set[int] = set()
+    for title, lines in _subsections(pros_and_cons):
+        index = next(
+            (i for i, o in enumerate(options) if o.title == title and i not in assigned), None
+        )
+        if index is None:
+            options.append(ConsideredOption(title=title))
+            index = len(options) - 1
+        assigned.add(index)
+        for line in lines:
+            match = _PRO_CON.fullmatch(line)
+            if match and match.group(1) == "Good":
+                options[index].pros.append(match.group(2).strip())
+            elif match and match.group(1) == "Bad":
+                options[index].cons.append(match.group(2).strip())
+    return options
+
+
+def _subsections(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """`### ` subsections in order, keeping their titles as written (duplicates too)."""
+    found: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith("### "):
+            found.append((line[4:].strip(), []))
+        elif found:
+            found[-1][1].append(line)
+    return found
+
+
+def _scalar(value: str | list[str] | None) -> str:
+    if value is None:
+        return ""
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def _names(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [name for name in value if name]
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _status(text: str) -> DecisionStatus:
+    word = text.strip().lower()
+    for status in DecisionStatus:
+        if word.startswith(status.value):
+            return status
+    return DecisionStatus.PROPOSED
+
+
+def _number(path: str | None) -> int | None:
+    if not path:
+        return None
+    match = _NUMBER_IN_NAME.match(posixpath.basename(path))
+    return int(match.group(1)) if match else None
+
+
+def _title_from_path(path: str | None) -> str:
+    if not path:
+        return "Untitled decision"
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    words = _NUMBER_IN_NAME.sub("", stem, count=1).replace("-", " ").strip()
+    return words.capitalize() or "Untitled decision"

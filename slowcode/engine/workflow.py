@@ -1,0 +1,311 @@
+"""The session driver: talks to the model, answers its tools, asks the developer.
+
+`Workflow` runs one task from plan to the last applied step. It owns the
+conversation; `Session` owns the state; the developer is reached only through
+the `HumanPort` it is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from slowcode.context.policy import ContextPolicy
+from slowcode.context.search import search_code
+from slowcode.context.system_prompt import system_blocks
+from slowcode.decisions.store import DecisionStore
+from slowcode.engine import protocol
+from slowcode.engine.config import Config
+from slowcode.engine.editor_tool import ToolOutcome, run_editor_command
+from slowcode.engine.errors import SlowcodeError, ToolInputError
+from slowcode.engine.gitrepo import GitRepo
+from slowcode.engine.human import HumanPort
+from slowcode.engine.journal import Journal
+from slowcode.engine.paths import PathPolicy
+from slowcode.engine.progress import (
+    ModelTextStreamed,
+    NoticeRaised,
+    ProgressSink,
+    SessionFinished,
+    SessionState,
+    ToolCalled,
+)
+from slowcode.engine.session import Session
+from slowcode.engine.staging import StagedTree
+from slowcode.engine.step_flow import StepFlow
+from slowcode.model.client import ModelClient
+from slowcode.model.settings import ModelSettings
+from slowcode.model.types import (
+    ModelError,
+    ModelTurn,
+    Retrying,
+    StreamEvent,
+    TextDelta,
+    TurnRequest,
+)
+
+S = SessionState
+
+# After this many protocol errors in a row the session stops and tells the developer.
+MAX_PROTOCOL_STRIKES = 3
+
+
+class ProtocolStop(SlowcodeError):
+    """The model broke the protocol too often in a row."""
+
+
+class Workflow:
+    """Runs a task: plan, steps, reviews, commits.
+
+    Args:
+        root: a folder inside the git repository to work in.
+        config: the loaded configuration.
+        settings: how to reach the model.
+        human: the developer.
+        on_progress: receives every `Progress` event.
+        client: a model client to use instead of one built from `settings`.
+    """
+
+    def __init__(
+        self,
+        *,
+        root: Path,
+        config: Config,
+        settings: ModelSettings,
+        human: HumanPort,
+        on_progress: ProgressSink,
+        client: ModelClient | None = None,
+    ) -> None:
+        self.repo = GitRepo.open(root)
+        self.root = self.repo.root
+        self.config = config
+        self.settings = settings
+        self.human = human
+        self.emit = on_progress
+        self.client = client or ModelClient(settings)
+        self.paths = PathPolicy(self.root)
+        self.policy = ContextPolicy(self.root, config.exclude)
+        self.decisions = DecisionStore(self.root, config.decisions_dir)
+        self.journal: Journal | None = None
+        self.messages: list[dict[str, Any]] = []
+        self.session = Session("", "", settings.model, self._record, on_progress)
+        self.tree = StagedTree(self.root, self.paths, self.policy)
+        self.steps = StepFlow(self)
+        self._strikes = 0
+        self._broke_protocol = False
+        self._system: list[dict[str, Any]] | None = None
+        self._tools = protocol.tool_definitions(builtin_text_editor=settings.builtin_text_editor)
+
+    # -- journal and conversation -------------------------------------------------
+
+    def _record(self, kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
+        if self.journal is not None:
+            self.journal.append(kind, data, sync=sync)
+
+    def _append_message(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+        self._record("conversation_message", {"message": message})
+
+    # -- running -------------------------------------------------------------------
+
+    async def run(self, task: str) -> None:
+        """Runs `task` to the end; raises ModelError (session FAILED) when the model fails."""
+        self.repo.ensure_excluded(".slowcode/")
+        self.journal = Journal.create(self.root)
+        self.session = Session(
+            self.journal.session_id, task, self.settings.model, self._record, self.emit
+        )
+        self._record(
+            "session_started",
+            {"task": task, "model": self.settings.model, "root": str(self.root)},
+            sync=True,
+        )
+        if self.repo.identity() is None:
+            self.emit(NoticeRaised("warning", self.repo.identity_hint()))
+        self.session.transition(S.PLANNING, "reading the code")
+        self._append_message({"role": "user", "content": task})
+        await self._loop()
+
+    async def retry(self) -> None:
+        """Sends the failed request again and carries on from there."""
+        self._strikes = 0
+        self.session.recover()
+        await self._loop()
+
+    async def _loop(self) -> None:
+        while self.session.state is not S.DONE:
+            turn = await self._request()
+            await self._handle_turn(turn)
+
+    def _system_blocks(self) -> list[dict[str, Any]]:
+        if self._system is None:
+            self._system = system_blocks(
+                self.root, self.policy, self.decisions.summary(), self.config.context_tokens
+            )
+        return self._system
+
+    async def _request(self) -> ModelTurn:
+        request = TurnRequest(
+            system=self._system_blocks(),
+            tools=self._tools,
+            messages=list(self.messages),
+            max_tokens=self.config.max_tokens,
+        )
+        self._record(
+            "model_request", {"messages": len(self.messages), "model": self.settings.model}
+        )
+        try:
+            turn = await self.client.complete(request, self._on_stream)
+        except ModelError as error:
+            self._record("model_failed", {"kind": error.kind, "message": str(error)}, sync=True)
+            self.emit(NoticeRaised("error", str(error)))
+            self.session.transition(S.FAILED, str(error))
+            raise
+        self._record(
+            "model_response",
+            {
+                "stop_reason": turn.stop_reason,
+                "usage": turn.usage.to_json(),
+                "model": turn.model,
+                "request_id": turn.request_id,
+            },
+        )
+        self.session.add_usage(turn.usage)
+        return turn
+
+    def _on_stream(self, event: StreamEvent) -> None:
+        if isinstance(event, TextDelta):
+            self.emit(ModelTextStreamed(event.text))
+        elif isinstance(event, Retrying):
+            self.emit(
+                NoticeRaised("warning", f"{event.reason}: retrying in {event.delay_seconds:.0f} s")
+            )
+
+    # -- one model turn ------------------------------------------------------------
+
+    async def _handle_turn(self, turn: ModelTurn) -> None:
+        self._append_message({"role": "assistant", "content": turn.content})
+        uses = turn.tool_uses
+        if turn.stop_reason == "max_tokens":
+            problem = "Your response hit max_tokens before it ended; nothing in it was run."
+            if uses:
+                problem += " Make smaller tool calls (smaller files, fewer edits per call)."
+            await self._protocol_error(problem, uses)
+            return
+        if not uses:
+            if self._plan_done():
+                self._finish(turn.text)
+                return
+            await self._protocol_error(
+                "Act through the tools: call propose_plan first, then stage edits and "
+                "call finish_step for each step.",
+                [],
+            )
+            return
+        results = []
+        self._broke_protocol = False
+        for use in uses:
+            outcome = await self._dispatch(use)
+            results.append(
+                {
+                    "type": "tool_result",
+                    "tool_use_id": use["id"],
+                    "content": outcome.text,
+                    **({"is_error": True} if outcome.is_error else {}),
+                }
+            )
+        self._strikes = self._strikes + 1 if self._broke_protocol else 0
+        self._append_message({"role": "user", "content": results})
+        if self._strikes >= MAX_PROTOCOL_STRIKES:
+            self._stop_for_protocol(results[-1]["content"])
+
+    def _plan_done(self) -> bool:
+        plan = self.session.plan
+        return plan is not None and self.session.current_step is None
+
+    def _finish(self, summary: str) -> None:
+        self._record("session_finished", {"summary": summary}, sync=True)
+        self.session.transition(S.DONE, "all steps done")
+        self.emit(SessionFinished(summary))
+
+    async def _protocol_error(self, problem: str, uses: list[dict[str, Any]]) -> None:
+        self._strikes += 1
+        self._record("protocol_error", {"problem": problem})
+        content: list[dict[str, Any]] = [
+            {"type": "tool_result", "tool_use_id": use["id"], "content": problem, "is_error": True}
+            for use in uses
+        ]
+        if not content:
+            content = [{"type": "text", "text": problem}]
+        self._append_message({"role": "user", "content": content})
+        if self._strikes >= MAX_PROTOCOL_STRIKES:
+            self._stop_for_protocol(problem)
+
+    def _stop_for_protocol(self, problem: str) -> None:
+        message = f"the model broke the protocol {self._strikes} times in a row: {problem}"
+        self.emit(NoticeRaised("error", message))
+        self.session.transition(S.FAILED, message)
+        raise ProtocolStop(message)
+
+    # -- tools -----------------------------------------------------------------------
+
+    async def _dispatch(self, use: dict[str, Any]) -> ToolOutcome:
+        name = str(use.get("name", ""))
+        tool_input = use.get("input")
+        problem = protocol.input_problem(name, tool_input)
+        if problem is None and isinstance(tool_input, dict):
+            try:
+                outcome = await self._run_tool(name, tool_input)
+            except ToolInputError as error:
+                outcome = ToolOutcome(str(error), is_error=True)
+        else:
+            self._broke_protocol = True
+            outcome = ToolOutcome(problem or "Invalid tool input.", is_error=True)
+        self._record(
+            "tool_call",
+            {"name": name, "input": tool_input, "is_error": outcome.is_error},
+        )
+        self.emit(ToolCalled(name, _summarise(name, tool_input), outcome.is_error))
+        return outcome
+
+    async def _run_tool(self, name: str, tool_input: dict[str, Any]) -> ToolOutcome:
+        if name == protocol.EDITOR_TOOL:
+            command = tool_input["command"]
+            if command in protocol.STAGING_EDITOR_COMMANDS and self.session.state is not (
+                S.STEP_WORKING
+            ):
+                self._broke_protocol = True
+                return ToolOutcome(
+                    "No approved plan yet: call propose_plan and wait for approval before "
+                    "staging edits.",
+                    is_error=True,
+                )
+            return await asyncio.to_thread(run_editor_command, self.tree, tool_input)
+        if name == protocol.SEARCH_TOOL:
+            text = await asyncio.to_thread(
+                search_code,
+                self.root,
+                self.policy,
+                tool_input["pattern"],
+                tool_input.get("path_glob"),
+                int(tool_input.get("max_results", 50)),
+            )
+            return ToolOutcome(text)
+        if name == protocol.PLAN_TOOL:
+            return await self.steps.propose_plan(tool_input)
+        if name == protocol.ASK_TOOL:
+            return await self.steps.ask_human(tool_input)
+        return await self.steps.finish_step(tool_input)
+
+
+def _summarise(name: str, tool_input: object) -> str:
+    """One line for the activity log: `view src/app.py`, `search_code 'retry'`."""
+    if not isinstance(tool_input, dict):
+        return name
+    if name == protocol.EDITOR_TOOL:
+        return f"{tool_input.get('command', '?')} {tool_input.get('path', '')}".strip()
+    if name == protocol.SEARCH_TOOL:
+        return f"search {json.dumps(tool_input.get('pattern', ''))}"
+    return name.replace("_", " ")

@@ -1,0 +1,216 @@
+"""The model client: one streamed Messages API request per turn, with retries.
+
+`anthropic` is imported on the first request, not with this module: importing it
+costs about a second, which `slowcode --help` and the TUI's first frame must not pay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slowcode.model.failures import RETRIED_KINDS, Failure, classify
+from slowcode.model.settings import ModelSettings
+from slowcode.model.types import (
+    JsonDict,
+    ModelError,
+    ModelTurn,
+    Retrying,
+    StreamEvent,
+    TextDelta,
+    ToolInputDelta,
+    ToolUseStarted,
+    TurnRequest,
+    Usage,
+)
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+PLACEHOLDER_API_KEY = "slowcode-no-key"
+"""Sent when only a base URL is configured: local servers (Ollama, vLLM, …) ignore
+the key, but the SDK refuses to send a request without one."""
+
+_BLOCK_FIELDS = {
+    "text": ("type", "text"),
+    "tool_use": ("type", "id", "name", "input"),
+    "thinking": ("type", "thinking", "signature"),
+    "redacted_thinking": ("type", "data"),
+}
+"""The fields the Messages API accepts back in an assistant message, per block type."""
+
+
+class _CallbackFailed(Exception):
+    """Carries an exception raised by the caller's event callback past the classifier."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def block_to_json(block: Any) -> JsonDict:
+    """A response content block as the JSON dict to send back in the conversation.
+
+    Args:
+        block: An SDK content block (a pydantic model).
+
+    Returns:
+        Only the fields the API accepts in an assistant message; blocks of other
+        types are kept whole.
+    """
+    data: JsonDict = block.model_dump(mode="json", exclude_none=True)
+    fields = _BLOCK_FIELDS.get(str(data.get("type")))
+    if fields is None:
+        data.pop("parsed_output", None)
+        return data
+    return {name: data[name] for name in fields if name in data}
+
+
+def usage_of(sdk_usage: Any) -> Usage:
+    """The token use reported by the SDK, cache fields included."""
+    return Usage(
+        input_tokens=int(sdk_usage.input_tokens or 0),
+        output_tokens=int(sdk_usage.output_tokens or 0),
+        cache_creation_input_tokens=int(sdk_usage.cache_creation_input_tokens or 0),
+        cache_read_input_tokens=int(sdk_usage.cache_read_input_tokens or 0),
+    )
+
+
+class ModelClient:
+    """Sends turns to the model and streams its answers back.
+
+    Args:
+        settings: Where and how to reach the model.
+    """
+
+    def __init__(self, settings: ModelSettings) -> None:
+        self._settings = settings
+        self._sdk: AsyncAnthropic | None = None
+
+    @property
+    def settings(self) -> ModelSettings:
+        """The settings this client was made with."""
+        return self._settings
+
+    def _sdk_client(self) -> AsyncAnthropic:
+        if self._sdk is None:
+            import anthropic
+
+            settings = self._settings
+            api_key = settings.api_key
+            if api_key is None and settings.auth_token is None:
+                api_key = PLACEHOLDER_API_KEY
+            self._sdk = anthropic.AsyncAnthropic(
+                api_key=api_key,
+                auth_token=settings.auth_token,
+                base_url=settings.base_url,
+                max_retries=settings.max_retries,
+                timeout=settings.timeout_seconds,
+            )
+        return self._sdk
+
+    async def complete(
+        self, request: TurnRequest, on_event: Callable[[StreamEvent], None]
+    ) -> ModelTurn:
+        """Send one turn and return the model's complete answer.
+
+        Text and tool input are passed to `on_event` as they stream in. A failed
+        attempt of a retried kind is sent again, up to `settings.stream_retries`
+        times, with a `Retrying` event before each wait.
+
+        Args:
+            request: The system blocks, tools and conversation to send.
+            on_event: Called with each streamed event, in order.
+
+        Returns:
+            The finished turn; never a partial one.
+
+        Raises:
+            ModelError: When the request failed for good (exceptions raised by
+                `on_event` itself propagate unchanged).
+        """
+        settings = self._settings
+        if not settings.configured:
+            raise ModelError(
+                "not_configured",
+                "No model configured: set ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN "
+                "or ANTHROPIC_BASE_URL",
+                retryable=False,
+            )
+        attempt = 0
+        while True:
+            try:
+                return await self._attempt(request, on_event)
+            except _CallbackFailed as failed:
+                raise failed.original from None
+            except Exception as exc:
+                failure = Failure(exc) if isinstance(exc, ModelError) else classify(exc)
+                error = failure.error
+                if error.kind not in RETRIED_KINDS or attempt >= settings.stream_retries:
+                    raise error from None
+                attempt += 1
+                delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
+                if failure.retry_after is not None:
+                    delay = failure.retry_after
+                on_event(Retrying(attempt, delay, f"{error.kind}: {error}"))
+                await asyncio.sleep(delay)
+
+    async def _attempt(
+        self, request: TurnRequest, on_event: Callable[[StreamEvent], None]
+    ) -> ModelTurn:
+        def emit(event: StreamEvent) -> None:
+            try:
+                on_event(event)
+            except Exception as exc:
+                raise _CallbackFailed(exc) from exc
+
+        kwargs: dict[str, Any] = {
+            "model": self._settings.model,
+            "max_tokens": request.max_tokens,
+            "messages": request.messages,
+        }
+        # Empty lists are left out: some Messages API servers reject `system: []`.
+        if request.system:
+            kwargs["system"] = request.system
+        if request.tools:
+            kwargs["tools"] = request.tools
+        tool_names: dict[int, str] = {}
+        finished = False
+        async with self._sdk_client().messages.stream(**kwargs) as stream:
+            async for event in stream:
+                if event.type == "content_block_start":
+                    block = event.content_block
+                    if block.type == "tool_use":
+                        tool_names[event.index] = block.name
+                        emit(ToolUseStarted(block.name))
+                elif event.type == "content_block_delta":
+                    delta = event.delta
+                    if delta.type == "text_delta" and delta.text:
+                        emit(TextDelta(delta.text))
+                    elif delta.type == "input_json_delta" and delta.partial_json:
+                        name = tool_names.get(event.index, "")
+                        emit(ToolInputDelta(name, delta.partial_json))
+                elif event.type == "message_stop":
+                    finished = True
+            if not finished:
+                # The SDK would hand back whatever arrived, with stop_reason None;
+                # half an answer must never reach the conversation.
+                raise ModelError("stream_cut", "The answer ended before it was complete")
+            message = await stream.get_final_message()
+            request_id = stream.request_id
+        if message.stop_reason is None:
+            raise ModelError("stream_cut", "The answer ended without a stop reason")
+        return ModelTurn(
+            content=[block_to_json(block) for block in message.content],
+            stop_reason=str(message.stop_reason),
+            usage=usage_of(message.usage),
+            model=message.model,
+            request_id=request_id,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections, if any were opened."""
+        sdk, self._sdk = self._sdk, None
+        if sdk is not None:
+            await sdk.close()

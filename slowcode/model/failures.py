@@ -1,0 +1,117 @@
+"""Every way a model request can fail, turned into one `ModelError` kind.
+
+The SDK reports failures with its own exception classes before a stream starts,
+and with `APIStatusError` (status 200) or the HTTP library's own exceptions once
+it has started. The engine only ever sees `ModelError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slowcode.model.types import ModelError
+
+MESSAGE_MAX_CHARS = 240
+
+RETRIED_KINDS = frozenset(
+    {"overloaded", "rate_limited", "server", "connection", "timeout", "stream_error", "stream_cut"}
+)
+"""Kinds worth sending the same request again for."""
+
+_STATUS_KINDS = {
+    529: ("overloaded", "The model is overloaded"),
+    429: ("rate_limited", "Rate limited"),
+    408: ("timeout", "The server timed out"),
+    401: ("auth", "Authentication failed"),
+    403: ("auth", "Permission denied"),
+    400: ("bad_request", "The request was refused"),
+    404: ("bad_request", "Not found (check the model name and base URL)"),
+    413: ("bad_request", "The request is too large"),
+    422: ("bad_request", "The request was refused"),
+}
+
+RETRY_AFTER_CAP_SECONDS = 60.0
+"""A server's retry-after is honoured up to this: beyond it, waiting helps nobody."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A classified failure: the error to raise and how long the server asked to wait."""
+
+    error: ModelError
+    retry_after: float | None = None
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, shortened to a readable length."""
+    flat = " ".join(text.split())
+    if len(flat) > MESSAGE_MAX_CHARS:
+        return flat[: MESSAGE_MAX_CHARS - 1] + "…"
+    return flat
+
+
+def _error(kind: str, message: str) -> ModelError:
+    return ModelError(kind, one_line(message), retryable=kind in RETRIED_KINDS)
+
+
+def _retry_after(headers: object) -> float | None:
+    get = getattr(headers, "get", None)
+    if get is None:
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value) * scale
+        except ValueError:
+            continue
+        if seconds >= 0:
+            return min(seconds, RETRY_AFTER_CAP_SECONDS)
+    return None
+
+
+def classify(exc: BaseException) -> Failure:
+    """The `ModelError` for an exception raised while talking to the model.
+
+    Args:
+        exc: What the SDK or its HTTP library raised.
+
+    Returns:
+        The classified failure, with the server's retry-after when it sent one.
+    """
+    # Imported here: callers only reach this after the SDK is loaded anyway, and
+    # importing this module must stay free.
+    import anthropic
+    import httpx2
+
+    if isinstance(exc, anthropic.APIStatusError):
+        detail = exc.api_message or str(exc)
+        error_type = exc.type or "error"
+        if exc.status_code == 200:
+            return Failure(_error("stream_error", f"The stream failed ({error_type}): {detail}"))
+        kind, label = _STATUS_KINDS.get(exc.status_code, ("", ""))
+        if not kind:
+            if exc.status_code >= 500:
+                kind, label = "server", "Server error"
+            elif exc.status_code == 409:
+                kind, label = "server", "The server reported a conflict"
+            else:
+                kind, label = "bad_request", "The request was refused"
+        message = f"{label} (HTTP {exc.status_code}): {detail}"
+        return Failure(_error(kind, message), _retry_after(exc.response.headers))
+    if isinstance(exc, anthropic.APITimeoutError | httpx2.TimeoutException):
+        return Failure(_error("timeout", "The model did not answer in time"))
+    if isinstance(exc, anthropic.APIConnectionError):
+        cause = exc.__cause__
+        reason = f": {cause}" if cause is not None and str(cause) else ""
+        return Failure(_error("connection", f"Could not reach the model server{reason}"))
+    if isinstance(exc, httpx2.RemoteProtocolError | httpx2.ReadError | httpx2.StreamError):
+        return Failure(_error("stream_cut", f"The connection dropped mid-answer: {exc}"))
+    if isinstance(exc, httpx2.HTTPError):
+        return Failure(_error("connection", f"Connection failed: {exc}"))
+    # Malformed events, unparsable tool input, unexpected event order: the answer
+    # could not be read, and another attempt may well succeed.
+    return Failure(
+        _error("stream_error", f"The answer could not be read ({type(exc).__name__}): {exc}")
+    )

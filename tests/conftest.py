@@ -1,0 +1,27 @@
+"""Fixtures shared by the whole test suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from slowcode.model.settings import ModelSettings
+from tests.fakeapi import FakeMessagesAPI, fake_settings
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeMessagesAPI]:
+    """A started fake Messages API server on 127.0.0.1, stopped after the test."""
+    server = FakeMessagesAPI()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def model_settings(fake_api: FakeMessagesAPI) -> ModelSettings:
+    """Model settings pointing at `fake_api`, with tiny backoffs and timeouts."""
+    return fake_settings(fake_api)

@@ -1,0 +1,114 @@
+"""The fake Messages API server: scripted turns served through the loopback plumbing."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any
+
+from slowcode.model.loopback import (
+    MESSAGES_PATH,
+    MessagesServer,
+    ReceivedRequest,
+    ResponseWriter,
+    error_body,
+)
+from slowcode.model.settings import ModelSettings
+from slowcode.model.sse import message_events
+from tests.fakeapi.turns import Turn, http_error, reply, text_block, tool_use_block
+
+__all__ = [
+    "FakeMessagesAPI",
+    "Turn",
+    "fake_settings",
+    "http_error",
+    "reply",
+    "text_block",
+    "tool_use_block",
+]
+
+EXHAUSTED_MESSAGE = "fake API: no scripted turn left"
+
+
+class FakeMessagesAPI(MessagesServer):
+    """Answers `POST /v1/messages` with scripted turns, in order.
+
+    Every request is kept in `requests` (path, lower-case headers, parsed body).
+    When the script runs out the fake answers 400, which no client retries, so a
+    test that sends more requests than it scripted fails quickly and clearly.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._turns: deque[Turn] = deque()
+        self._served = 0
+        self._script_lock = threading.Lock()
+
+    def script(self, *turns: Turn) -> FakeMessagesAPI:
+        """Queue turns to serve, after any already queued."""
+        with self._script_lock:
+            self._turns.extend(turns)
+        return self
+
+    @property
+    def pending(self) -> int:
+        """Scripted turns not served yet."""
+        with self._script_lock:
+            return len(self._turns)
+
+    @property
+    def message_requests(self) -> list[ReceivedRequest]:
+        """The `POST /v1/messages` requests received so far."""
+        return [request for request in self.requests if request.path == MESSAGES_PATH]
+
+    def respond_messages(self, request: ReceivedRequest, writer: ResponseWriter) -> None:
+        """Serve the next scripted turn, faults included."""
+        with self._script_lock:
+            turn = self._turns.popleft() if self._turns else None
+            self._served += 1
+            number = self._served
+        if turn is None:
+            writer.send_json(400, error_body("invalid_request_error", EXHAUSTED_MESSAGE))
+            return
+        if turn.delay_seconds and turn.delay_after_events is None and self.wait(turn.delay_seconds):
+            return
+        if turn.status is not None or turn.message is None:
+            headers = {"retry-after-ms": str(turn.retry_after_ms)}
+            body = error_body(turn.error_type, turn.error_message)
+            writer.send_json(turn.status or 500, body, headers)
+            return
+        message: dict[str, Any] = {"id": f"msg_fake_{number:04d}", **turn.message}
+        if not request.stream:
+            writer.send_json(200, message)
+            return
+        self._stream(turn, message, writer)
+
+    def _stream(self, turn: Turn, message: dict[str, Any], writer: ResponseWriter) -> None:
+        events = message_events(message)
+        if turn.omit_message_stop:
+            events = [event for event in events if event[0] != "message_stop"]
+        writer.start_stream()
+        for index, (name, data) in enumerate(events):
+            if index == turn.error_after_events:
+                writer.send_event("error", error_body(turn.error_type, turn.error_message))
+                writer.end_stream()
+                return
+            if index == turn.drop_after_events:
+                writer.drop_connection()
+                return
+            if index == turn.delay_after_events and self.wait(turn.delay_seconds):
+                return
+            writer.send_event(name, data)
+        writer.end_stream()
+
+
+def fake_settings(server: MessagesServer, **overrides: Any) -> ModelSettings:
+    """Model settings pointing at a loopback server, with tiny backoffs for fast tests."""
+    values: dict[str, Any] = {
+        "base_url": server.base_url,
+        "api_key": "test-key",
+        "retry_backoff_seconds": 0.01,
+        "timeout_seconds": 5.0,
+    }
+    values.update(overrides)
+    return ModelSettings(**values)

@@ -1,0 +1,109 @@
+"""Model settings, prices, the text editor tool declaration and prompt loading."""
+
+from __future__ import annotations
+
+import pytest
+
+from slowcode.model.pricing import DEFAULT_PRICE, cost_usd, price_of
+from slowcode.model.settings import ModelSettings
+from slowcode.model.tools import text_editor_tool
+from slowcode.model.types import Usage
+from slowcode.prompts import load_prompt
+
+
+def test_from_env_reads_the_anthropic_variables_and_overrides_win() -> None:
+    env = {
+        "ANTHROPIC_API_KEY": "sk-secret-1",
+        "ANTHROPIC_AUTH_TOKEN": "",
+        "ANTHROPIC_BASE_URL": "http://localhost:11434",
+    }
+
+    settings = ModelSettings.from_env(env, model="claude-haiku-4-5", stream_retries=0)
+
+    assert settings.api_key == "sk-secret-1"
+    assert settings.auth_token is None
+    assert settings.base_url == "http://localhost:11434"
+    assert settings.model == "claude-haiku-4-5"
+    assert settings.stream_retries == 0
+    assert settings.max_tokens == 8192
+
+
+@pytest.mark.parametrize(
+    ("settings", "configured"),
+    [
+        (ModelSettings(), False),
+        (ModelSettings(api_key="k"), True),
+        (ModelSettings(auth_token="t"), True),
+        (ModelSettings(base_url="http://127.0.0.1:1"), True),
+        (ModelSettings.from_env({}), False),
+    ],
+)
+def test_configured_needs_a_key_a_token_or_a_url(settings: ModelSettings, configured: bool) -> None:
+    assert settings.configured is configured
+
+
+def test_repr_never_shows_credentials() -> None:
+    settings = ModelSettings(api_key="sk-ant-very-secret", auth_token="tok-also-secret")
+
+    shown = repr(settings)
+
+    assert "very-secret" not in shown
+    assert "also-secret" not in shown
+    assert "api_key='<set>'" in shown
+    assert "claude-sonnet-5-5" in shown
+    assert "api_key=None" in repr(ModelSettings())
+
+
+def test_prices_by_family_and_generation() -> None:
+    assert price_of("claude-sonnet-5-5") == price_of("claude-sonnet-4-5")
+    assert price_of("claude-opus-4-1-20250805").input_per_mtok == 15.0
+    assert price_of("claude-opus-4-5").input_per_mtok == 5.0
+    assert price_of("claude-haiku-4-5").output_per_mtok == 5.0
+    assert price_of("us.anthropic.claude-haiku-4-5") == price_of("claude-haiku-4-5")
+    assert price_of("llama3.1:8b") == DEFAULT_PRICE
+
+
+def test_cost_counts_cache_writes_and_reads_at_their_factors() -> None:
+    usage = Usage(
+        input_tokens=1_000_000,
+        output_tokens=1_000_000,
+        cache_creation_input_tokens=1_000_000,
+        cache_read_input_tokens=1_000_000,
+    )
+
+    # Sonnet: 3 input + 15 output + 3.75 cache write + 0.30 cache read.
+    assert cost_usd("claude-sonnet-5-5", usage) == pytest.approx(22.05)
+    assert cost_usd("claude-sonnet-5-5", Usage()) == 0.0
+
+
+def test_text_editor_tool_builtin_and_custom() -> None:
+    assert text_editor_tool(True) == {
+        "type": "text_editor_20250728",
+        "name": "str_replace_based_edit_tool",
+    }
+
+    custom = text_editor_tool(False)
+
+    assert custom["name"] == "str_replace_based_edit_tool"
+    assert "type" not in custom
+    assert custom["description"] == load_prompt("tools/str_replace_based_edit_tool.md")
+    assert "str_replace" in custom["description"]
+    schema = custom["input_schema"]
+    assert schema["properties"]["command"]["enum"] == ["view", "create", "str_replace", "insert"]
+    assert set(schema["properties"]) == {
+        "command",
+        "path",
+        "file_text",
+        "old_str",
+        "new_str",
+        "insert_line",
+        "insert_text",
+        "view_range",
+    }
+    assert schema["required"] == ["command", "path"]
+
+
+def test_load_prompt_finds_repository_prompts_and_refuses_unknown_names() -> None:
+    assert load_prompt("system.md").startswith("You are slowcode")
+    with pytest.raises(FileNotFoundError):
+        load_prompt("no/such/prompt.md")

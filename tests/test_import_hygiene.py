@@ -1,0 +1,38 @@
+"""The engine never imports Textual or Rich, and start-up never pays for anthropic."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+ENGINE_MODULES = [
+    "slowcode.engine.workflow",
+    "slowcode.engine.session",
+    "slowcode.engine.step_flow",
+    "slowcode.engine.config",
+    "slowcode.engine.journal",
+    "slowcode.engine.gitrepo",
+    "slowcode.decisions.store",
+    "slowcode.model.client",
+    "slowcode.context.system_prompt",
+]
+
+
+def loaded_modules(statement: str) -> set[str]:
+    code = f"{statement}\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return set(output.split())
+
+
+def test_engine_imports_neither_textual_nor_rich() -> None:
+    modules = loaded_modules("\n".join(f"import {name}" for name in ENGINE_MODULES))
+    assert "slowcode.engine.workflow" in modules
+    offenders = sorted(m for m in modules if m.split(".")[0] in {"textual", "rich"})
+    assert offenders == []
+
+
+def test_engine_does_not_import_anthropic_until_a_request() -> None:
+    modules = loaded_modules("\n".join(f"import {name}" for name in ENGINE_MODULES))
+    assert "anthropic" not in modules
