@@ -17,6 +17,7 @@ from slowcode.engine.progress import (
     StateChanged,
     UsageRecorded,
 )
+from slowcode.engine.resume import ResumePoint
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
 
@@ -61,6 +62,20 @@ class Session:
     cost: float = 0.0
     # Where a failed request was made, so a retry continues from there.
     failed_in: SessionState | None = None
+
+    @classmethod
+    def restored(
+        cls, point: ResumePoint, model: str, record: JournalWriter, emit: ProgressSink
+    ) -> Session:
+        """The session as its journal left it; announced to the client, not a transition."""
+        session = cls(point.session_id, point.task, model, record, emit)
+        session.state = point.state
+        session.plan = point.plan
+        session.current_step = point.current_step
+        emit(StateChanged(point.state, "resumed"))
+        if point.plan is not None:
+            emit(PlanUpdated(point.plan))
+        return session
 
     def transition(self, to: SessionState, detail: str = "") -> None:
         """Moves to `to`, or raises TransitionError when the machine does not allow it."""

@@ -52,22 +52,22 @@ class StepFlow:
         flow = self.flow
         session = flow.session
         if session.state is not S.PLANNING:
-            flow._broke_protocol = True
+            flow.mark_protocol_break()
             return ToolOutcome(
                 "The plan is already approved; carry on with the current step.", is_error=True
             )
         plan = Plan.from_tool_input(tool_input)
-        flow._record("plan_proposed", {"plan": plan.to_json()})
+        flow.record("plan_proposed", {"plan": plan.to_json()})
         session.plan = plan
         session.emit(PlanUpdated(plan))
         session.transition(S.PLAN_REVIEW, "waiting for the plan's approval")
         verdict = await flow.human.review_plan(plan)
         if not verdict.approved or not verdict.steps:
-            flow._record("plan_sent_back", {"feedback": verdict.feedback}, sync=True)
+            flow.record("plan_sent_back", {"feedback": verdict.feedback}, sync=True)
             session.transition(S.PLANNING, "revising the plan")
             return _json({"approved": False, "feedback": verdict.feedback})
         approved = Plan(goal=plan.goal, steps=list(verdict.steps))
-        flow._record("plan_approved", {"plan": approved.to_json()}, sync=True)
+        flow.record("plan_approved", {"plan": approved.to_json()}, sync=True)
         session.approve_plan(approved)
         return _json(
             {
@@ -93,7 +93,7 @@ class StepFlow:
         back_to = flow.session.state
         flow.session.transition(S.ASKING, "waiting for the developer's answer")
         answer = await flow.human.answer_question(question)
-        flow._record(
+        flow.record(
             "question_answered",
             {"question": question.question, "answer": answer.answer, "option": answer.option},
             sync=True,
@@ -110,7 +110,7 @@ class StepFlow:
         flow = self.flow
         session = flow.session
         if session.state is not S.STEP_WORKING or session.plan is None:
-            flow._broke_protocol = True
+            flow.mark_protocol_break()
             return ToolOutcome("No step in progress: propose a plan first.", is_error=True)
         if session.current_step is None:
             return ToolOutcome("Every step of the plan is done; end with a summary.", True)
@@ -143,13 +143,13 @@ class StepFlow:
             review.decision = self.pending_decision
             review.architectural = True
             review.architectural_reasons.append("an architectural question was answered")
-        flow._record(
+        flow.record(
             "step_review_opened",
             {"step": number, "summary": review.summary, "hunks": len(review.hunks)},
         )
         session.transition(S.STEP_REVIEW, f"reviewing step {number}")
         verdict = await self._review_until_applicable(review)
-        flow._record(
+        flow.record(
             "step_verdict",
             {
                 "step": number,
@@ -186,23 +186,23 @@ class StepFlow:
         if verdict.decision_action is not DecisionAction.RECORD:
             decision = None
         if verdict.decision_action is DecisionAction.NOT_ARCHITECTURAL:
-            flow._record("not_architectural", {"reason": verdict.reason}, sync=True)
+            flow.record("not_architectural", {"reason": verdict.reason}, sync=True)
         committer = StepCommitter(
-            flow.repo, flow.decisions, session.session_id, flow.settings.model, flow._record
+            flow.repo, flow.decisions, session.session_id, flow.settings.model, flow.record
         )
         try:
             applied = await asyncio.to_thread(committer.apply, review, decision)
         except StaleFileError as error:
             flow.emit(NoticeRaised("error", str(error)))
             session.transition(S.STEP_WORKING, "files changed during review")
-            flow.tree.discard()
+            flow.discard_staged()
             return ToolOutcome(
                 f"{error} Nothing was written. View the files again and stage the step anew.",
                 is_error=True,
             )
         if decision is not None:
             self.pending_decision = None
-        flow._record(
+        flow.record(
             "step_applied",
             {"step": review.step_number, "commit": applied.commit, "paths": applied.written},
             sync=True,
@@ -247,7 +247,7 @@ class StepFlow:
         except subprocess.TimeoutExpired:
             code, output = -1, f"timed out after {CHECK_TIMEOUT_SECONDS} s"
         tail = output[-CHECK_TAIL_CHARS:]
-        flow._record("check_run", {"command": command, "exit_code": code, "output_tail": tail})
+        flow.record("check_run", {"command": command, "exit_code": code, "output_tail": tail})
         level = "info" if code == 0 else "error"
         flow.emit(NoticeRaised(level, f"check {'passed' if code == 0 else 'FAILED'}: {command}"))
         return {"command": command, "exit_code": code, "output_tail": tail}

@@ -22,7 +22,7 @@ from slowcode.engine.editor_tool import ToolOutcome, run_editor_command
 from slowcode.engine.errors import SlowcodeError, ToolInputError
 from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.human import HumanPort
-from slowcode.engine.journal import Journal
+from slowcode.engine.journal import Journal, latest_unfinished
 from slowcode.engine.paths import PathPolicy
 from slowcode.engine.progress import (
     ModelTextStreamed,
@@ -32,6 +32,7 @@ from slowcode.engine.progress import (
     SessionState,
     ToolCalled,
 )
+from slowcode.engine.resume import resume_point
 from slowcode.engine.session import Session
 from slowcode.engine.staging import StagedTree
 from slowcode.engine.step_flow import StepFlow
@@ -90,7 +91,7 @@ class Workflow:
         self.decisions = DecisionStore(self.root, config.decisions_dir)
         self.journal: Journal | None = None
         self.messages: list[dict[str, Any]] = []
-        self.session = Session("", "", settings.model, self._record, on_progress)
+        self.session = Session("", "", settings.model, self.record, on_progress)
         self.tree = StagedTree(self.root, self.paths, self.policy)
         self.steps = StepFlow(self)
         self._strikes = 0
@@ -100,13 +101,30 @@ class Workflow:
 
     # -- journal and conversation -------------------------------------------------
 
-    def _record(self, kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
+    def record(self, kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
+        """Appends an event to the session's journal (fsynced when `sync`)."""
         if self.journal is not None:
             self.journal.append(kind, data, sync=sync)
 
+    def mark_protocol_break(self) -> None:
+        """Counts the current tool call as a protocol error (three in a row stop the session)."""
+        self._broke_protocol = True
+
+    def discard_staged(self) -> None:
+        """Forgets the current step's staged edits (journaled, so a resume forgets them too)."""
+        self.tree.discard()
+        self.record("staged_discarded", {})
+
+    def _record_staged(self, path: str) -> None:
+        rel = self.paths.normalise(path)
+        self.record(
+            "staged",
+            {"path": rel, "base": self.tree.base_text(rel), "text": self.tree.staged_text(rel)},
+        )
+
     def _append_message(self, message: dict[str, Any]) -> None:
         self.messages.append(message)
-        self._record("conversation_message", {"message": message})
+        self.record("conversation_message", {"message": message})
 
     # -- running -------------------------------------------------------------------
 
@@ -115,9 +133,9 @@ class Workflow:
         self.repo.ensure_excluded(".slowcode/")
         self.journal = Journal.create(self.root)
         self.session = Session(
-            self.journal.session_id, task, self.settings.model, self._record, self.emit
+            self.journal.session_id, task, self.settings.model, self.record, self.emit
         )
-        self._record(
+        self.record(
             "session_started",
             {"task": task, "model": self.settings.model, "root": str(self.root)},
             sync=True,
@@ -127,6 +145,29 @@ class Workflow:
         self.session.transition(S.PLANNING, "reading the code")
         self._append_message({"role": "user", "content": task})
         await self._loop()
+
+    async def resume(self) -> bool:
+        """Continues the newest unfinished session from its journal; False if there is none.
+
+        Nothing the model already answered is asked again: the conversation, the plan,
+        the current step and its staged edits come from the journal, and tool calls of
+        the last turn that were carried out keep their recorded results.
+        """
+        folder = latest_unfinished(self.root)
+        if folder is None:
+            return False
+        self.journal = Journal.open(folder)
+        point = resume_point(self.journal.session_id, self.journal.events())
+        if not point.task:
+            return False
+        self.session = Session.restored(point, self.settings.model, self.record, self.emit)
+        self.messages = point.messages
+        self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
+        self.record("session_resumed", {"state": str(point.state)}, sync=True)
+        if point.pending_uses:
+            await self._answer(point.pending_uses, point.done_calls)
+        await self._loop()
+        return True
 
     async def retry(self) -> None:
         """Sends the failed request again and carries on from there."""
@@ -153,17 +194,15 @@ class Workflow:
             messages=list(self.messages),
             max_tokens=self.config.max_tokens,
         )
-        self._record(
-            "model_request", {"messages": len(self.messages), "model": self.settings.model}
-        )
+        self.record("model_request", {"messages": len(self.messages), "model": self.settings.model})
         try:
             turn = await self.client.complete(request, self._on_stream)
         except ModelError as error:
-            self._record("model_failed", {"kind": error.kind, "message": str(error)}, sync=True)
+            self.record("model_failed", {"kind": error.kind, "message": str(error)}, sync=True)
             self.emit(NoticeRaised("error", str(error)))
             self.session.transition(S.FAILED, str(error))
             raise
-        self._record(
+        self.record(
             "model_response",
             {
                 "stop_reason": turn.stop_reason,
@@ -204,10 +243,21 @@ class Workflow:
                 [],
             )
             return
+        await self._answer(uses, {})
+
+    async def _answer(self, uses: list[dict[str, Any]], done: dict[str, tuple[str, bool]]) -> None:
+        """Runs a turn's tool calls in order and sends their results as one message.
+
+        `done` holds results of calls already carried out before a restart.
+        """
         results = []
         self._broke_protocol = False
         for use in uses:
-            outcome = await self._dispatch(use)
+            if use.get("id") in done:
+                text, is_error = done[use["id"]]
+                outcome = ToolOutcome(text, is_error)
+            else:
+                outcome = await self._dispatch(use)
             results.append(
                 {
                     "type": "tool_result",
@@ -226,13 +276,14 @@ class Workflow:
         return plan is not None and self.session.current_step is None
 
     def _finish(self, summary: str) -> None:
-        self._record("session_finished", {"summary": summary}, sync=True)
         self.session.transition(S.DONE, "all steps done")
+        # The last event of a finished session: resuming looks for it.
+        self.record("session_finished", {"summary": summary}, sync=True)
         self.emit(SessionFinished(summary))
 
     async def _protocol_error(self, problem: str, uses: list[dict[str, Any]]) -> None:
         self._strikes += 1
-        self._record("protocol_error", {"problem": problem})
+        self.record("protocol_error", {"problem": problem})
         content: list[dict[str, Any]] = [
             {"type": "tool_result", "tool_use_id": use["id"], "content": problem, "is_error": True}
             for use in uses
@@ -263,9 +314,15 @@ class Workflow:
         else:
             self._broke_protocol = True
             outcome = ToolOutcome(problem or "Invalid tool input.", is_error=True)
-        self._record(
+        self.record(
             "tool_call",
-            {"name": name, "input": tool_input, "is_error": outcome.is_error},
+            {
+                "id": use.get("id"),
+                "name": name,
+                "input": tool_input,
+                "is_error": outcome.is_error,
+                "result": outcome.text,
+            },
         )
         self.emit(ToolCalled(name, _summarise(name, tool_input), outcome.is_error))
         return outcome
@@ -282,7 +339,10 @@ class Workflow:
                     "staging edits.",
                     is_error=True,
                 )
-            return await asyncio.to_thread(run_editor_command, self.tree, tool_input)
+            outcome = await asyncio.to_thread(run_editor_command, self.tree, tool_input)
+            if command in protocol.STAGING_EDITOR_COMMANDS and not outcome.is_error:
+                self._record_staged(str(tool_input["path"]))
+            return outcome
         if name == protocol.SEARCH_TOOL:
             text = await asyncio.to_thread(
                 search_code,

@@ -342,3 +342,51 @@ async def test_an_architectural_answer_becomes_the_decision_draft(
     assert review.decision.chosen == "JSON"
     records = list((repo / "docs/decisions").glob("0001-*.md"))
     assert len(records) == 1 and "Which format" in records[0].read_text()
+
+
+class Quit(Exception):
+    """The developer closed slowcode while it waited for them."""
+
+
+async def test_resume_reopens_the_review_without_asking_the_model_again(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(
+        plan_turn("Greet politely", "Shout louder"),
+        reply(edit("'hello '", "'Hello, '"), tool_use_block("finish_step", {"summary": "Polite."})),
+    )
+
+    class QuitsAtReview(ScriptedHuman):
+        async def review_step(self, review: StepReview) -> StepVerdict:
+            raise Quit
+
+    with pytest.raises(Quit):
+        await make_workflow(repo, fake_api, QuitsAtReview(), []).run("polite")
+    assert len(fake_api.message_requests) == 2
+    assert (repo / "app.py").read_text() == APP
+
+    fake_api.script(
+        reply(
+            edit("name.upper()", "name.upper() + '!'"),
+            tool_use_block("finish_step", {"summary": "Loud."}),
+        ),
+        reply("Both done.", stop_reason="end_turn"),
+    )
+    human = ScriptedHuman()
+    resumed = make_workflow(repo, fake_api, human, [])
+    assert await resumed.resume() is True
+
+    assert resumed.session.state is SessionState.DONE
+    assert len(fake_api.message_requests) == 4  # two new requests, none repeated
+    assert human.plans == []  # the approved plan was not asked for again
+    assert human.reviews[0].title == "Greet politely"
+    assert [h.lines for h in human.reviews[0].hunks] != []
+    text = (repo / "app.py").read_text()
+    assert "'Hello, '" in text and "name.upper() + '!'" in text
+    assert log(repo, "--format=%s").splitlines()[:2] == ["Shout louder", "Greet politely"]
+    # The request after the resumed review answers both calls of the interrupted turn.
+    interrupted = fake_api.message_requests[2].body["messages"][-2]["content"]
+    answered = fake_api.message_requests[2].body["messages"][-1]["content"]
+    assert [b["tool_use_id"] for b in answered] == [b["id"] for b in interrupted]
+    assert '"applied": true' in answered[1]["content"]
+    assert await make_workflow(repo, fake_api, ScriptedHuman(), []).resume() is False
