@@ -1,0 +1,52 @@
+"""`slowcode [PATH]`: opens the TUI on the repository that contains PATH."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from slowcode.engine.errors import SlowcodeError
+
+
+def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int:
+    """Checks the folder and the configuration, then runs the app until it exits.
+
+    Everything that can fail with a one-line message (the folder, the repository,
+    the configuration) is checked before Textual is imported, so a mistake is
+    reported at once and on the plain terminal.
+
+    Args:
+        path: a folder inside a git repository.
+        model: a model id from the command line, overriding the configuration.
+        resume: continue an unfinished session in this repository when there is one.
+
+    Returns:
+        The app's exit status (0 unless the app set another).
+
+    Raises:
+        SlowcodeError: the folder is missing or not in a git repository, or the
+            configuration cannot be used.
+    """
+    from slowcode.engine.config import load_config
+    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.model.settings import ModelSettings
+
+    if not path.exists():
+        raise SlowcodeError(f"no such folder: {path}")
+    if not path.is_dir():
+        raise SlowcodeError(f"not a folder: {path}")
+    repo = GitRepo.open(path)
+    flags: dict[str, object] = {"model": model} if model else {}
+    config = load_config(repo.root, os.environ, flags)
+    settings = ModelSettings.from_env(
+        os.environ,
+        model=config.model,
+        max_tokens=config.max_tokens,
+        builtin_text_editor=config.builtin_text_editor,
+    )
+
+    from slowcode.tui.app import SlowcodeApp
+
+    app = SlowcodeApp(repo.root, config, settings, resume=resume)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,226 @@
+"""The slowcode TUI: the session screen, and the screens the engine asks for."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+
+from slowcode.engine.errors import SlowcodeError
+from slowcode.model.types import ModelError
+from slowcode.tui.human import TuiHuman
+from slowcode.tui.messages import (
+    ProgressReported,
+    RequestAnswer,
+    RequestPlanReview,
+    RequestStepReview,
+    WorkflowFailed,
+    WorkflowStopped,
+)
+from slowcode.tui.screens.decision_log import DecisionLogScreen
+from slowcode.tui.screens.help import HelpScreen, keys_of
+from slowcode.tui.screens.question import QuestionScreen
+from slowcode.tui.screens.review import ReviewScreen
+from slowcode.tui.screens.session import SessionScreen
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from slowcode.engine.config import Config
+    from slowcode.engine.human import Answer, StepVerdict
+    from slowcode.engine.progress import Progress
+    from slowcode.engine.workflow import Workflow
+    from slowcode.model.settings import ModelSettings
+
+THEME = "textual-dark"
+"""Pinned, so screenshots and snapshots look the same everywhere."""
+
+_Drive = Literal["run", "retry", "resume"]
+
+
+class SlowcodeApp(App[None]):
+    """The terminal app: starts sessions, follows them, and answers the engine's questions.
+
+    The workflow runs in an async worker on the app's loop. It reports progress
+    through a callback, which the app turns into messages, and asks the developer
+    through `TuiHuman`, whose requests arrive as messages carrying Futures.
+
+    Args:
+        root: The repository to work in.
+        config: The loaded configuration.
+        settings: How to reach the model.
+        resume: Continue an unfinished session of `root` on start.
+        initial_task: Text to prefill the task box with.
+    """
+
+    TITLE = "slowcode"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "decision_log", "Decisions"),
+        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        root: Path,
+        config: Config,
+        settings: ModelSettings,
+        *,
+        resume: bool = True,
+        initial_task: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.root = root
+        self.config = config
+        self.settings = settings
+        self._resume = resume
+        self._initial_task = initial_task
+        self.human = TuiHuman(self)
+        self.workflow: Workflow | None = None
+        self.session_screen = SessionScreen(
+            model=settings.model, configured=settings.configured, initial_task=initial_task
+        )
+
+    def on_mount(self) -> None:
+        """Pins the theme, opens the session screen, picks up an unfinished session."""
+        self.theme = THEME
+        # Pushed rather than made the default screen: only pushed screens load their CSS_PATH.
+        self.push_screen(self.session_screen)
+        if self._resume:
+            self._drive("resume")
+
+    async def on_unmount(self) -> None:
+        """Leaves nothing running: the engine's questions, the workflow and its connections."""
+        self.human.cancel_pending()
+        self.workers.cancel_group(self, "model")
+        self.workers.cancel_group(self, "human")
+        if self.workflow is not None:
+            # Closed here, on the app's loop: left to the garbage collector, the HTTP
+            # client would try to close its sockets on a loop that no longer runs.
+            await self.workflow.client.aclose()
+
+    # -- the workflow ----------------------------------------------------------
+
+    def on_session_screen_task_submitted(self, event: SessionScreen.TaskSubmitted) -> None:
+        """Starts a session for the entered task."""
+        self._drive("run", event.task)
+
+    def on_session_screen_retry_requested(self, event: SessionScreen.RetryRequested) -> None:
+        """Re-sends the request that failed."""
+        self._drive("retry")
+
+    @work(exclusive=True, group="model", exit_on_error=False)
+    async def _drive(self, how: _Drive, task: str = "") -> None:
+        try:
+            workflow = self._workflow()
+            if how == "resume":
+                if not await workflow.resume():
+                    return
+            else:
+                self.session_screen.session_started()
+                if how == "run":
+                    await workflow.run(task)
+                else:
+                    await workflow.retry()
+        except ModelError as error:
+            self.post_message(WorkflowFailed(str(error), retryable=error.retryable))
+            return
+        except SlowcodeError as error:
+            self.post_message(WorkflowFailed(str(error), retryable=False))
+            return
+        self.post_message(WorkflowStopped(finished=True))
+
+    def _workflow(self) -> Workflow:
+        if self.workflow is None:
+            # Imported here: the engine pulls in git and the model client, which the
+            # screens (and their tests) never need.
+            from slowcode.engine.workflow import Workflow
+
+            self.workflow = Workflow(
+                root=self.root,
+                config=self.config,
+                settings=self.settings,
+                human=self.human,
+                on_progress=self._report,
+            )
+        return self.workflow
+
+    def _report(self, event: Progress) -> None:
+        self.post_message(ProgressReported(event))
+
+    def on_progress_reported(self, message: ProgressReported) -> None:
+        """Shows what the engine reported."""
+        self.session_screen.show_progress(message.event)
+
+    def on_workflow_failed(self, message: WorkflowFailed) -> None:
+        """Shows the failure in one line; the session can be retried."""
+        self.session_screen.show_failure(message.message, retryable=message.retryable)
+
+    def on_workflow_stopped(self, message: WorkflowStopped) -> None:
+        """The session ended; a new task can be entered."""
+        self.session_screen.session_stopped(message.finished)
+
+    # -- the engine's questions --------------------------------------------------
+
+    def on_request_plan_review(self, message: RequestPlanReview) -> None:
+        """The plan is approved on the session screen."""
+        self.session_screen.review_plan(message.plan, message.future)
+        if self.screen is not self.session_screen:
+            self.notify("A plan is ready for review on the session screen.")
+
+    def on_request_step_review(self, message: RequestStepReview) -> None:
+        """Opens the review screen for the step."""
+        self._ask(ReviewScreen(message.review), message.future)
+
+    def on_request_answer(self, message: RequestAnswer) -> None:
+        """Opens the question dialog."""
+        self._ask(QuestionScreen(message.question), message.future)
+
+    @work(group="human", exit_on_error=False)
+    async def _ask(
+        self,
+        screen: Screen[StepVerdict] | Screen[Answer],
+        future: asyncio.Future[Any],
+    ) -> None:
+        result = await self.push_screen_wait(screen)
+        if not future.done():
+            future.set_result(result)
+
+    # -- keys ----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands plus slowcode's screens, for the command palette."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, DecisionLogScreen):
+            yield SystemCommand(
+                "Decision log",
+                "Browse the project's decision records (l)",
+                self.action_decision_log,
+            )
+        yield SystemCommand("Keys", "Every key of this screen (?)", self.action_help)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hides `l` while the decision log is already open."""
+        if action == "decision_log":
+            return not isinstance(self.screen, DecisionLogScreen)
+        return True
+
+    def action_decision_log(self) -> None:
+        """Opens the decision log."""
+        self.push_screen(DecisionLogScreen(self.root, self.config.decisions_dir))
+
+    def action_help(self) -> None:
+        """Lists every key of the current screen."""
+        screen = self.screen
+        title = screen.TITLE or type(screen).__name__
+        self.push_screen(HelpScreen(title, keys_of(screen)))
+
+    async def action_quit(self) -> None:
+        """Quits; the journal already holds the session, which resumes next time."""
+        self.exit()

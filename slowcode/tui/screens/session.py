@@ -1,0 +1,276 @@
+"""The main screen: the task, the plan, the model's commentary and the status line."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Log, Static
+
+from slowcode.engine.human import PlanVerdict
+from slowcode.engine.plan import Plan, PlanStep
+from slowcode.engine.progress import (
+    ModelTextStreamed,
+    NoticeRaised,
+    PlanUpdated,
+    Progress,
+    SessionFinished,
+    SessionState,
+    StateChanged,
+    StepApplied,
+    ToolCalled,
+    UsageRecorded,
+)
+from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.widgets.plan_list import PlanList
+from slowcode.tui.widgets.status_line import StatusLine
+
+CONFIGURE_HINT = (
+    "No model configured: set ANTHROPIC_API_KEY, or ANTHROPIC_BASE_URL for a gateway or "
+    "local server, and restart."
+)
+
+_STEP_SEPARATOR = " — "
+_IDLE_STATES = frozenset({SessionState.IDLE, SessionState.DONE, SessionState.FAILED})
+
+
+def parse_step(text: str) -> PlanStep:
+    """A plan step from ``title — why`` (or ``title - why``; the reason is optional)."""
+    separator = _STEP_SEPARATOR if _STEP_SEPARATOR in text else " - "
+    title, _, why = text.partition(separator)
+    return PlanStep(title.strip(), why.strip())
+
+
+class SessionScreen(Screen[None]):
+    """Where a session is started and followed, and where the plan is approved.
+
+    The app sets what to show (`show_progress`, `review_plan`, `show_failure`);
+    the screen posts `TaskSubmitted` and `RetryRequested` for the app to act on.
+
+    Args:
+        model: The model's name, for the status line.
+        configured: Whether a model is configured; if not, the task box is off.
+        initial_task: Text to prefill the task box with.
+    """
+
+    TITLE = "Session"
+    CSS_PATH = "session.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "retry", "Retry request")]
+
+    class TaskSubmitted(Message):
+        """The developer entered a task."""
+
+        def __init__(self, task: str) -> None:
+            super().__init__()
+            self.task = task
+
+    class RetryRequested(Message):
+        """The developer asked to re-send the failed request."""
+
+    def __init__(self, *, model: str, configured: bool, initial_task: str | None = None) -> None:
+        super().__init__()
+        self._model = model
+        self._configured = configured
+        self._initial_task = initial_task or ""
+        self._plan_future: asyncio.Future[PlanVerdict] | None = None
+        self._retryable_failure = False
+        self._line_open = False
+
+    def compose(self) -> ComposeResult:
+        """Task box, plan and commentary side by side, error line, status line, keys."""
+        yield Input(
+            self._initial_task,
+            placeholder="Describe a task, then press enter",
+            id="task",
+            disabled=not self._configured,
+        )
+        if not self._configured:
+            yield Static(CONFIGURE_HINT, id="configure-hint")
+        with Horizontal(id="session-body"):
+            plan_list = PlanList(id="plan")
+            plan_list.border_title = "Plan"
+            yield plan_list
+            commentary = Log(id="commentary")
+            commentary.border_title = "Model"
+            yield commentary
+        yield Static("", id="session-error")
+        status = StatusLine(id="status")
+        status.model = self._model
+        yield status
+        yield Footer()
+
+    @property
+    def plan_list(self) -> PlanList:
+        """The plan."""
+        return self.query_one("#plan", PlanList)
+
+    @property
+    def status(self) -> StatusLine:
+        """The status line."""
+        return self.query_one("#status", StatusLine)
+
+    @property
+    def commentary(self) -> Log:
+        """The model's streamed commentary and the session's events."""
+        return self.query_one("#commentary", Log)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Starts a session with the entered task."""
+        event.stop()
+        task = event.value.strip()
+        if not task:
+            return
+        event.input.disabled = True
+        self.commentary.clear()
+        self._line_open = False
+        self._write_line(f"Task: {task}")
+        self.post_message(self.TaskSubmitted(task))
+
+    # -- what the app sets ---------------------------------------------------
+
+    def session_started(self) -> None:
+        """A workflow runs: the task box is off, the error line cleared."""
+        self.query_one("#task", Input).disabled = True
+        self._clear_failure()
+
+    def session_stopped(self, finished: bool) -> None:
+        """The workflow returned; a new task may be entered."""
+        task_box = self.query_one("#task", Input)
+        task_box.disabled = not self._configured
+        if finished:
+            task_box.value = ""
+        if self._configured:
+            task_box.focus()
+
+    def show_failure(self, message: str, *, retryable: bool) -> None:
+        """Shows a failed request in one line and offers `r` when it can be retried."""
+        self._retryable_failure = retryable
+        hint = " — press r to retry" if retryable else ""
+        self.query_one("#session-error", Static).update(f"✗ {message}{hint}")
+        self.set_class(True, "-failed")
+        self.status.state = SessionState.FAILED
+        self.status.connection = "request failed" if retryable else ""
+        if not retryable:
+            # Nothing to retry: a new task is the way on.
+            self.query_one("#task", Input).disabled = not self._configured
+        self.plan_list.focus()
+        self.refresh_bindings()
+
+    def review_plan(self, plan: Plan, future: asyncio.Future[PlanVerdict]) -> None:
+        """Shows `plan` for approval; the developer's answer sets `future`."""
+        self._plan_future = future
+        self.plan_list.start_review(plan)
+        self.plan_list.focus()
+        self._write_line("Plan ready: enter approves, r sends it back with feedback.")
+
+    def show_progress(self, event: Progress) -> None:
+        """Shows one progress event from the engine."""
+        status = self.status
+        if isinstance(event, ModelTextStreamed):
+            status.connection = ""
+            self.commentary.write(event.text)
+            self._line_open = not event.text.endswith("\n")
+        elif isinstance(event, StateChanged):
+            status.state = event.state
+            if event.state is not SessionState.FAILED:
+                status.connection = ""
+            if event.state not in _IDLE_STATES:
+                # A resumed session runs without a submitted task: lock the box all the same,
+                # since a new task would replace the running one.
+                self.query_one("#task", Input).disabled = True
+        elif isinstance(event, ToolCalled):
+            mark = "✗" if event.is_error else "→"
+            self._write_line(f"{mark} {event.summary or event.name}")
+        elif isinstance(event, UsageRecorded):
+            status.usage = event.session_total
+            status.cost_usd = event.session_cost_usd
+            status.connection = ""
+        elif isinstance(event, PlanUpdated):
+            if not self.plan_list.reviewing:
+                self.plan_list.show_plan(event.plan)
+        elif isinstance(event, StepApplied):
+            commit = event.commit[:8]
+            decision = f", decision {event.decision_path}" if event.decision_path else ""
+            self._write_line(f"✓ step {event.number} applied: {event.title} ({commit}{decision})")
+        elif isinstance(event, NoticeRaised):
+            if event.level == "warning":
+                status.connection = event.message
+            self._write_line(f"! {event.message}")
+            if event.level == "error":
+                self.notify(event.message, severity="error")
+            elif event.level == "warning":
+                self.notify(event.message, severity="warning")
+        elif isinstance(event, SessionFinished):
+            self._write_line(f"Done. {event.summary}")
+
+    # -- keys and plan review ------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offers `r` (retry) only after a request failed for good."""
+        if action == "retry":
+            return self._retryable_failure
+        return True
+
+    def action_retry(self) -> None:
+        """Asks the app to re-send the failed request."""
+        self._clear_failure()
+        self.post_message(self.RetryRequested())
+
+    def on_plan_list_approved(self, event: PlanList.Approved) -> None:
+        """Answers the plan review with the approved steps."""
+        self._answer_plan(PlanVerdict(approved=True, steps=event.steps))
+        self._write_line(f"Plan approved ({len(event.steps)} steps).")
+
+    def on_plan_list_send_back_requested(self, event: PlanList.SendBackRequested) -> None:
+        """Asks for feedback, then sends the plan back with it."""
+
+        def answered(feedback: str | None) -> None:
+            if feedback:
+                self._answer_plan(PlanVerdict(approved=False, feedback=feedback))
+                self._write_line(f"Plan sent back: {feedback}")
+
+        self.app.push_screen(FeedbackScreen("What should the plan do differently?"), answered)
+
+    def on_plan_list_edit_requested(self, event: PlanList.EditRequested) -> None:
+        """Asks for a step's text (``title — why``) and puts it in the plan."""
+        plan_list = self.plan_list
+        index, insert = event.index, event.insert
+        value = ""
+        if not insert and 0 <= index < len(plan_list.steps):
+            step = plan_list.steps[index]
+            value = f"{step.title}{_STEP_SEPARATOR}{step.why}" if step.why else step.title
+
+        def answered(text: str | None) -> None:
+            if not text:
+                return
+            step = parse_step(text)
+            if insert:
+                plan_list.insert_step(index + 1, step)
+            else:
+                plan_list.replace_step(index, step)
+
+        prompt = "New step (title — why)" if insert else "Edit step (title — why)"
+        self.app.push_screen(FeedbackScreen(prompt, value=value), answered)
+
+    def _answer_plan(self, verdict: PlanVerdict) -> None:
+        future, self._plan_future = self._plan_future, None
+        self.plan_list.end_review()
+        if future is not None and not future.done():
+            future.set_result(verdict)
+
+    def _clear_failure(self) -> None:
+        self._retryable_failure = False
+        self.query_one("#session-error", Static).update("")
+        self.set_class(False, "-failed")
+        self.status.connection = ""
+        self.refresh_bindings()
+
+    def _write_line(self, line: str) -> None:
+        prefix = "\n" if self._line_open else ""
+        self.commentary.write(f"{prefix}{line}\n")
+        self._line_open = False

@@ -1,0 +1,291 @@
+"""A unified diff of a step under review, drawn with the Line API.
+
+One `Strip` per screen row, rendered only when the row is shown and kept in an
+LRU cache; never a widget per hunk or per line, so tens of thousands of lines
+open and scroll without lag.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from slowcode.engine.review import LineKind, StepReview, Verdict
+from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
+from slowcode.tui.widgets.syntax import LineHighlighter
+
+if TYPE_CHECKING:
+    from textual.style import Style as VisualStyle
+
+VERDICT_MARKERS: dict[Verdict, str] = {
+    Verdict.UNDECIDED: "[ ]",
+    Verdict.ACCEPTED: "[✓]",
+    Verdict.REJECTED: "[✗]",
+    Verdict.EDITED: "[~]",
+}
+"""The marker shown before each hunk header, so a verdict never relies on colour."""
+
+_VERDICT_COMPONENTS: dict[Verdict, str] = {
+    Verdict.UNDECIDED: "diff-view--undecided",
+    Verdict.ACCEPTED: "diff-view--accepted",
+    Verdict.REJECTED: "diff-view--rejected",
+    Verdict.EDITED: "diff-view--edited",
+}
+
+_CURRENT_BAR = "▌"
+
+_Piece = tuple[str, "VisualStyle"]
+
+
+class DiffView(ScrollView, can_focus=True):
+    """Shows a `StepReview`'s files and hunks as one scrollable unified diff.
+
+    The reactive `current` is the position (review order) of the hunk under review;
+    it is marked with a bar in the gutter and scrolled into view. Hunk verdicts are
+    read from the review; call `refresh_hunk` after changing one.
+
+    Args:
+        review: The step whose diff to show.
+        name: The widget's name.
+        id: The widget's id.
+        classes: The widget's CSS classes.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "diff-view--file",
+        "diff-view--hunk",
+        "diff-view--gutter",
+        "diff-view--current",
+        "diff-view--added",
+        "diff-view--removed",
+        "diff-view--undecided",
+        "diff-view--accepted",
+        "diff-view--rejected",
+        "diff-view--edited",
+        "diff-view--note",
+    }
+
+    # A reusable widget, so its look ships with it; every colour is a theme variable.
+    DEFAULT_CSS = """
+    DiffView {
+        background: $surface;
+        color: $text;
+        & > .diff-view--file { background: $panel; color: $text; text-style: bold; }
+        & > .diff-view--hunk { background: $boost; color: $text-secondary; }
+        & > .diff-view--gutter { color: $text-muted; }
+        & > .diff-view--current { color: $accent; text-style: bold; }
+        & > .diff-view--added { background: $success 12%; }
+        & > .diff-view--removed { background: $error 12%; }
+        & > .diff-view--undecided { color: $text-muted; text-style: bold; }
+        & > .diff-view--accepted { color: $text-success; text-style: bold; }
+        & > .diff-view--rejected { color: $text-error; text-style: bold; }
+        & > .diff-view--edited { color: $text-warning; text-style: bold; }
+        & > .diff-view--note { color: $text-warning; text-style: italic; }
+        &:focus { background-tint: $foreground 3%; }
+    }
+    """
+
+    current: reactive[int] = reactive(0, init=False)
+    """The hunk under review, as a position in review order."""
+
+    class HunkSelected(Message):
+        """The developer clicked a hunk."""
+
+        def __init__(self, diff_view: DiffView, position: int) -> None:
+            super().__init__()
+            self.diff_view = diff_view
+            self.position = position
+
+        @property
+        def control(self) -> DiffView:
+            """The diff view that was clicked."""
+            return self.diff_view
+
+    def __init__(
+        self,
+        review: StepReview,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._review = review
+        self._hunks = review.hunks
+        self._layout = DiffLayout.build(review)
+        self._highlighters: dict[int, LineHighlighter] = {}
+        self._strips: LRUCache[tuple[int, bool], tuple[Strip, VisualStyle]] = LRUCache(2048)
+        number_width = self._layout.number_width
+        self._gutter_width = 1 + number_width * 2 + 2
+        self.virtual_size = Size(
+            self._gutter_width + 2 + self._layout.text_width, len(self._layout.rows)
+        )
+
+    @property
+    def layout_rows(self) -> int:
+        """How many rows the diff has (headers included)."""
+        return len(self._layout.rows)
+
+    def hunk_row(self, position: int) -> int:
+        """The row of a hunk's header."""
+        return self._layout.hunk_rows[position]
+
+    def notify_style_update(self) -> None:
+        """Drops cached strips: the theme or a style changed."""
+        super().notify_style_update()
+        self._strips.clear()
+
+    def refresh_hunk(self, position: int) -> None:
+        """Redraws a hunk's header after its verdict changed."""
+        row = self._layout.hunk_rows[position]
+        self._strips.discard((row, True))
+        self._strips.discard((row, False))
+        self.refresh_lines(row - int(self.scroll_y), 1)
+
+    def refresh_all_hunks(self) -> None:
+        """Redraws every hunk header (after `accept all`)."""
+        for row in self._layout.hunk_rows:
+            self._strips.discard((row, True))
+            self._strips.discard((row, False))
+        self.refresh()
+
+    def watch_current(self, old: int, new: int) -> None:
+        """Moves the gutter bar and brings the new current hunk into view."""
+        for position in (old, new):
+            self._refresh_rows_of(position)
+        self.call_after_refresh(self.scroll_to_hunk, new)
+
+    def on_mount(self) -> None:
+        """Shows the first hunk."""
+        self.call_after_refresh(self.scroll_to_hunk, self.current)
+
+    def scroll_to_hunk(self, position: int) -> None:
+        """Scrolls so the hunk's header (and as much of it as fits) is visible."""
+        if not self._hunks or not 0 <= position < len(self._hunks):
+            return
+        # One row above the header stays visible: the file header or the end of the
+        # previous hunk, so the developer sees where the hunk sits.
+        top = max(self._layout.hunk_rows[position] - 1, 0)
+        height = self._layout.hunk_ends[position] - top
+        visible = max(self.scrollable_content_region.height, 1)
+        region = Region(0, top, 1, min(height, visible))
+        self.scroll_to_region(region, animate=False, immediate=True, x_axis=False)
+
+    def on_click(self, event: events.Click) -> None:
+        """Selects the hunk under the pointer."""
+        position = self._layout.hunk_at_row(event.y + int(self.scroll_y))
+        if position is not None:
+            self.post_message(self.HunkSelected(self, position))
+
+    def render_line(self, y: int) -> Strip:
+        """The strip for screen row `y`, scrolled horizontally."""
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        row_index = scroll_y + y
+        if not 0 <= row_index < len(self._layout.rows):
+            return Strip.blank(width, self.rich_style)
+        strip, fill = self._row_strip(row_index)
+        return strip.crop_extend(scroll_x, scroll_x + width, fill.rich_style)
+
+    def _refresh_rows_of(self, position: int) -> None:
+        if not 0 <= position < len(self._hunks):
+            return
+        start = self._layout.hunk_rows[position]
+        end = self._layout.hunk_ends[position]
+        self.refresh_lines(start - int(self.scroll_y), end - start)
+
+    def _row_strip(self, row_index: int) -> tuple[Strip, VisualStyle]:
+        row = self._layout.rows[row_index]
+        is_current = row.hunk == self.current and row.hunk >= 0
+        key = (row_index, is_current)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
+        if row.kind is RowKind.LINE:
+            pieces, fill = self._line_pieces(row.file, row.hunk, row.line, is_current)
+        elif row.kind is RowKind.HUNK:
+            pieces, fill = self._hunk_pieces(row.hunk, is_current)
+        elif row.kind is RowKind.FILE:
+            pieces, fill = self._file_pieces(row.file)
+        else:
+            pieces, fill = [], self.visual_style
+        segments = [Segment(text, style.rich_style) for text, style in pieces if text]
+        strip = Strip(segments)
+        self._strips[key] = (strip, fill)
+        return strip, fill
+
+    def _bar(self, is_current: bool, base: VisualStyle) -> _Piece:
+        if is_current:
+            return _CURRENT_BAR, base + self.get_visual_style("diff-view--current", partial=True)
+        return " ", base
+
+    def _file_pieces(self, file_index: int) -> tuple[list[_Piece], VisualStyle]:
+        file_diff = self._review.files[file_index]
+        style = self.get_visual_style("diff-view--file")
+        added = removed = 0
+        for hunk in file_diff.hunks:
+            for line in hunk.lines:
+                if line.kind is LineKind.ADDED:
+                    added += 1
+                elif line.kind is LineKind.REMOVED:
+                    removed += 1
+        note = " (new file)" if file_diff.is_new else ""
+        return [(f" {file_diff.path}{note}  +{added} -{removed}", style)], style
+
+    def _hunk_pieces(self, position: int, is_current: bool) -> tuple[list[_Piece], VisualStyle]:
+        hunk = self._hunks[position]
+        style = self.get_visual_style("diff-view--hunk")
+        marker_style = style + self.get_visual_style(
+            _VERDICT_COMPONENTS[hunk.verdict], partial=True
+        )
+        pieces: list[_Piece] = [
+            self._bar(is_current, style),
+            (VERDICT_MARKERS[hunk.verdict], marker_style),
+            (f" {hunk.header}", style),
+        ]
+        note_style = style + self.get_visual_style("diff-view--note", partial=True)
+        if hunk.carried_over:
+            pieces.append(("  carried over", note_style))
+        if hunk.comment:
+            pieces.append((f"  “{hunk.comment}”", note_style))
+        return pieces, style
+
+    def _line_pieces(
+        self, file_index: int, position: int, line_index: int, is_current: bool
+    ) -> tuple[list[_Piece], VisualStyle]:
+        line = self._hunks[position].lines[line_index]
+        if line.kind is LineKind.ADDED:
+            style = self.get_visual_style("diff-view--added")
+        elif line.kind is LineKind.REMOVED:
+            style = self.get_visual_style("diff-view--removed")
+        else:
+            style = self.visual_style
+        gutter = style + self.get_visual_style("diff-view--gutter", partial=True)
+        width = self._layout.number_width
+        old = "" if line.old_number is None else str(line.old_number)
+        new = "" if line.new_number is None else str(line.new_number)
+        pieces: list[_Piece] = [
+            self._bar(is_current, style),
+            (f"{old:>{width}} {new:>{width}} ", gutter),
+            (f"{line.kind.value} ", style),
+        ]
+        pieces.extend(self._highlighter(file_index).pieces(line.text, style))
+        if line.no_newline:
+            pieces.append(("  ⏎ no newline at end", gutter))
+        return pieces, style
+
+    def _highlighter(self, file_index: int) -> LineHighlighter:
+        highlighter = self._highlighters.get(file_index)
+        if highlighter is None:
+            path = self._review.files[file_index].path
+            highlighter = LineHighlighter(path, self.app.stylesheet.parse_style)
+            self._highlighters[file_index] = highlighter
+        return highlighter

@@ -1,0 +1,119 @@
+"""The `slowcode` command line: help, version, usage errors and one-line failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slowcode import __version__
+from slowcode.cli.main import main, parse_arguments
+
+# Prints, as JSON, which heavy packages `slowcode ARGS` pulled in; help goes to devnull.
+IMPORT_PROBE = """
+import contextlib, json, os, sys
+from slowcode.cli.main import main
+with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+    status = main(sys.argv[1:])
+loaded = {name.split(".")[0] for name in sys.modules}
+heavy = sorted(loaded & {"textual", "anthropic", "rich", "git"})
+print(json.dumps({"status": status, "heavy": heavy}))
+"""
+
+
+def run_slowcode(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Runs `python -m slowcode ARGS` in a fresh interpreter, outside any repository."""
+    environment = {**os.environ, "GIT_CEILING_DIRECTORIES": str(cwd.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "slowcode", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"]])
+def test_help_exits_0_without_importing_textual_or_anthropic(argv: list[str]) -> None:
+    probe = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert probe.returncode == 0, probe.stderr
+    result = json.loads(probe.stdout)
+    assert result == {"status": 0, "heavy": []}
+
+
+def test_help_describes_the_path_the_options_and_the_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--help"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("usage: slowcode")
+    for word in ("PATH", "--model", "--no-resume", "--version", "demo"):
+        assert word in shown
+
+
+def test_demo_help_names_its_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--help"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("usage: slowcode demo")
+    assert "--keep" in shown
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"slowcode {__version__}"
+
+
+@pytest.mark.parametrize("argv", [["--frobnicate"], ["demo", "--frobnicate"], ["a", "b"]])
+def test_a_usage_error_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert "usage: slowcode" in capsys.readouterr().err
+
+
+def test_the_first_argument_picks_the_command() -> None:
+    assert parse_arguments(["demo", "--keep"]).keep is True
+    opened = parse_arguments(["./demo", "--model", "m", "--no-resume"])
+    assert (opened.path, opened.model, opened.resume) == ("./demo", "m", False)
+    assert parse_arguments([]).path == "."
+
+
+def test_outside_a_git_repository_one_line_and_exit_1(tmp_path: Path) -> None:
+    folder = tmp_path / "not-a-repo"
+    folder.mkdir()
+    result = run_slowcode([], cwd=folder)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("slowcode: ")
+    assert "not a git repository" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_folder_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(tmp_path / "nowhere")]) == 1
+    error = capsys.readouterr().err
+    assert error == f"slowcode: no such folder: {tmp_path / 'nowhere'}\n"
+
+
+def test_a_bad_configuration_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    (tmp_path / ".slowcode.toml").write_text("max_changed_lines = 'eighty'\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("slowcode: ")
+    assert error.count("\n") == 1
+    assert "max_changed_lines" in error

@@ -1,0 +1,160 @@
+"""A whole session in the app: the real workflow and SDK against the loopback fake API."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from slowcode.engine.config import Config
+from slowcode.engine.progress import SessionState
+from slowcode.model.settings import ModelSettings
+from slowcode.tui.app import SlowcodeApp
+from slowcode.tui.screens.review import ReviewScreen
+from tests.fakeapi import (
+    FakeMessagesAPI,
+    Turn,
+    fake_settings,
+    http_error,
+    reply,
+    tool_use_block,
+)
+
+SIZE = (120, 40)
+
+
+def _repo(path: Path) -> Path:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.name", "Dev")
+    git("config", "user.email", "dev@example.invalid")
+    (path / "app.py").write_text("def hello():\n    return 'hello'\n")
+    git("add", "app.py")
+    git("commit", "-q", "-m", "initial")
+    return path
+
+
+def _plan_turn() -> Turn:
+    return reply(
+        "I will add a greeting function.",
+        tool_use_block(
+            "propose_plan",
+            {"goal": "greet by name", "steps": [{"title": "Add greet", "why": "callers need it"}]},
+        ),
+    )
+
+
+async def _wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 100) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")
+
+
+async def test_a_session_runs_from_task_to_commit(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    root = _repo(tmp_path)
+    fake_api.script(
+        _plan_turn(),
+        reply(
+            tool_use_block(
+                "str_replace_based_edit_tool",
+                {
+                    "command": "str_replace",
+                    "path": "app.py",
+                    "old_str": "    return 'hello'\n",
+                    "new_str": (
+                        "    return 'hello'\n\n\ndef greet(name):\n    return f'hello {name}'\n"
+                    ),
+                },
+            ),
+            tool_use_block("finish_step", {"summary": "Adds `greet`.", "architectural": False}),
+        ),
+        reply("All done: `greet` exists."),
+    )
+    app = SlowcodeApp(
+        root, Config(), fake_settings(fake_api), resume=False, initial_task="add greet"
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        app.session_screen.query_one("#task", Input).focus()
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.press("a", "enter")
+        await _wait_for(pilot, lambda: app.session_screen.status.state is SessionState.DONE)
+    assert "def greet(name):" in (root / "app.py").read_text()
+    log = subprocess.run(
+        ["git", "log", "-1", "--format=%s"], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.strip() == "Add greet"
+
+
+async def test_a_failed_request_is_shown_and_retried_with_r(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    root = _repo(tmp_path)
+    fake_api.script(http_error(529, "overloaded"))
+    settings = fake_settings(fake_api, max_retries=0, stream_retries=0)
+    app = SlowcodeApp(root, Config(), settings, resume=False, initial_task="add greet")
+    async with app.run_test(size=SIZE) as pilot:
+        app.session_screen.query_one("#task", Input).focus()
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: app.session_screen.has_class("-failed"))
+        error = str(app.session_screen.query_one("#session-error").render())
+        assert error.startswith("✗ ")
+        assert "\n" not in error
+        fake_api.script(_plan_turn())
+        await pilot.press("r")
+        await _wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
+        assert not app.session_screen.has_class("-failed")
+
+
+async def test_quitting_mid_request_cancels_the_workflow(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    root = _repo(tmp_path)
+    fake_api.script(_plan_turn().delayed(30))
+    app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=False, initial_task="x")
+    async with app.run_test(size=SIZE) as pilot:
+        app.session_screen.query_one("#task", Input).focus()
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: len(fake_api.message_requests) == 1)
+        workers = list(app.workers)
+        assert [worker.group for worker in workers] == ["model"]
+        app.session_screen.plan_list.focus()
+        await pilot.press("q")
+        await pilot.pause()
+    assert workers[0].is_cancelled or workers[0].is_finished
+    assert not app.is_running
+
+
+async def test_resuming_with_no_unfinished_session_opens_quietly(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    root = _repo(tmp_path)
+    app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.session_screen.has_class("-failed")
+        assert not app.session_screen.query_one("#task", Input).disabled
+    assert fake_api.message_requests == []
+
+
+async def test_outside_a_git_repository_the_app_says_so_in_one_line(tmp_path: Path) -> None:
+    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session_screen.has_class("-failed")
+        error = str(app.session_screen.query_one("#session-error").render())
+        assert error.startswith("✗ ") and "\n" not in error
+        assert "retry" not in error

@@ -1,0 +1,126 @@
+"""The diff view: what its rows show, how it moves, and how fast it opens."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App, ComposeResult
+
+from slowcode.engine.review import StepReview, Verdict
+from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
+from slowcode.tui.widgets.diff_view import DiffView
+
+from .samples import large_review, three_hunk_review
+
+
+class DiffApp(App[None]):
+    def __init__(self, review: StepReview | None) -> None:
+        super().__init__()
+        self.review = review
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        if self.review is not None:
+            yield DiffView(self.review)
+
+    def on_diff_view_hunk_selected(self, event: DiffView.HunkSelected) -> None:
+        self.selected.append(event.position)
+
+
+def _row_texts(view: DiffView) -> list[str]:
+    return [view.render_line(y).text for y in range(view.size.height)]
+
+
+async def test_rows_show_markers_line_numbers_and_hunk_verdicts() -> None:
+    review = three_hunk_review()
+    app = DiffApp(review)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(DiffView)
+        rows = _row_texts(view)
+        assert rows[0].strip().startswith("src/client.py")
+        assert rows[1].startswith("▌[ ] @@ -3,3 +3,4 @@")
+        assert rows[2].startswith("▌ 3  3   import json")
+        assert rows[3].startswith("▌ 4    - import urllib.request")
+        assert rows[4].startswith("▌    4 + from src.retry import with_backoff")
+        assert any(row.strip().startswith("src/retry.py (new file)  +10 -0") for row in rows)
+        # Rows of hunks other than the current one carry no bar.
+        second_hunk = view.hunk_row(1)
+        assert rows[second_hunk].startswith(" [ ] @@ -20,2 +20,3 @@")
+
+        review.hunks[0].verdict = Verdict.ACCEPTED
+        view.refresh_hunk(0)
+        view.current = 1
+        await pilot.pause()
+        rows = _row_texts(view)
+        assert rows[1].startswith(" [✓] @@ -3,3 +3,4 @@")
+        assert rows[second_hunk].startswith("▌[ ] @@ -20,2 +20,3 @@")
+
+
+async def test_added_and_removed_lines_get_theme_backgrounds() -> None:
+    app = DiffApp(three_hunk_review())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(DiffView)
+        context, removed, added = (view.render_line(y) for y in (2, 3, 4))
+        background = {}
+        for name, strip in (("context", context), ("removed", removed), ("added", added)):
+            style = strip._segments[-1].style  # the padding after the text
+            assert style is not None
+            background[name] = style.bgcolor
+        assert background["added"] != background["context"]
+        assert background["removed"] != background["context"]
+        assert background["added"] != background["removed"]
+
+
+async def test_python_lines_are_highlighted_by_token() -> None:
+    app = DiffApp(three_hunk_review())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(DiffView)
+        row = view.render_line(2)  # "import json"
+        styles = {seg.text: seg.style for seg in row._segments}
+        assert styles["import"] is not None and styles["json"] is not None
+        assert styles["import"].color != styles["json"].color
+
+
+async def test_clicking_a_line_selects_its_hunk() -> None:
+    app = DiffApp(three_hunk_review())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(DiffView)
+        await pilot.click(DiffView, offset=(10, view.hunk_row(2) + 3))
+        await pilot.pause()
+        assert app.selected == [2]
+
+
+def test_the_layout_indexes_every_row_once() -> None:
+    layout = DiffLayout.build(three_hunk_review())
+    kinds = [row.kind for row in layout.rows]
+    assert kinds.count(RowKind.FILE) == 2
+    assert kinds.count(RowKind.HUNK) == 3
+    assert kinds.count(RowKind.LINE) == 5 + 4 + 10
+    assert layout.hunk_rows == [1, 7, 14]
+    assert layout.hunk_at_row(0) == 0
+    assert layout.hunk_at_row(9) == 1
+    assert layout.hunk_at_row(13) == 1  # the file header below hunk 1 belongs to it
+    assert layout.number_width == 2
+
+
+async def test_a_20000_line_diff_opens_in_under_a_second() -> None:
+    review = large_review(20_000)
+    app = DiffApp(None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        started = time.perf_counter()
+        view = DiffView(review)
+        await app.mount(view)
+        await pilot.pause()
+        first_rows = [view.render_line(y).text for y in range(3)]
+        elapsed = time.perf_counter() - started
+        assert view.layout_rows == 20_002
+        assert view.virtual_size.height == 20_002
+        assert "value_0 = compute(0" in first_rows[2]
+        assert elapsed < 1.0, f"took {elapsed:.2f} s"
+        view.scroll_to(y=19_990, animate=False, immediate=True)
+        await pilot.pause()
+        assert "value_19999" in "".join(_row_texts(view))
