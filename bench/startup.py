@@ -64,14 +64,14 @@ import sys
 from pathlib import Path
 
 from slowcode.engine.config import load_config
-from slowcode.engine.gitrepo import GitRepo
+from slowcode.engine.worktree import find_work_tree
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
 
-repo = GitRepo.open(Path(sys.argv[1]))
-config = load_config(repo.root, os.environ)
+root = find_work_tree(Path(sys.argv[1]))
+config = load_config(root, os.environ)
 settings = ModelSettings.from_env(os.environ, model=config.model)
-SlowcodeApp(repo.root, config, settings).run(
+SlowcodeApp(root, config, settings).run(
     headless=True, size=(120, 40), auto_pilot=first_frame_then_exit
 )
 """

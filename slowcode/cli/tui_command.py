@@ -28,16 +28,16 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
             configuration cannot be used.
     """
     from slowcode.engine.config import load_config
-    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.engine.worktree import find_work_tree
     from slowcode.model.settings import ModelSettings
 
     if not path.exists():
         raise SlowcodeError(f"no such folder: {path}")
     if not path.is_dir():
         raise SlowcodeError(f"not a folder: {path}")
-    repo = GitRepo.open(path)
+    root = find_work_tree(path)
     flags: dict[str, object] = {"model": model} if model else {}
-    config = load_config(repo.root, os.environ, flags)
+    config = load_config(root, os.environ, flags)
     settings = ModelSettings.from_env(
         os.environ,
         model=config.model,
@@ -47,6 +47,6 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
 
     from slowcode.tui.app import SlowcodeApp
 
-    app = SlowcodeApp(repo.root, config, settings, resume=resume)
+    app = SlowcodeApp(root, config, settings, resume=resume)
     app.run()
     return app.return_code or 0

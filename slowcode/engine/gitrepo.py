@@ -17,6 +17,7 @@ from pathlib import Path
 import git
 
 from slowcode.engine.errors import RepositoryError
+from slowcode.engine.worktree import find_work_tree
 
 _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _NO_COMMITS_OLD_VALUE = "0" * 40
@@ -46,20 +47,7 @@ class GitRepo:
         Raises:
             RepositoryError: `path` is in no repository, or in a bare one.
         """
-        where = Path(path).resolve()
-        try:
-            repo = git.Repo(where, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise RepositoryError(
-                f"not a git repository: {where} — run `git init` or start slowcode "
-                "inside a repository"
-            ) from None
-        if repo.bare or repo.working_tree_dir is None:
-            raise RepositoryError(
-                f"{where} is a bare git repository (no work tree) — start slowcode in a "
-                "clone or worktree of it"
-            )
-        return cls(repo)
+        return cls(git.Repo(find_work_tree(path)))
 
     @property
     def repo(self) -> git.Repo:

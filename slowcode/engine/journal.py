@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,7 +78,7 @@ def journal_path(path: Path) -> Path:
 def new_session_id(now: datetime | None = None) -> str:
     """A sortable session id such as `20261121-142501-ab12cd` (UTC time, random suffix)."""
     moment = now or datetime.now(UTC)
-    return f"{moment.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+    return f"{moment.strftime('%Y%m%d-%H%M%S')}-{os.urandom(3).hex()}"
 
 
 def _timestamp() -> str:

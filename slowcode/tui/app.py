@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -22,10 +23,6 @@ from slowcode.tui.messages import (
     WorkflowFailed,
     WorkflowStopped,
 )
-from slowcode.tui.screens.decision_log import DecisionLogScreen
-from slowcode.tui.screens.help import HelpScreen, keys_of
-from slowcode.tui.screens.question import QuestionScreen
-from slowcode.tui.screens.review import ReviewScreen
 from slowcode.tui.screens.session import SessionScreen
 
 if TYPE_CHECKING:
@@ -36,6 +33,14 @@ if TYPE_CHECKING:
     from slowcode.engine.progress import Progress
     from slowcode.engine.workflow import Workflow
     from slowcode.model.settings import ModelSettings
+
+
+def _is_decision_log(screen: object) -> bool:
+    # The decision log's module is imported when the log is first opened; before
+    # that no screen can be one.
+    module = sys.modules.get("slowcode.tui.screens.decision_log")
+    return module is not None and isinstance(screen, module.DecisionLogScreen)
+
 
 THEME = "textual-dark"
 """Pinned, so screenshots and snapshots look the same everywhere."""
@@ -93,7 +98,8 @@ class SlowcodeApp(App[None]):
         # Pushed rather than made the default screen: only pushed screens load their CSS_PATH.
         self.push_screen(self.session_screen)
         if self._resume:
-            self._drive("resume")
+            # After the first frame: looking for an unfinished session must not delay it.
+            self.call_after_refresh(self._drive, "resume")
 
     async def on_unmount(self) -> None:
         """Leaves nothing running: the engine's questions, the workflow and its connections."""
@@ -118,11 +124,16 @@ class SlowcodeApp(App[None]):
     @work(exclusive=True, group="model", exit_on_error=False)
     async def _drive(self, how: _Drive, task: str = "") -> None:
         try:
-            workflow = self._workflow()
             if how == "resume":
-                if not await workflow.resume():
+                from slowcode.engine.journal import latest_unfinished
+
+                # Most starts have nothing to resume: skip importing the engine then.
+                if latest_unfinished(self.root) is None:
+                    return
+                if not await self._workflow().resume():
                     return
             else:
+                workflow = self._workflow()
                 self.session_screen.session_started()
                 if how == "run":
                     await workflow.run(task)
@@ -176,10 +187,16 @@ class SlowcodeApp(App[None]):
 
     def on_request_step_review(self, message: RequestStepReview) -> None:
         """Opens the review screen for the step."""
+        # Screens other than the session's are imported when first shown: start-up
+        # pays only for what the first frame needs.
+        from slowcode.tui.screens.review import ReviewScreen
+
         self._ask(ReviewScreen(message.review), message.future)
 
     def on_request_answer(self, message: RequestAnswer) -> None:
         """Opens the question dialog."""
+        from slowcode.tui.screens.question import QuestionScreen
+
         self._ask(QuestionScreen(message.question), message.future)
 
     @work(group="human", exit_on_error=False)
@@ -197,7 +214,7 @@ class SlowcodeApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands plus slowcode's screens, for the command palette."""
         yield from super().get_system_commands(screen)
-        if not isinstance(screen, DecisionLogScreen):
+        if not _is_decision_log(screen):
             yield SystemCommand(
                 "Decision log",
                 "Browse the project's decision records (l)",
@@ -208,15 +225,19 @@ class SlowcodeApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hides `l` while the decision log is already open."""
         if action == "decision_log":
-            return not isinstance(self.screen, DecisionLogScreen)
+            return not _is_decision_log(self.screen)
         return True
 
     def action_decision_log(self) -> None:
         """Opens the decision log."""
+        from slowcode.tui.screens.decision_log import DecisionLogScreen
+
         self.push_screen(DecisionLogScreen(self.root, self.config.decisions_dir))
 
     def action_help(self) -> None:
         """Lists every key of the current screen."""
+        from slowcode.tui.screens.help import HelpScreen, keys_of
+
         screen = self.screen
         title = screen.TITLE or type(screen).__name__
         self.push_screen(HelpScreen(title, keys_of(screen)))

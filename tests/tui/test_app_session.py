@@ -150,8 +150,12 @@ async def test_resuming_with_no_unfinished_session_opens_quietly(
 
 
 async def test_outside_a_git_repository_the_app_says_so_in_one_line(tmp_path: Path) -> None:
-    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=True)
+    settings = ModelSettings(api_key="test-key")
+    app = SlowcodeApp(tmp_path, Config(), settings, resume=True, initial_task="a task")
     async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        assert not app.session_screen.has_class("-failed")  # nothing to resume: quiet
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session_screen.has_class("-failed")
