@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCK := requirements.lock
 
-.PHONY: demo test lint typecheck contracts pytest bench lock clean
+.PHONY: demo test lint typecheck contracts pytest bench lock screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: lint typecheck contracts pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/startup.py
+
+# Re-renders the README's screenshot of the review screen from the offline demo.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python docs/images/review_screenshot.py
 
 # Re-resolve the lock file from pyproject.toml (needs the package index).
 lock: $(BIN)/python

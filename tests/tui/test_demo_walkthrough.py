@@ -1,0 +1,82 @@
+"""The offline demo walked with the keys of the product only, in the real app (Pilot)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from slowcode.demo.runner import create_sample_repository, load_session
+from slowcode.engine.config import Config
+from slowcode.model.loopback import ReplayServer
+from slowcode.model.settings import ModelSettings
+from slowcode.tui.app import SlowcodeApp
+
+SIZE = (120, 40)
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def screen_name(app: SlowcodeApp) -> str:
+    return type(app.screen).__name__
+
+
+async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Path) -> None:
+    session = load_session()
+    repo = create_sample_repository(tmp_path / "sample")
+    with ReplayServer(session.responses) as server:
+        settings = ModelSettings(
+            model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
+        )
+        app = SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")  # start the prefilled task
+            plan_ready = lambda: app.session_screen.plan_list.reviewing  # noqa: E731
+            await wait_until(pilot, plan_ready, "the plan")
+            await pilot.press("enter")  # approve the plan
+            for step in (1, 2):
+                await wait_until(pilot, lambda: screen_name(app) == "ReviewScreen", "a review")
+                await pilot.press("a")  # accept every hunk
+                await pilot.pause()
+                await pilot.press("enter")  # apply
+                if step == 2:
+                    await wait_until(
+                        pilot, lambda: screen_name(app) == "DecisionScreen", "the decision"
+                    )
+                    await pilot.press("enter")  # record the decision
+                await wait_until(
+                    pilot, lambda: screen_name(app) != "DecisionScreen", "the review to close"
+                )
+            await wait_until(
+                pilot,
+                lambda: app.workflow is not None and str(app.workflow.session.state) == "done",
+                "the end of the session",
+            )
+
+    subjects = git(repo, "log", "--format=%s").splitlines()
+    assert len(subjects) == 3
+    records = sorted((repo / "docs/decisions").glob("0001-*.md"))
+    assert len(records) == 1
+    first = git(repo, "log", "-1", "--skip=1", "--format=%(trailers:only)")
+    last = git(repo, "log", "-1", "--format=%(trailers:only)")
+    for trailers, step in ((first, 1), (last, 2)):
+        assert f"Slowcode-Step: {step}" in trailers
+        assert "Slowcode-Session: " in trailers
+        assert f"Assisted-by: {session.model}" in trailers
+    assert "Decision:" not in first
+    assert f"Decision: {records[0].relative_to(repo).as_posix()}" in last
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
