@@ -7,7 +7,6 @@ config folder, then `SLOWCODE_*` environment variables, then command-line flags.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -147,6 +146,8 @@ def _validated(
     result: dict[str, Any] = {}
     for key, value in table.items():
         if key not in KNOWN_KEYS:
+            import difflib  # only on this error path: start-up does not pay for it
+
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(f"unknown key '{key}' in {where}{hint}")
