@@ -41,6 +41,10 @@ test: lint typecheck contracts pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/review_large_diff.py
+	$(BIN)/python bench/repomap.py
+	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_recovery_faults.py tests/engine/test_recovery_kill_each_event.py
+	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_paths_property.py tests/engine/test_protocol_fuzz.py tests/engine/test_load.py
 
 # Re-renders the README's screenshot of the review screen from the offline demo.
 screenshots: $(VENV)/.installed-dev

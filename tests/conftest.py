@@ -25,3 +25,11 @@ def fake_api() -> Iterator[FakeMessagesAPI]:
 def model_settings(fake_api: FakeMessagesAPI) -> ModelSettings:
     """Model settings pointing at `fake_api`, with tiny backoffs and timeouts."""
     return fake_settings(fake_api)
+
+
+@pytest.fixture(autouse=True)
+def _private_user_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keeps the repository map's tag cache (platformdirs' user cache) out of the real home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

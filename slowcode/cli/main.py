@@ -8,6 +8,7 @@ only when it runs.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,10 @@ DESCRIPTION = (
 COMMANDS_EPILOG = """\
 commands:
   demo        an offline tour on a sample project with a recorded session (no API key)
+  audit       verify the hash chain of session journals (`audit verify [SESSION]`)
+  decisions   the decision log: `decisions list | show N | search TEXT` (--json)
+  why         `why FILE:LINE`: the commit, session, step and decision behind a line
+  map         the repository map the model is given (`map [--tokens N] [--query TEXT]`)
 
 Run `slowcode COMMAND --help` for a command's options. To open a folder whose
 name is a command, write it as a path: `slowcode ./demo`.
@@ -97,9 +102,23 @@ def build_demo_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parser_in(module: str) -> Callable[[], argparse.ArgumentParser]:
+    """The `build_parser` of a command module, imported only when that command runs."""
+
+    def build() -> argparse.ArgumentParser:
+        built: argparse.ArgumentParser = importlib.import_module(module).build_parser()
+        return built
+
+    return build
+
+
 # Sub-commands, by the name that must be the first argument.
 SUBCOMMANDS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "demo": build_demo_parser,
+    "audit": _parser_in("slowcode.cli.audit_command"),
+    "decisions": _parser_in("slowcode.cli.decisions_command"),
+    "why": _parser_in("slowcode.cli.why_command"),
+    "map": _parser_in("slowcode.cli.map_command"),
 }
 
 

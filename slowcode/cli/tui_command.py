@@ -24,10 +24,13 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
         The app's exit status (0 unless the app set another).
 
     Raises:
-        SlowcodeError: the folder is missing or not in a git repository, or the
-            configuration cannot be used.
+        SlowcodeError: the folder is missing or not in a git repository, the
+            repository is mid-merge or mid-rebase, another slowcode works in it, or
+            the configuration cannot be used.
     """
+    from slowcode.engine import repo_state
     from slowcode.engine.config import load_config
+    from slowcode.engine.instance_lock import InstanceLock
     from slowcode.engine.worktree import find_work_tree
     from slowcode.model.settings import ModelSettings
 
@@ -36,6 +39,9 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
     if not path.is_dir():
         raise SlowcodeError(f"not a folder: {path}")
     root = find_work_tree(path)
+    # A merge or rebase in progress is refused here, in one line on the plain terminal;
+    # the workable odd states (detached HEAD, no commits) are shown in the TUI.
+    repo_state.inspect(root).ensure_workable()
     flags: dict[str, object] = {"model": model} if model else {}
     config = load_config(root, os.environ, flags)
     settings = ModelSettings.from_env(
@@ -45,8 +51,11 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
         builtin_text_editor=config.builtin_text_editor,
     )
 
-    from slowcode.tui.app import SlowcodeApp
+    # Taken before Textual is imported, so a second instance is refused at once.
+    repo_state.exclude_slowcode_folder(root)
+    with InstanceLock(root):
+        from slowcode.tui.app import SlowcodeApp
 
-    app = SlowcodeApp(root, config, settings, resume=resume)
-    app.run()
+        app = SlowcodeApp(root, config, settings, resume=resume)
+        app.run()
     return app.return_code or 0

@@ -60,6 +60,9 @@ def search_code(
     """
     if not isinstance(pattern, str) or not pattern:
         raise ToolInputError("The search pattern is empty.")
+    if "\0" in pattern or (isinstance(path_glob, str) and "\0" in path_glob):
+        # git takes its arguments as C strings: a NUL byte cannot be passed, let alone matched.
+        raise ToolInputError("The search pattern and path_glob cannot contain a NUL character.")
     if isinstance(max_results, bool) or not isinstance(max_results, int) or max_results < 1:
         raise ToolInputError("max_results must be a whole number of at least 1.")
     max_results = min(max_results, MAX_RESULTS_LIMIT)

@@ -1,7 +1,15 @@
-"""The system prompt of every request: instructions, then what the model knows of the project.
+"""The system prompt of every request, laid out for the prompt cache.
 
-The blocks are stable across a session's requests, so the last one carries the
-prompt-cache breakpoint: tools and system are paid for once.
+A request is tools, then system blocks, then the conversation. The stable parts
+come first and each ends with a `cache_control` breakpoint, four in all (the
+API's limit), from the most stable to the least:
+
+1. the last tool (the tools never change within a session);
+2. the system prompt and the project's instruction files;
+3. the repository map (rebuilt when a step starts: it leans towards the step);
+4. the decision log (changes when a decision is recorded).
+
+A change in one part leaves the cached prefix before it valid.
 """
 
 from __future__ import annotations
@@ -9,14 +17,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slowcode.context.files import list_files
 from slowcode.context.policy import ContextPolicy
 from slowcode.prompts import load_prompt
 
 INSTRUCTION_FILES = ("AGENTS.md", "CLAUDE.md", "CONVENTIONS.md", ".slowcode/instructions.md")
 
-# Without a model to count tokens, four characters a token is the usual estimate for code.
-CHARS_PER_TOKEN = 4
+EPHEMERAL: dict[str, str] = {"type": "ephemeral"}
+
+MAX_BREAKPOINTS = 4
+"""The Messages API accepts at most four `cache_control` breakpoints per request."""
 
 
 def project_instructions(root: Path, policy: ContextPolicy) -> str:
@@ -31,35 +40,31 @@ def project_instructions(root: Path, policy: ContextPolicy) -> str:
     return "\n\n".join(parts)
 
 
-def file_overview(root: Path, policy: ContextPolicy, budget_tokens: int) -> str:
-    """The repository's files, one per line, cut to fit the token budget."""
-    lines: list[str] = []
-    used = 0
-    files = list_files(root, policy)
-    for index, rel in enumerate(files):
-        cost = len(rel) // CHARS_PER_TOKEN + 1
-        if used + cost > budget_tokens:
-            lines.append(f"... and {len(files) - index} more files")
-            break
-        lines.append(rel)
-        used += cost
-    return "\n".join(lines)
+def with_cache_breakpoint(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A copy of `tools` whose last tool carries a cache breakpoint."""
+    if not tools:
+        return []
+    return [*tools[:-1], {**tools[-1], "cache_control": dict(EPHEMERAL)}]
 
 
 def system_blocks(
-    root: Path, policy: ContextPolicy, decision_summary: str, budget_tokens: int
+    root: Path, policy: ContextPolicy, decision_summary: str, repo_map: str
 ) -> list[dict[str, Any]]:
-    """The `system` blocks: the prompt, then the project context with the cache breakpoint."""
-    context = [f"# Repository files\n\n{file_overview(root, policy, budget_tokens)}"]
-    context.append(f"# Decision log\n\n{decision_summary or 'No decisions recorded yet.'}")
+    """The `system` blocks: prompt and instructions, map, decision log, each cached.
+
+    Args:
+        root: The repository's working tree.
+        policy: Instruction files it excludes are left out.
+        decision_summary: The decision log's summary ("" when there are none).
+        repo_map: The rendered repository map ("" when no file could be mapped).
+    """
+    prompt = load_prompt("system.md")
     instructions = project_instructions(root, policy)
     if instructions:
-        context.append(f"# Project instructions\n\n{instructions}")
-    return [
-        {"type": "text", "text": load_prompt("system.md")},
-        {
-            "type": "text",
-            "text": "\n\n".join(context),
-            "cache_control": {"type": "ephemeral"},
-        },
+        prompt += f"\n\n# Project instructions\n\n{instructions}"
+    texts = [
+        prompt,
+        f"# Repository map\n\n{repo_map.rstrip() or '(no source files to map)'}",
+        f"# Decision log\n\n{decision_summary or 'No decisions recorded yet.'}",
     ]
+    return [{"type": "text", "text": text, "cache_control": dict(EPHEMERAL)} for text in texts]

@@ -29,7 +29,11 @@ CONSEQUENCES = "Consequences"
 PROS_AND_CONS = "Pros and Cons of the Options"
 
 _CHOSEN_PREFIX = "Chosen option:"
-_CHOSEN = re.compile(r'Chosen option: "((?:[^"\\]|\\.)*)"(?:, because (.*))?', re.DOTALL)
+_CHOSEN = re.compile(
+    r'Chosen option: "((?:[^"\\]|\\.)*)"(?:, because (.*)|\.?(?:\n\n(.*))?)', re.DOTALL
+)
+# One line that starts in lower case, with no Markdown to escape: it follows "because".
+_READS_AS_REASON = re.compile(r"[a-z][^\n]*")
 _NUMBER_IN_NAME = re.compile(r"(\d+)-")
 _ADR_TOOLS_TITLE = re.compile(r"\d+\.\s+")
 _BULLET = re.compile(r"[*-] (.*)")
@@ -46,31 +50,46 @@ FrontMatter = dict[str, "str | list[str]"]
 
 def render(record: DecisionRecord) -> str:
     """The record as a MADR 4 Markdown file."""
+    return "\n".join([*front_matter(record), "", *render_body(record)]).rstrip("\n") + "\n"
+
+
+def front_matter(record: DecisionRecord) -> list[str]:
+    """MADR's YAML front matter lines, delimiters included."""
     lines = ["---", f"status: {record.status.value}", f"date: {_yaml_scalar(record.date)}"]
-    makers = [_one_line(name) for name in record.decision_makers]
+    makers = [one_line(name) for name in record.decision_makers]
     if makers:
         lines.append("decision-makers:")
         lines.extend(f"  - {_yaml_scalar(name)}" for name in makers)
     else:
         lines.append("decision-makers: []")
     if record.supersedes:
-        lines.append(f"supersedes: {_yaml_scalar(_one_line(record.supersedes))}")
+        lines.append(f"supersedes: {_yaml_scalar(one_line(record.supersedes))}")
     if record.superseded_by:
-        lines.append(f"superseded-by: {_yaml_scalar(_one_line(record.superseded_by))}")
-    lines += ["---", "", f"# {_one_line(record.title)}", ""]
+        lines.append(f"superseded-by: {_yaml_scalar(one_line(record.superseded_by))}")
+    return [*lines, "---"]
 
-    if record.superseded_by:
+
+def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]:
+    """The title and MADR sections, without front matter.
+
+    Args:
+        record: The record.
+        link_lines: Whether to write the "Superseded by" / "Supersedes" lines under
+            the title (MADR shows them there; log4brains keeps links elsewhere).
+    """
+    lines = [f"# {one_line(record.title)}", ""]
+    if link_lines and record.superseded_by:
         lines += [f"Superseded by {_link(record, record.superseded_by)}.", ""]
-    if record.supersedes:
+    if link_lines and record.supersedes:
         lines += [f"Supersedes {_link(record, record.supersedes)}.", ""]
 
     lines += [f"## {CONTEXT}", ""]
     if record.context.strip():
-        lines += [_escape(record.context.strip()), ""]
+        lines += [escape(record.context.strip()), ""]
 
     if record.options:
         lines += [f"## {OPTIONS}", ""]
-        lines += [f"* {_one_line(option.title)}" for option in record.options]
+        lines += [f"* {one_line(option.title)}" for option in record.options]
         lines.append("")
 
     lines += [f"## {OUTCOME}", ""]
@@ -78,34 +97,39 @@ def render(record: DecisionRecord) -> str:
     if outcome:
         lines += [outcome, ""]
     if record.consequences.strip():
-        lines += [f"### {CONSEQUENCES}", "", _escape(record.consequences.strip()), ""]
+        lines += [f"### {CONSEQUENCES}", "", escape(record.consequences.strip()), ""]
 
     if record.options:
         lines += [f"## {PROS_AND_CONS}", ""]
         for option in record.options:
-            lines += [f"### {_one_line(option.title)}", ""]
-            bullets = [f"* Good, because {_one_line(pro)}" for pro in option.pros]
-            bullets += [f"* Bad, because {_one_line(con)}" for con in option.cons]
+            lines += [f"### {one_line(option.title)}", ""]
+            bullets = [f"* Good, because {one_line(pro)}" for pro in option.pros]
+            bullets += [f"* Bad, because {one_line(con)}" for con in option.cons]
             if bullets:
                 lines += [*bullets, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines
 
 
 def _outcome_paragraph(chosen: str, outcome: str) -> str:
-    chosen = _one_line(chosen)
+    chosen = one_line(chosen)
     if chosen:
         quoted = chosen.replace("\\", "\\\\").replace('"', '\\"')
-        because = f", because {_escape(outcome)}" if outcome else ""
-        return f'Chosen option: "{quoted}"{because}'
+        if not outcome:
+            return f'Chosen option: "{quoted}".'
+        if _READS_AS_REASON.fullmatch(outcome):
+            # MADR's own phrasing, when the outcome is a reason ("it needs no server").
+            return f'Chosen option: "{quoted}", because {outcome}'
+        # A sentence of its own ("We will store …") reads badly after "because".
+        return f'Chosen option: "{quoted}".\n\n{escape(outcome)}'
     if outcome.startswith(_CHOSEN_PREFIX):
         # Without a chosen option, a text that happens to start like one must not be
         # read back as one.
-        return "\\" + _escape(outcome)
-    return _escape(outcome)
+        return "\\" + escape(outcome)
+    return escape(outcome)
 
 
 def _link(record: DecisionRecord, target: str) -> str:
-    target = _one_line(target)
+    target = one_line(target)
     label = posixpath.splitext(posixpath.basename(target))[0] or target
     if record.path and "/" in target:
         href = posixpath.relpath(target, posixpath.dirname(record.path) or ".")
@@ -114,17 +138,20 @@ def _link(record: DecisionRecord, target: str) -> str:
     return f"[{label}]({href.replace(' ', '%20')})"
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Escapes lines starting with `#` or `\\` so they never read as headings."""
     return "\n".join(
         "\\" + line if line.startswith(("#", "\\")) else line for line in text.split("\n")
     )
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
+    """Undoes `escape`."""
     return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """The text folded onto one line."""
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
@@ -140,24 +167,26 @@ def _yaml_scalar(value: str) -> str:
 # Parsing --------------------------------------------------------------------------
 
 
-def parse(text: str, path: str | None = None) -> DecisionRecord:
+def parse(text: str, path: str | None = None, *, numbered_title: bool = True) -> DecisionRecord:
     """Reads a decision record from Markdown; never fails, missing parts stay empty.
 
     Args:
         text: The file's content.
         path: The file's repository-relative path; its `NNNN-` prefix sets `number`.
+        numbered_title: Whether a title like `# 3. Use X` without front matter is an
+            adr-tools title whose number is dropped.
     """
     lines = text.replace("\r\n", "\n").split("\n")
     meta, start = read_front_matter(lines)
     title, body = _split_title(lines[start:])
     if title is None:
         title = _title_from_path(path)
-    elif not meta and _ADR_TOOLS_TITLE.match(title):
+    elif numbered_title and not meta and _ADR_TOOLS_TITLE.match(title):
         title = _ADR_TOOLS_TITLE.sub("", title, count=1)
-    sections = _sections(body, "## ")
+    sections = split_sections(body, "## ")
 
     context = _text(sections.get(CONTEXT.lower(), sections.get("context", [])))
-    outcome_parts = _sections(sections.get(OUTCOME.lower(), []), "### ")
+    outcome_parts = split_sections(sections.get(OUTCOME.lower(), []), "### ")
     outcome_raw = "\n".join(outcome_parts.get("", [])).strip()
     if not outcome_raw and "decision" in sections:
         outcome_raw = "\n".join(sections["decision"]).strip()
@@ -170,7 +199,7 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
         context=context,
         outcome=outcome,
         consequences=_text(consequences_lines or []),
-        status=_status(status_text),
+        status=parse_status(status_text),
         date=_scalar(meta.get("date")),
         decision_makers=_names(meta.get("decision-makers")),
         options=_options(sections.get(OPTIONS.lower(), []), sections.get(PROS_AND_CONS.lower())),
@@ -256,7 +285,7 @@ def _split_title(lines: list[str]) -> tuple[str | None, list[str]]:
     return None, lines
 
 
-def _sections(lines: list[str], marker: str) -> dict[str, list[str]]:
+def split_sections(lines: list[str], marker: str) -> dict[str, list[str]]:
     """Lines grouped under their `marker` headings (lowercased); "" holds the lines before."""
     sections: dict[str, list[str]] = {"": []}
     current = sections[""]
@@ -272,15 +301,17 @@ def _sections(lines: list[str], marker: str) -> dict[str, list[str]]:
 
 
 def _text(lines: list[str]) -> str:
-    return _unescape("\n".join(lines).strip())
+    return unescape("\n".join(lines).strip())
 
 
 def _read_outcome(raw: str) -> tuple[str, str]:
     match = _CHOSEN.fullmatch(raw)
     if match is None:
-        return "", _unescape(raw)
+        return "", unescape(raw)
     chosen = re.sub(r"\\(.)", r"\1", match.group(1))
-    return chosen, _unescape(match.group(2) or "")
+    if match.group(2) is not None:
+        return chosen, unescape(match.group(2).strip())
+    return chosen, unescape((match.group(3) or "").strip())
 
 
 def _options(bullet_lines: list[str], pros_and_cons: list[str] | None) -> list[ConsideredOption]:
@@ -334,8 +365,14 @@ def _names(value: str | list[str] | None) -> list[str]:
     return [name.strip() for name in value.split(",") if name.strip()]
 
 
-def _status(text: str) -> DecisionStatus:
+def parse_status(text: str) -> DecisionStatus:
+    """The status a free-text status line names; PROPOSED when it names none.
+
+    Understands adr-tools' spelling "Superceded by …" and log4brains' "draft".
+    """
     word = text.strip().lower()
+    if word.startswith("supercede"):
+        return DecisionStatus.SUPERSEDED
     for status in DecisionStatus:
         if word.startswith(status.value):
             return status

@@ -2,47 +2,66 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 import re
 import tempfile
 from pathlib import Path
 
-from slowcode.decisions.madr import parse, render
+from slowcode.decisions.formats import (
+    DEFAULT_DECISIONS_DIR,
+    KNOWN_DECISIONS_DIRS,
+    DecisionFormat,
+    DecisionLayout,
+    detect_layout,
+    parse_any,
+)
 from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.slug import slugify
 from slowcode.engine.errors import ConfigError, SlowcodeError
 
-DEFAULT_DECISIONS_DIR = "docs/decisions"
-# Checked in this order when the configuration names no folder.
-KNOWN_DECISIONS_DIRS = ("docs/decisions", "docs/adr", "doc/adr")
-_RECORD_FILE = re.compile(r"(\d{4,})-.+\.md")
-_LOG4BRAINS_FOLDER = re.compile(r"^\s*adrFolder:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.M)
+__all__ = [
+    "DEFAULT_DECISIONS_DIR",
+    "KNOWN_DECISIONS_DIRS",
+    "DecisionStore",
+    "detect_decisions_dir",
+    "summary_line",
+]
+
 _SUMMARY_WIDTH = 160
 
 
 class DecisionStore:
-    """The decision records of one repository.
+    """The decision records of one repository, in the format its folder already uses.
 
     Attributes:
         root: The repository root.
         folder: The decisions folder, relative to `root`, with `/` separators.
+        format: The format records are written in (MADR 4, adr-tools or log4brains).
     """
 
     def __init__(self, root: Path, decisions_dir: str | None = None) -> None:
-        """Finds the decisions folder.
+        """Finds the decisions folder and its format.
 
         Args:
             root: The repository root.
             decisions_dir: The configured folder; None detects it: adr-tools'
-                `.adr-dir`, log4brains' `.log4brains.yml`, an existing `docs/decisions`,
-                `docs/adr` or `doc/adr`, else `docs/decisions`.
+                `.adr-dir`, log4brains' `.log4brains.yml`, an existing `docs/adr`,
+                `doc/adr` or `docs/decisions`, else `docs/decisions` (see `formats`).
 
         Raises:
             ConfigError: The folder would lie outside the repository.
         """
         self.root = root
-        self.folder = _inside_repository(decisions_dir or detect_decisions_dir(root))
+        layout = detect_layout(root, decisions_dir)
+        self.folder = _inside_repository(layout.folder)
+        self.format: DecisionFormat = layout.format
+
+    @property
+    def layout(self) -> DecisionLayout:
+        """The folder and format, e.g. for the decisions screen's title."""
+        return DecisionLayout(self.folder, self.format)
 
     @property
     def directory(self) -> Path:
@@ -50,27 +69,46 @@ class DecisionStore:
         return self.root / self.folder
 
     def record_files(self) -> list[tuple[int, Path]]:
-        """`(number, file)` for each `NNNN-*.md` file, by number then name."""
+        """`(number, file)` for each record file, in number order.
+
+        `NNNN-*.md` files carry their number; log4brains' `YYYYMMDD-*.md` files are
+        numbered 1, 2, … in file-name (date) order.
+        """
         if not self.directory.is_dir():
             return []
+        pattern = self.format.file_pattern()
         found = []
         for file in self.directory.iterdir():
-            match = _RECORD_FILE.fullmatch(file.name)
+            match = pattern.fullmatch(file.name)
             if match and file.is_file():
                 found.append((int(match.group(1)), file))
-        return sorted(found)
+        found.sort()
+        if self.format is DecisionFormat.LOG4BRAINS:
+            return [(index, file) for index, (_day, file) in enumerate(found, start=1)]
+        return found
 
     def records(self) -> list[DecisionRecord]:
         """Every record in the folder, parsed, sorted by number."""
         records = []
-        for _number, file in self.record_files():
+        for number, file in self.record_files():
             try:
                 text = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 # One unreadable file must not hide the rest of the log.
                 continue
-            records.append(parse(text, self._relative(file.name)))
+            record = parse_any(text, self._relative(file.name))
+            record.number = number
+            records.append(record)
         return records
+
+    def get(self, number: int) -> DecisionRecord | None:
+        """The record numbered `number`, or None."""
+        return next((r for r in self.records() if r.number == number), None)
+
+    def by_path(self, path: str) -> DecisionRecord | None:
+        """The record at the repository-relative `path`, or None."""
+        wanted = posixpath.normpath(path)
+        return next((r for r in self.records() if r.path == wanted), None)
 
     def next_number(self) -> int:
         """The number the next record gets: the highest existing one plus one, from 1."""
@@ -79,8 +117,22 @@ class DecisionStore:
 
     def path_for(self, record: DecisionRecord) -> str:
         """The repository-relative path `record` is (or would be) written to."""
+        slug = slugify(record.title)
+        if self.format is DecisionFormat.LOG4BRAINS:
+            day = re.sub(r"\D", "", record.date)[:8]
+            if len(day) != 8:
+                day = dt.date.today().strftime("%Y%m%d")
+            return self._free_name(f"{day}-{slug}")
         number = record.number if record.number is not None else self.next_number()
-        return self._relative(f"{number:04d}-{slugify(record.title)}.md")
+        return self._relative(f"{number:04d}-{slug}.md")
+
+    def _free_name(self, stem: str) -> str:
+        """`stem.md`, or `stem-2.md`, … when a record already has that name."""
+        name, counter = f"{stem}.md", 1
+        while (self.directory / name).exists():
+            counter += 1
+            name = f"{stem}-{counter}.md"
+        return self._relative(name)
 
     def _relative(self, name: str) -> str:
         return posixpath.normpath(posixpath.join(self.folder, name))
@@ -102,7 +154,7 @@ class DecisionStore:
         target = self.root / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, render(record))
+            _write_atomically(target, self.format.render(record))
         except OSError as exc:
             raise SlowcodeError(
                 f"cannot write decision record {relative}: {exc.strerror or exc}"
@@ -115,12 +167,18 @@ class DecisionStore:
 
 
 def summary_line(record: DecisionRecord) -> str:
-    """`0004 Use SQLite [accepted]: chose "SQLite": one line of the outcome`."""
+    """`0004 Use SQLite [accepted]: chose "SQLite": the outcome's first paragraph, on one line`.
+
+    A superseded record names its successor and says not to follow it, so the model
+    never builds on a decision the developer has replaced.
+    """
     number = f"{record.number:04d}" if record.number is not None else "----"
     status = record.status.value
-    if record.status is DecisionStatus.SUPERSEDED and record.superseded_by:
-        status += f" by {posixpath.basename(record.superseded_by)}"
-    outcome = " ".join(record.outcome.split())
+    if record.status is DecisionStatus.SUPERSEDED:
+        successor = posixpath.basename(record.superseded_by or "") or "a later record"
+        status = f"SUPERSEDED by {successor}; do not follow"
+    first_paragraph = record.outcome.strip().split("\n\n")[0]
+    outcome = " ".join(first_paragraph.split())
     if record.chosen:
         outcome = f'chose "{record.chosen}"' + (f": {outcome}" if outcome else "")
     line = f"{number} {record.title} [{status}]" + (f": {outcome}" if outcome else "")
@@ -129,24 +187,7 @@ def summary_line(record: DecisionRecord) -> str:
 
 def detect_decisions_dir(root: Path) -> str:
     """The decisions folder a repository already uses, or the default one."""
-    configured = _read_marker(root / ".adr-dir").strip()
-    if configured:
-        return configured.splitlines()[0].strip()
-    match = _LOG4BRAINS_FOLDER.search(_read_marker(root / ".log4brains.yml"))
-    if match:
-        return match.group(1).strip()
-    for candidate in KNOWN_DECISIONS_DIRS:
-        if (root / candidate).is_dir():
-            return candidate
-    return DEFAULT_DECISIONS_DIR
-
-
-def _read_marker(file: Path) -> str:
-    """A tool's marker file, or "" when it is missing or unreadable."""
-    try:
-        return file.read_text(encoding="utf-8") if file.is_file() else ""
-    except (OSError, UnicodeDecodeError):
-        return ""
+    return detect_layout(root).folder
 
 
 def _inside_repository(folder: str) -> str:

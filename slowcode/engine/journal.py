@@ -4,6 +4,10 @@ Each line is one event, `{"seq", "ts", "type", "data", "prev"}`, written in cano
 JSON (sorted keys, no spaces). `prev` is the sha256 of the previous event's canonical
 JSON (null for the first), so a changed, removed or reordered event breaks the chain.
 Events are numbered from 1. Secrets are redacted before anything is written.
+
+Beside the journal, `head.json` holds `{"seq", "hash"}` of the last event appended, so
+that a journal cut short at a line boundary (its last events deleted) is detected too:
+the chain alone cannot tell a shortened journal from a complete one.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from slowcode.engine.errors import SlowcodeError
 
 JOURNAL_FILE = "journal.jsonl"
+HEAD_FILE = "head.json"
 SESSIONS_DIR = Path(".slowcode") / "sessions"
 SESSION_FINISHED = "session_finished"
 REDACTED = "[redacted]"
@@ -157,7 +162,41 @@ def verify(path: Path) -> tuple[bool, str]:
         previous = event_hash(event)
     if unfinished:
         return False, f"{len(lines)} complete events, chain intact{unfinished}"
+    problem = _head_problem(file.parent / HEAD_FILE, lines)
+    if problem:
+        return False, problem
     return True, f"{len(lines)} events, chain intact"
+
+
+def _head_problem(head_file: Path, lines: list[str]) -> str | None:
+    """What is wrong with the end of a journal whose chain is intact, judged by its head."""
+    try:
+        head = json.loads(head_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        # An empty journal never had a head; any other journal always gets one.
+        return f"the head record {head_file.name} is missing" if lines else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return f"the head record {head_file.name} is unreadable"
+    if not isinstance(head, dict) or type(head.get("seq")) is not int:
+        return f"the head record {head_file.name} is unreadable"
+    seq, count = head["seq"], len(lines)
+    if seq > count:
+        return (
+            f"event {count + 1} is missing: the journal ends at event {count} "
+            f"but its head records event {seq} (events were cut off the end)"
+        )
+    # A process killed between appending an event and updating the head leaves the
+    # head one event behind; further behind means the head was rewritten.
+    if seq < count - 1:
+        return f"the head records event {seq} but the journal has {count} events"
+    expected = _sha256(lines[seq - 1]) if seq else None
+    if head.get("hash") != expected:
+        return f"event {seq} (line {seq}): does not match the hash its head records"
+    return None
+
+
+def _sha256(line: str) -> str:
+    return hashlib.sha256(line.encode("utf-8")).hexdigest()
 
 
 class Journal:
@@ -211,7 +250,10 @@ class Journal:
         if not events:
             return cls(file)
         last = events[-1]
-        return cls(file, int(last["seq"]), event_hash(last))
+        journal = cls(file, int(last["seq"]), event_hash(last))
+        # A kill between an append and its head update left the head one behind.
+        journal._write_head(sync=True)
+        return journal
 
     @staticmethod
     def _drop_unfinished_tail(file: Path) -> None:
@@ -263,7 +305,23 @@ class Journal:
             written: Event = json.loads(line)
             self._seq = written["seq"]
             self._last_hash = event_hash(written)
+            self._write_head(sync=sync)
             return written
+
+    def _write_head(self, *, sync: bool) -> None:
+        """Replaces `head.json` with the last event's number and hash (temp file + rename)."""
+        head = self.path.parent / HEAD_FILE
+        temporary = head.with_name(f".{HEAD_FILE}.{os.getpid()}.tmp")
+        payload = json.dumps({"seq": self._seq, "hash": self._last_hash}, sort_keys=True)
+        try:
+            with temporary.open("w", encoding="utf-8") as handle:
+                handle.write(payload + "\n")
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            temporary.replace(head)
+        except OSError as exc:
+            raise JournalError(f"cannot write journal head {head}: {exc}") from None
 
     def events(self) -> list[Event]:
         """Reads back every event written so far."""
@@ -293,3 +351,31 @@ def latest_unfinished(root: Path) -> Path | None:
         if events and events[-1]["type"] != SESSION_FINISHED:
             return folder
     return None
+
+
+def resolve_session(root: Path, name: str) -> Path:
+    """The session folder `name` designates under `root`.
+
+    Args:
+        root: The repository's work tree.
+        name: A session id, a unique prefix of one, or the path of a session folder
+            or of its journal file.
+
+    Raises:
+        JournalError: No session, or more than one, matches `name`.
+    """
+    as_path = Path(name)
+    if as_path.is_file() and as_path.name == JOURNAL_FILE:
+        return as_path.parent
+    if (as_path / JOURNAL_FILE).is_file():
+        return as_path
+    matches = [folder for folder in find_sessions(root) if folder.name.startswith(name)]
+    exact = [folder for folder in matches if folder.name == name]
+    if exact:
+        return exact[0]
+    if not matches:
+        raise JournalError(f"no session {name!r} in {root / SESSIONS_DIR}")
+    if len(matches) > 1:
+        names = ", ".join(folder.name for folder in matches[:3])
+        raise JournalError(f"session {name!r} is ambiguous: it matches {names}")
+    return matches[0]

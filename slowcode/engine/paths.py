@@ -95,6 +95,8 @@ class PathPolicy:
         rel = self.normalise(path)
         absolute = self.root if rel == ROOT_REL else self.root.joinpath(*rel.split("/"))
         self._check_stays_inside(absolute, rel)
+        if for_write:
+            self._check_no_linked_folder(rel)
         try:
             info = absolute.lstat()
         except (FileNotFoundError, NotADirectoryError):
@@ -145,6 +147,21 @@ class PathPolicy:
             )
         if any(part.casefold() == ".git" for part in real.relative_to(self.root).parts):
             raise ToolInputError(f"{rel} leads into .git/ through a symbolic link and is refused.")
+
+    def _check_no_linked_folder(self, rel: str) -> None:
+        # Even a link that stays inside the repository is refused on the way to a
+        # write: git cannot commit a path "beyond a symbolic link", so the step
+        # would be written and then fail to commit.
+        parts = rel.split("/")[:-1]
+        folder = self.root
+        for index, part in enumerate(parts):
+            folder = folder / part
+            if folder.is_symlink():
+                link = "/".join(parts[: index + 1])
+                raise ToolInputError(
+                    f"{rel} goes through the symbolic link {link}; "
+                    "name the file by its real path instead."
+                )
 
     def _check_parent_is_folder(self, absolute: Path, rel: str) -> None:
         parent = absolute.parent

@@ -95,6 +95,28 @@ class SessionFinished:
     summary: str
 
 
+@dataclass(frozen=True)
+class CheckStarted:
+    """The project's check command started, after an applied step."""
+
+    command: str
+
+
+@dataclass(frozen=True)
+class CheckOutput:
+    """One line of the check command's output (stdout and stderr merged), as it arrives."""
+
+    line: str
+
+
+@dataclass(frozen=True)
+class CheckFinished:
+    """The check command ended; exit code -1 means it timed out or could not start."""
+
+    command: str
+    exit_code: int
+
+
 Progress = (
     StateChanged
     | ModelTextStreamed
@@ -104,5 +126,8 @@ Progress = (
     | StepApplied
     | NoticeRaised
     | SessionFinished
+    | CheckStarted
+    | CheckOutput
+    | CheckFinished
 )
 ProgressSink = Callable[[Progress], None]

@@ -8,6 +8,7 @@ from typing import Any
 from slowcode.engine.journal import Event
 from slowcode.engine.plan import Plan, StepState
 from slowcode.engine.progress import SessionState
+from slowcode.engine.review_state import OpenReview
 from slowcode.engine.staging import JOURNAL_VERSION
 
 S = SessionState
@@ -30,6 +31,7 @@ class ResumePoint:
     state: SessionState
     staged: dict[str, Any]
     done_calls: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    review: OpenReview | None = None
 
     @property
     def pending_uses(self) -> list[dict[str, Any]]:
@@ -50,8 +52,10 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     base: dict[str, str | None] = {}
     staged: dict[str, str] = {}
     done_calls: dict[str, tuple[str, bool]] = {}
+    review: OpenReview | None = None
     for event in events:
         kind, data = event["type"], event["data"]
+        review = OpenReview.follow(review, kind, data)
         if kind == "session_started":
             task = str(data.get("task", ""))
         elif kind == "conversation_message":
@@ -87,4 +91,5 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
         state=state,
         staged={"version": JOURNAL_VERSION, "base": base, "staged": staged},
         done_calls=done_calls,
+        review=review,
     )

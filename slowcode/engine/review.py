@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from slowcode.decisions.record import DecisionRecord
+
+WhyAsker = Callable[[int], Awaitable[str]]
+"""Asks the model "why?" about the hunk at a position (review order); returns the answer."""
 
 
 class Verdict(StrEnum):
@@ -44,7 +48,12 @@ class DiffLine:
 
 @dataclass
 class Hunk:
-    """One hunk of one file's diff, with the developer's verdict."""
+    """One hunk of one file's diff, with the developer's verdict.
+
+    `carried_over` marks a verdict kept from the previous round of a revised step;
+    `original_lines` holds the model's lines once the developer edited the hunk
+    (`lines` then hold the edit); `why` is the model's answer to "why?" about it.
+    """
 
     file: str
     index: int
@@ -57,6 +66,8 @@ class Hunk:
     verdict: Verdict = Verdict.UNDECIDED
     comment: str = ""
     carried_over: bool = False
+    original_lines: list[DiffLine] | None = None
+    why: str = ""
 
     @property
     def header(self) -> str:
@@ -112,6 +123,10 @@ class StepReview:
     architectural: bool = False
     architectural_reasons: list[str] = field(default_factory=list)
     decision: DecisionRecord | None = None
+    ask_why: WhyAsker | None = field(default=None, repr=False, compare=False)
+    # Told after every change to the hunks (verdicts, splits, edits), so the engine
+    # can journal the review as it goes and a crash loses no verdict.
+    on_change: Callable[[StepReview], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def hunks(self) -> list[Hunk]:
@@ -152,6 +167,7 @@ class StepReview:
         hunk.carried_over = False
         if comment:
             hunk.comment = comment
+        self.changed()
         return hunk
 
     def accept_all(self) -> list[Hunk]:
@@ -159,14 +175,48 @@ class StepReview:
         changed = [hunk for hunk in self.hunks if not hunk.is_decided]
         for hunk in changed:
             hunk.verdict = Verdict.ACCEPTED
+        self.changed()
         return changed
+
+    def changed(self) -> None:
+        """Tells `on_change` that hunks or verdicts changed (call after a split or an edit)."""
+        if self.on_change is not None:
+            self.on_change(self)
 
     def verdicts_json(self) -> list[dict[str, Any]]:
         """Every hunk's verdict in the shape of the `finish_step` tool result."""
         rows: list[dict[str, Any]] = []
         for hunk in self.hunks:
             row: dict[str, Any] = {"file": hunk.file, "index": hunk.index, "verdict": hunk.verdict}
-            if hunk.comment:
-                row["comment"] = hunk.comment
+            comment = _model_comment(hunk)
+            if comment:
+                row["comment"] = comment
             rows.append(row)
         return rows
+
+
+def new_side_text(hunk: Hunk) -> str:
+    """The hunk's new side as text, line endings included (none after a last line without one)."""
+    return "".join(
+        line.text if line.no_newline else line.text + "\n"
+        for line in hunk.lines
+        if line.kind is not LineKind.REMOVED
+    )
+
+
+def _model_comment(hunk: Hunk) -> str:
+    """The hunk's comment for the model; an edited hunk's comment also gives its final text.
+
+    The model must know what is really on disk, and `finish_step`'s result has no
+    other field for it.
+    """
+    if hunk.verdict is not Verdict.EDITED:
+        return hunk.comment
+    final = new_side_text(hunk)
+    note = (
+        f"The developer edited this hunk; its lines from line {hunk.target_start} now read:\n"
+        f"{final}"
+        if final
+        else "The developer edited this hunk down to nothing: its lines are removed."
+    )
+    return f"{hunk.comment}\n\n{note}" if hunk.comment else note

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 from typing import TYPE_CHECKING, Any
 
+from slowcode.decisions.detector import changes_from_diffs, existed_in
+from slowcode.decisions.detector import detect as detect_architectural
 from slowcode.decisions.record import ConsideredOption, DecisionRecord
-from slowcode.engine.apply import StaleFileError
+from slowcode.engine.apply import StaleFileError, stale_paths
+from slowcode.engine.check import run_check
 from slowcode.engine.diffs import diff_step
 from slowcode.engine.editor_tool import ToolOutcome
+from slowcode.engine.guards import parse_guard_message, parse_regressions
 from slowcode.engine.human import (
     DecisionAction,
     Question,
@@ -18,19 +21,32 @@ from slowcode.engine.human import (
     StepAction,
     StepVerdict,
 )
+from slowcode.engine.hunk_ops import carry_over
 from slowcode.engine.plan import Plan, StepState
-from slowcode.engine.progress import NoticeRaised, PlanUpdated, SessionState, StepApplied
+from slowcode.engine.progress import (
+    CheckFinished,
+    CheckOutput,
+    CheckStarted,
+    NoticeRaised,
+    PlanUpdated,
+    SessionState,
+    StepApplied,
+)
 from slowcode.engine.review import StepReview
-from slowcode.engine.step_commit import StepCommitter
+from slowcode.engine.review_state import (
+    OpenReview,
+    ReviewJournal,
+    restore_hunks,
+    verdict_from_json,
+    verdict_to_json,
+)
+from slowcode.engine.step_commit import StepCommitter, committed_step
+from slowcode.engine.why import WhyQuestion
 
 if TYPE_CHECKING:
     from slowcode.engine.workflow import Workflow
 
 S = SessionState
-
-# The check command's output is cut to its last lines before it goes to the model.
-CHECK_TAIL_CHARS = 4000
-CHECK_TIMEOUT_SECONDS = 900
 
 
 def _json(data: dict[str, Any]) -> ToolOutcome:
@@ -44,6 +60,10 @@ class StepFlow:
         self.flow = workflow
         # An architectural `ask_human` answer waits here for the next applied step.
         self.pending_decision: DecisionRecord | None = None
+        # The last review of the current step, sent back: its verdicts carry over.
+        self.last_review: StepReview | None = None
+        # The review a resumed session had open, to reopen exactly as it was.
+        self.restored: OpenReview | None = None
 
     # -- propose_plan ------------------------------------------------------------------
 
@@ -135,38 +155,101 @@ class StepFlow:
                 "step) and call finish_step again.",
                 is_error=True,
             )
+        broken = await asyncio.to_thread(
+            parse_regressions, files, {file.path: file.new_text for file in files}
+        )
+        if broken:
+            flow.record("step_refused", {"step": number, "files": [b.path for b in broken]})
+            return ToolOutcome(parse_guard_message(broken), is_error=True)
         if review.architectural:
             review.architectural_reasons.append("the model marked this step architectural")
+        detected = await asyncio.to_thread(
+            detect_architectural, changes_from_diffs(files), existed_in(flow.root)
+        )
+        if detected:
+            review.architectural = True
+            review.architectural_reasons.extend(detected)
         if tool_input.get("decision"):
             review.decision = DecisionRecord.from_finish_step(tool_input["decision"])
         elif self.pending_decision is not None:
             review.decision = self.pending_decision
             review.architectural = True
             review.architectural_reasons.append("an architectural question was answered")
-        flow.record(
-            "step_review_opened",
-            {"step": number, "summary": review.summary, "hunks": len(review.hunks)},
-        )
+        self._carry_over(review)
+        review.ask_why = lambda position: self.why(review, position)
+        restored, self.restored = self.restored, None
+        if restored is not None and restored.step == number:
+            # Resumed: the review's hunks and any verdict come from the journal.
+            if restored.hunks is not None:
+                restore_hunks(review, restored.hunks)
+            flow.record("step_review_resumed", {"step": number})
+        else:
+            restored = None
+            flow.record(
+                "step_review_opened",
+                {"step": number, "summary": review.summary, "hunks": len(review.hunks)},
+            )
+        review.on_change = ReviewJournal(flow.record)
         session.transition(S.STEP_REVIEW, f"reviewing step {number}")
-        verdict = await self._review_until_applicable(review)
-        flow.record(
-            "step_verdict",
-            {
-                "step": number,
-                "action": str(verdict.action),
-                "hunks": review.verdicts_json(),
-                "feedback": verdict.feedback,
-                "decision_action": str(verdict.decision_action or ""),
-                "reason": verdict.reason,
-            },
-            sync=True,
-        )
+        if restored is not None and restored.verdict is not None:
+            verdict = verdict_from_json(restored.verdict)
+        else:
+            verdict = await self._review_until_applicable(review)
+            flow.record("step_verdict", verdict_to_json(number, verdict, review), sync=True)
         if verdict.action is StepAction.SEND_BACK:
+            self.last_review = review
             session.transition(S.STEP_WORKING, f"revising step {number}")
             return _json(
                 {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
             )
-        return await self._apply(review, verdict)
+        return await self._apply(review, verdict, restored.applied if restored else None)
+
+    def _carry_over(self, review: StepReview) -> None:
+        """Gives hunks unchanged since the step was sent back their earlier verdicts."""
+        previous, self.last_review = self.last_review, None
+        if previous is None or previous.step_number != review.step_number:
+            return
+        carried = carry_over(previous, review)
+        if carried:
+            self.flow.record(
+                "verdicts_carried_over", {"step": review.step_number, "hunks": carried}
+            )
+
+    async def why(self, review: StepReview, position: int) -> str:
+        """Asks the model "why?" about one hunk in a side request; the step is unchanged.
+
+        The answer is set on the hunk (`Hunk.why`), journaled and returned.
+
+        Raises:
+            ModelError: The request failed.
+        """
+        flow = self.flow
+        session = flow.session
+        plan = session.plan
+        reason = ""
+        if plan is not None and 0 < review.step_number <= len(plan.steps):
+            reason = plan.steps[review.step_number - 1].why
+        question = WhyQuestion.of(review, position, session.task, reason)
+        hunk = question.hunk
+        flow.record(
+            "why_asked", {"step": review.step_number, "file": hunk.file, "index": hunk.index}
+        )
+        turn = await flow.client.complete(question.request(), lambda _event: None)
+        answer = turn.text.strip() or "(The model gave no answer.)"
+        session.add_usage(turn.usage)
+        flow.record(
+            "why_answered",
+            {
+                "step": review.step_number,
+                "file": hunk.file,
+                "index": hunk.index,
+                "answer": answer,
+                "usage": turn.usage.to_json(),
+            },
+            sync=True,
+        )
+        hunk.why = answer
+        return answer
 
     async def _review_until_applicable(self, review: StepReview) -> StepVerdict:
         """Asks for the review again while a step cannot be applied (no git identity)."""
@@ -176,9 +259,15 @@ class StepFlow:
             if verdict.action is StepAction.APPLY and flow.repo.identity() is None:
                 flow.emit(NoticeRaised("error", flow.repo.identity_hint()))
                 continue
+            if verdict.action is StepAction.APPLY and not _settles_architecture(review, verdict):
+                flow.emit(NoticeRaised("error", ARCHITECTURAL_HINT))
+                continue
             return verdict
 
-    async def _apply(self, review: StepReview, verdict: StepVerdict) -> ToolOutcome:
+    async def _apply(
+        self, review: StepReview, verdict: StepVerdict, done: dict[str, Any] | None = None
+    ) -> ToolOutcome:
+        """Applies the step, or takes over the commit a recovered apply already made (`done`)."""
         flow = self.flow
         session = flow.session
         session.transition(S.APPLYING, f"applying step {review.step_number}")
@@ -190,16 +279,23 @@ class StepFlow:
         committer = StepCommitter(
             flow.repo, flow.decisions, session.session_id, flow.settings.model, flow.record
         )
+        changed = [] if done else await asyncio.to_thread(stale_paths, flow.root, review.files)
+        if changed:
+            flow.record("merge_attempted", {"step": review.step_number, "paths": changed})
         try:
-            applied = await asyncio.to_thread(committer.apply, review, decision)
+            if done is not None:
+                applied = committed_step(done)
+            else:
+                applied = await asyncio.to_thread(committer.apply, review, decision)
         except StaleFileError as error:
-            flow.emit(NoticeRaised("error", str(error)))
-            session.transition(S.STEP_WORKING, "files changed during review")
-            flow.discard_staged()
-            return ToolOutcome(
-                f"{error} Nothing was written. View the files again and stage the step anew.",
-                is_error=True,
+            return self._conflicted(review, error)
+        if changed:
+            flow.emit(
+                NoticeRaised(
+                    "info", "your own edits were merged with the step in " + ", ".join(changed)
+                )
             )
+        self.last_review = None
         if decision is not None:
             self.pending_decision = None
         flow.record(
@@ -227,30 +323,59 @@ class StepFlow:
         session.transition(S.STEP_WORKING, "next step" if result["next_step"] else "summing up")
         return _json(result)
 
+    def _conflicted(self, review: StepReview, error: StaleFileError) -> ToolOutcome:
+        """Nothing was written: tells the developer, and sends the step back with the new text."""
+        flow = self.flow
+        flow.emit(NoticeRaised("error", str(error)))
+        flow.record("merge_conflict", {"step": review.step_number, "paths": error.paths}, sync=True)
+        self.last_review = review
+        flow.session.transition(S.STEP_WORKING, "files changed during review")
+        flow.discard_staged()
+        parts = [
+            f"{error}. The developer edited these files during the review and their edits "
+            "conflict with the step, so the step is back with you. Your staged edits were "
+            "discarded. Stage the step again against the files as they are now, keeping the "
+            "developer's edits, then call finish_step.",
+            "Verdicts of this round: " + json.dumps(review.verdicts_json(), ensure_ascii=False),
+        ]
+        for path in error.paths:
+            text = error.current.get(path)
+            shown = "(missing, or not text)" if text is None else f"```\n{text}```"
+            parts.append(f"{path} on disk now:\n{shown}")
+        return ToolOutcome("\n\n".join(parts), is_error=True)
+
     async def _run_check(self) -> dict[str, Any] | None:
         command = self.flow.config.check_command
         if not command:
             return None
         flow = self.flow
-        flow.emit(NoticeRaised("info", f"running check: {command}"))
-        try:
-            completed = await asyncio.to_thread(
-                subprocess.run,
-                command,
-                shell=True,  # the project's own configured command, never the model's
-                cwd=flow.root,
-                capture_output=True,
-                text=True,
-                timeout=CHECK_TIMEOUT_SECONDS,
+        flow.emit(CheckStarted(command))
+        result = await run_check(command, flow.root, lambda line: flow.emit(CheckOutput(line)))
+        flow.record("check_run", result.to_json())
+        flow.emit(CheckFinished(command, result.exit_code))
+        if result.passed:
+            flow.emit(NoticeRaised("info", f"check passed: {command}"))
+        else:
+            flow.emit(
+                NoticeRaised("error", f"check FAILED (exit code {result.exit_code}): {command}")
             )
-            code, output = completed.returncode, completed.stdout + completed.stderr
-        except subprocess.TimeoutExpired:
-            code, output = -1, f"timed out after {CHECK_TIMEOUT_SECONDS} s"
-        tail = output[-CHECK_TAIL_CHARS:]
-        flow.record("check_run", {"command": command, "exit_code": code, "output_tail": tail})
-        level = "info" if code == 0 else "error"
-        flow.emit(NoticeRaised(level, f"check {'passed' if code == 0 else 'FAILED'}: {command}"))
-        return {"command": command, "exit_code": code, "output_tail": tail}
+        return result.to_json()
+
+
+ARCHITECTURAL_HINT = (
+    "this step is architectural: record its decision, or say why it is not architectural"
+)
+
+
+def _settles_architecture(review: StepReview, verdict: StepVerdict) -> bool:
+    """A flagged step applies only with a recorded decision or a "not architectural" reason."""
+    if not review.architectural:
+        return True
+    if verdict.decision_action is DecisionAction.RECORD:
+        return (verdict.decision or review.decision) is not None
+    return verdict.decision_action is DecisionAction.NOT_ARCHITECTURAL and bool(
+        verdict.reason.strip()
+    )
 
 
 def _decision_result(verdict: StepVerdict, path: str | None) -> str:

@@ -14,12 +14,13 @@ from typing import Any
 
 from slowcode.context.policy import ContextPolicy
 from slowcode.context.search import search_code
-from slowcode.context.system_prompt import system_blocks
+from slowcode.context.session_context import SessionContext, map_query
+from slowcode.context.system_prompt import with_cache_breakpoint
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine import protocol
+from slowcode.engine import protocol, repo_state
 from slowcode.engine.config import Config
 from slowcode.engine.editor_tool import ToolOutcome, run_editor_command
-from slowcode.engine.errors import SlowcodeError, ToolInputError
+from slowcode.engine.errors import RepositoryError, SlowcodeError, ToolInputError
 from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.human import HumanPort
 from slowcode.engine.journal import Journal, latest_unfinished
@@ -32,11 +33,14 @@ from slowcode.engine.progress import (
     SessionState,
     ToolCalled,
 )
+from slowcode.engine.recovery import recover_apply
 from slowcode.engine.resume import resume_point
 from slowcode.engine.session import Session
 from slowcode.engine.staging import StagedTree
+from slowcode.engine.step_commit import StepCommitter
 from slowcode.engine.step_flow import StepFlow
 from slowcode.model.client import ModelClient
+from slowcode.model.failures import MALFORMED_TOOL_INPUT
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import (
     ModelError,
@@ -51,6 +55,12 @@ S = SessionState
 
 # After this many protocol errors in a row the session stops and tells the developer.
 MAX_PROTOCOL_STRIKES = 3
+
+# Stand-ins for answers that cannot go back into the conversation as they came: the
+# API refuses an empty assistant message, and an unparsable tool call has no content.
+EMPTY_ANSWER_TEXT = "(an empty response)"
+MALFORMED_ANSWER_TEXT = "(a tool call whose input was not valid JSON; nothing in it was run)"
+MALFORMED_STOP = "malformed_tool_input"
 
 
 class ProtocolStop(SlowcodeError):
@@ -96,8 +106,11 @@ class Workflow:
         self.steps = StepFlow(self)
         self._strikes = 0
         self._broke_protocol = False
-        self._system: list[dict[str, Any]] | None = None
-        self._tools = protocol.tool_definitions(builtin_text_editor=settings.builtin_text_editor)
+        self._malformed_detail = ""
+        self.context = SessionContext(self.root, self.policy, config.context_tokens, settings)
+        self._tools = with_cache_breakpoint(
+            protocol.tool_definitions(builtin_text_editor=settings.builtin_text_editor)
+        )
 
     # -- journal and conversation -------------------------------------------------
 
@@ -109,6 +122,23 @@ class Workflow:
     def mark_protocol_break(self) -> None:
         """Counts the current tool call as a protocol error (three in a row stop the session)."""
         self._broke_protocol = True
+
+    def _check_repo_state(self) -> None:
+        """Refuses a repository mid-merge or mid-rebase; names other odd states once."""
+        state = repo_state.inspect(self.root)
+        state.ensure_workable()
+        unwritable = repo_state.unwritable_folder(
+            self.root, self.decisions.folder, "the decisions folder"
+        )
+        if unwritable is not None:
+            raise RepositoryError(f"{unwritable}; set decisions_dir to a folder that can be")
+        for notice in state.notices():
+            self.emit(NoticeRaised("warning", notice))
+
+    def _conflict_problem(self, paths: list[str]) -> str | None:
+        conflicted = set(repo_state.conflicted_paths(self.root))
+        touched = [path for path in paths if path in conflicted]
+        return repo_state.conflict_refusal(touched) + "." if touched else None
 
     def discard_staged(self) -> None:
         """Forgets the current step's staged edits (journaled, so a resume forgets them too)."""
@@ -130,6 +160,7 @@ class Workflow:
 
     async def run(self, task: str) -> None:
         """Runs `task` to the end; raises ModelError (session FAILED) when the model fails."""
+        self._check_repo_state()
         self.repo.ensure_excluded(".slowcode/")
         self.journal = Journal.create(self.root)
         self.session = Session(
@@ -156,16 +187,29 @@ class Workflow:
         folder = latest_unfinished(self.root)
         if folder is None:
             return False
+        self._check_repo_state()
         self.journal = Journal.open(folder)
+        # An apply cut short by a crash is completed (or rolled back) before anything else.
+        committer = StepCommitter(
+            self.repo, self.decisions, self.journal.session_id, self.settings.model, self.record
+        )
+        recover_apply(committer, self.journal.events())
         point = resume_point(self.journal.session_id, self.journal.events())
         if not point.task:
             return False
         self.session = Session.restored(point, self.settings.model, self.record, self.emit)
         self.messages = point.messages
         self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
+        self.steps.restored = point.review
         self.record("session_resumed", {"state": str(point.state)}, sync=True)
         if point.pending_uses:
             await self._answer(point.pending_uses, point.done_calls)
+        elif point.messages and point.messages[-1]["role"] == "assistant" and self._plan_done():
+            # Stopped between the model's closing summary and the session's end.
+            content = point.messages[-1]["content"]
+            blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+            self._finish("".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict)))
+            return True
         await self._loop()
         return True
 
@@ -181,15 +225,16 @@ class Workflow:
             await self._handle_turn(turn)
 
     def _system_blocks(self) -> list[dict[str, Any]]:
-        if self._system is None:
-            self._system = system_blocks(
-                self.root, self.policy, self.decisions.summary(), self.config.context_tokens
-            )
-        return self._system
+        # The map leans towards the current step, so it is rebuilt when a step starts.
+        session = self.session
+        step = None
+        if session.plan is not None and session.current_step is not None:
+            step = session.plan.steps[session.current_step - 1].title
+        return self.context.system(map_query(session.task, step), self.decisions.summary())
 
     async def _request(self) -> ModelTurn:
         request = TurnRequest(
-            system=self._system_blocks(),
+            system=await asyncio.to_thread(self._system_blocks),
             tools=self._tools,
             messages=list(self.messages),
             max_tokens=self.config.max_tokens,
@@ -198,6 +243,10 @@ class Workflow:
         try:
             turn = await self.client.complete(request, self._on_stream)
         except ModelError as error:
+            if error.kind == MALFORMED_TOOL_INPUT:
+                self._malformed_detail = str(error)
+                self.record("model_response", {"stop_reason": MALFORMED_STOP, "error": str(error)})
+                return ModelTurn([{"type": "text", "text": MALFORMED_ANSWER_TEXT}], MALFORMED_STOP)
             self.record("model_failed", {"kind": error.kind, "message": str(error)}, sync=True)
             self.emit(NoticeRaised("error", str(error)))
             self.session.transition(S.FAILED, str(error))
@@ -225,8 +274,25 @@ class Workflow:
     # -- one model turn ------------------------------------------------------------
 
     async def _handle_turn(self, turn: ModelTurn) -> None:
+        if not turn.content and not self._plan_done():
+            self._append_message(
+                {"role": "assistant", "content": [{"type": "text", "text": EMPTY_ANSWER_TEXT}]}
+            )
+            await self._protocol_error(
+                "Your response was empty; act through the tools (propose_plan first, then "
+                "stage edits and call finish_step for each step).",
+                [],
+            )
+            return
         self._append_message({"role": "assistant", "content": turn.content})
         uses = turn.tool_uses
+        if turn.stop_reason == MALFORMED_STOP:
+            await self._protocol_error(
+                f"The input of your tool call was not valid JSON ({self._malformed_detail}); "
+                "nothing in your response was run. Send the call again with valid JSON.",
+                [],
+            )
+            return
         if turn.stop_reason == "max_tokens":
             problem = "Your response hit max_tokens before it ended; nothing in it was run."
             if uses:
@@ -339,6 +405,10 @@ class Workflow:
                     "staging edits.",
                     is_error=True,
                 )
+            if command in protocol.STAGING_EDITOR_COMMANDS:
+                problem = self._conflict_problem([self.paths.normalise(str(tool_input["path"]))])
+                if problem is not None:
+                    return ToolOutcome(problem, is_error=True)
             outcome = await asyncio.to_thread(run_editor_command, self.tree, tool_input)
             if command in protocol.STAGING_EDITOR_COMMANDS and not outcome.is_error:
                 self._record_staged(str(tool_input["path"]))
@@ -357,6 +427,9 @@ class Workflow:
             return await self.steps.propose_plan(tool_input)
         if name == protocol.ASK_TOOL:
             return await self.steps.ask_human(tool_input)
+        problem = self._conflict_problem(self.tree.staged_paths())
+        if problem is not None:
+            return ToolOutcome(problem, is_error=True)
         return await self.steps.finish_step(tool_input)
 
 

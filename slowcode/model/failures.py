@@ -7,6 +7,7 @@ it has started. The engine only ever sees `ModelError`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from slowcode.model.types import ModelError
@@ -29,6 +30,10 @@ _STATUS_KINDS = {
     413: ("bad_request", "The request is too large"),
     422: ("bad_request", "The request was refused"),
 }
+
+MALFORMED_TOOL_INPUT = "malformed_tool_input"
+"""The kind of an answer whose tool input is not JSON: a protocol error for the
+workflow to answer, not a failure to send again."""
 
 RETRY_AFTER_CAP_SECONDS = 60.0
 """A server's retry-after is honoured up to this: beyond it, waiting helps nobody."""
@@ -110,7 +115,14 @@ def classify(exc: BaseException) -> Failure:
         return Failure(_error("stream_cut", f"The connection dropped mid-answer: {exc}"))
     if isinstance(exc, httpx2.HTTPError):
         return Failure(_error("connection", f"Connection failed: {exc}"))
-    # Malformed events, unparsable tool input, unexpected event order: the answer
+    if isinstance(exc, ValueError) and "tool parameter JSON" in str(exc):
+        # The SDK's stream accumulator could not parse a tool call's input.
+        found = re.search(r"Error: (.*?)\. JSON:", str(exc))
+        reason = found.group(1) if found else str(exc)
+        return Failure(
+            ModelError(MALFORMED_TOOL_INPUT, one_line(f"invalid JSON: {reason}"), retryable=False)
+        )
+    # Malformed events, unexpected event order: the answer
     # could not be read, and another attempt may well succeed.
     return Failure(
         _error("stream_error", f"The answer could not be read ({type(exc).__name__}): {exc}")

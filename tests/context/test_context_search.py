@@ -90,3 +90,9 @@ def test_bad_max_results(repo: Path, bad: object) -> None:
 def test_empty_pattern(repo: Path) -> None:
     with pytest.raises(ToolInputError):
         search_code(repo, ContextPolicy(repo), "")
+
+
+@pytest.mark.parametrize(("pattern", "glob"), [("x\x00y", None), ("retry", "*.py\x00")])
+def test_a_nul_character_is_a_tool_error(repo: Path, pattern: str, glob: str | None) -> None:
+    with pytest.raises(ToolInputError, match="NUL"):
+        search_code(repo, ContextPolicy(repo), pattern, glob)

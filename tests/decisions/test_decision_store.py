@@ -53,9 +53,16 @@ def test_detects_an_existing_folder(tmp_path: Path, existing: str) -> None:
     assert DecisionStore(tmp_path).folder == existing
 
 
-def test_docs_decisions_wins_over_docs_adr(tmp_path: Path) -> None:
+def test_known_folders_in_the_spec_order(tmp_path: Path) -> None:
     (tmp_path / "docs" / "adr").mkdir(parents=True)
     (tmp_path / "docs" / "decisions").mkdir(parents=True)
+    assert detect_decisions_dir(tmp_path) == "docs/adr"
+
+
+def test_a_folder_with_records_wins_over_an_empty_one(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "adr").mkdir(parents=True)
+    (tmp_path / "docs" / "decisions").mkdir(parents=True)
+    (tmp_path / "docs" / "decisions" / "0001-x.md").write_text("---\nstatus: accepted\n---\n")
     assert detect_decisions_dir(tmp_path) == "docs/decisions"
 
 
@@ -176,7 +183,9 @@ def test_summary_names_the_superseding_record(tmp_path: Path) -> None:
             superseded_by="docs/decisions/0002-new.md",
         )
     )
-    assert store.summary() == ("0001 Old way [superseded by 0002-new.md]: first line second line")
+    assert store.summary() == (
+        "0001 Old way [SUPERSEDED by 0002-new.md; do not follow]: first line second line"
+    )
 
 
 def test_summary_lines_are_cut_to_width(tmp_path: Path) -> None:

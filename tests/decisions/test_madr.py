@@ -303,3 +303,27 @@ def records(draw: st.DrawFn) -> DecisionRecord:
 @given(records())
 def test_parse_render_round_trip(record: DecisionRecord) -> None:
     assert parse(render(record)) == record
+
+
+def test_a_finish_step_decision_reads_well_and_round_trips() -> None:
+    record = DecisionRecord.from_finish_step(
+        {
+            "title": "Keep greetings in their own module",
+            "context": "Greetings grow.",
+            "decision": "Move greetings to greetings.py and import them from app.py.",
+            "alternatives": [{"option": "Keep app.py", "why_not": "it mixes concerns"}],
+        }
+    )
+    text = render(record)
+    assert (
+        '## Decision Outcome\n\nChosen option: "Keep greetings in their own module".\n\n'
+        "Move greetings to greetings.py and import them from app.py.\n"
+    ) in text
+    assert ", because Move" not in text
+    assert parse(text) == record
+
+
+def test_a_reason_still_follows_because() -> None:
+    record = DecisionRecord(title="T", context="", outcome="it is fast.", chosen="A")
+    assert 'Chosen option: "A", because it is fast.\n' in render(record)
+    assert parse(render(record)) == record

@@ -1,155 +1,305 @@
-"""The decision log: the records in the project's decisions folder, one read at a time."""
+"""The Decisions screen: the log with search and a status filter, one record read at a time.
+
+The list shows number, title, status and date; typing in the search box filters it
+as you type, `f` cycles the status filter. The selected record is rendered as
+Markdown with the commits that cite it (their `Decision:` trailer) and its
+supersede links, which `>` / `<` follow. `s` supersedes the selected record with a
+new one, written in the folder's own format.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, OptionList
+from textual.widgets import Footer, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
-# Where decision records live when the configuration does not say (first match wins).
-_KNOWN_FOLDERS = ("docs/decisions", "docs/adr", "doc/adr", "doc/decisions")
-_RECORD_NAME = re.compile(r"^(\d{4})-.+\.md$")
-_TITLE_NUMBER = re.compile(r"^\d+\.\s*")
+from slowcode.decisions.lifecycle import supersede
+from slowcode.decisions.provenance import CitingCommit, citations
+from slowcode.decisions.record import DecisionRecord, DecisionStatus
+from slowcode.decisions.store import DecisionStore
+from slowcode.engine.errors import SlowcodeError
+from slowcode.tui.screens.feedback import FeedbackScreen
+
+# `f` cycles through these; None shows every status.
+STATUS_FILTERS: tuple[DecisionStatus | None, ...] = (None, *DecisionStatus)
 
 
-@dataclass(frozen=True)
-class RecordFile:
-    """A decision record file: its number, title (from its first heading), status and body."""
+@dataclass
+class DecisionLog:
+    """What the screen shows: the records and the commits citing each (by record path)."""
 
-    number: int
-    title: str
-    status: str
-    path: Path
-    text: str
+    records: list[DecisionRecord] = field(default_factory=list)
+    cited_by: dict[str, list[CitingCommit]] = field(default_factory=dict)
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """MADR's YAML front matter as flat `key: value` pairs, and the text after it."""
-    if not text.startswith("---\n"):
-        return {}, text
-    end = text.find("\n---", 4)
-    if end < 0:
-        return {}, text
-    fields = {}
-    for line in text[4:end].splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            fields[key.strip().lower()] = value.strip().strip("\"'")
-    return fields, text[end + 4 :].lstrip("\n")
+def option_text(record: DecisionRecord) -> str:
+    """`0003  Use PostgreSQL  (accepted, 2026-11-21)`."""
+    number = f"{record.number:04d}" if record.number is not None else "----"
+    date = f", {record.date}" if record.date else ""
+    return f"{number}  {record.title}  ({record.status.value}{date})"
 
 
-def decisions_folder(root: Path, configured: str | None) -> Path:
-    """The folder to read: the configured one, else the first known one that exists."""
-    if configured:
-        return root / configured
-    adr_dir = root / ".adr-dir"
-    if adr_dir.is_file():
-        return root / adr_dir.read_text(encoding="utf-8").strip()
-    for folder in _KNOWN_FOLDERS:
-        if (root / folder).is_dir():
-            return root / folder
-    return root / _KNOWN_FOLDERS[0]
+def matches(record: DecisionRecord, query: str, status: DecisionStatus | None) -> bool:
+    """Whether the record passes the status filter and holds every word of `query`."""
+    if status is not None and record.status is not status:
+        return False
+    options = " ".join(o.title for o in record.options)
+    text = f"{record.number} {record.title} {record.context} {record.outcome} {options}"
+    words = query.casefold().split()
+    return all(word in text.casefold() for word in words)
 
 
-def read_records(folder: Path) -> list[RecordFile]:
-    """Every `NNNN-*.md` record in `folder`, by number; titles come from the files."""
-    if not folder.is_dir():
-        return []
-    records = []
-    for path in folder.iterdir():
-        match = _RECORD_NAME.match(path.name)
-        if not match or not path.is_file():
-            continue
-        fields, text = _split_front_matter(path.read_text(encoding="utf-8", errors="replace"))
-        title = next(
-            (line[2:].strip() for line in text.splitlines() if line.startswith("# ")),
-            path.stem,
-        )
-        status = fields.get("status", "")
-        if not status:
-            # adr-tools style: a "## Status" section whose next non-empty line is the status.
-            lines = [line.strip() for line in text.splitlines()]
-            if "## Status" in lines:
-                following = lines[lines.index("## Status") + 1 :]
-                status = next((line for line in following if line), "").lower()
-        records.append(
-            RecordFile(int(match.group(1)), _TITLE_NUMBER.sub("", title), status, path, text)
-        )
-    return sorted(records, key=lambda record: record.number)
+def record_markdown(
+    record: DecisionRecord, by_path: dict[str, DecisionRecord], cited_by: list[CitingCommit]
+) -> str:
+    """The record as Markdown: metadata, links, sections, and the commits that cite it."""
+    meta = [f"**{record.status.value}**"]
+    if record.date:
+        meta.append(record.date)
+    if record.decision_makers:
+        meta.append("decided by " + ", ".join(record.decision_makers))
+    parts = [f"# {record.title or 'Untitled decision'}", " · ".join(meta)]
+    links = []
+    if record.superseded_by:
+        links.append(f"⇢ Superseded by {_named(record.superseded_by, by_path)} (`>` to open)")
+    if record.supersedes:
+        links.append(f"⇠ Supersedes {_named(record.supersedes, by_path)} (`<` to open)")
+    if links:
+        parts.append("\n".join(f"- {link}" for link in links))
+    if record.context:
+        parts += ["## Context and Problem Statement", record.context]
+    if record.options:
+        lines = []
+        for option in record.options:
+            chosen = " *(chosen)*" if option.title == record.chosen else ""
+            lines.append(f"- **{option.title}**{chosen}")
+            lines += [f"  - good: {pro}" for pro in option.pros]
+            lines += [f"  - bad: {con}" for con in option.cons]
+        parts += ["## Considered Options", "\n".join(lines)]
+    outcome = record.outcome
+    if record.chosen:
+        outcome = f"Chosen option: **{record.chosen}**" + (f"\n\n{outcome}" if outcome else "")
+    if outcome:
+        parts += ["## Decision Outcome", outcome]
+    if record.consequences:
+        parts += ["## Consequences", record.consequences]
+    parts.append("## Commits citing this record")
+    if cited_by:
+        parts.append("\n".join(f"- `{c.sha[:10]}` {c.date} {c.subject}" for c in cited_by))
+    else:
+        parts.append("No commit cites this record yet.")
+    parts.append(f"`{record.path}`")
+    return "\n\n".join(parts)
+
+
+def _named(path: str, by_path: dict[str, DecisionRecord]) -> str:
+    target = by_path.get(path)
+    if target is None:
+        return f"`{path}`"
+    return f"{target.number:04d} {target.title}" if target.number else target.title
 
 
 class DecisionLogScreen(Screen[None]):
-    """Lists the project's decision records and shows the highlighted one.
+    """The decision log: search, filter, read, follow links, supersede.
 
     Args:
         root: The repository root.
         decisions_dir: The configured decisions folder (None: detect).
     """
 
-    TITLE = "Decision log"
+    TITLE = "Decisions"
     CSS_PATH = "decision_log.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "cycle_filter", "Status filter"),
+        Binding("s", "supersede", "Supersede…"),
+        Binding("greater_than_sign", "follow('superseded_by')", "Newer"),
+        Binding("less_than_sign", "follow('supersedes')", "Older"),
         Binding("j", "cursor(1)", "Next", show=False),
         Binding("k", "cursor(-1)", "Previous", show=False),
     ]
 
     def __init__(self, root: Path, decisions_dir: str | None) -> None:
         super().__init__()
-        self._folder = decisions_folder(root, decisions_dir)
         self._root = root
-        self._records: list[RecordFile] = []
+        self._store = DecisionStore(root, decisions_dir)
+        self._log = DecisionLog()
+        self._shown: list[DecisionRecord] = []
+        self._filter = 0
+        self._selected_path: str | None = None
+
+    @property
+    def selected(self) -> DecisionRecord | None:
+        """The highlighted record, if any."""
+        index = self.query_one("#log-records", OptionList).highlighted
+        return self._shown[index] if index is not None and index < len(self._shown) else None
 
     def compose(self) -> ComposeResult:
-        """The list of records beside the selected record."""
-        yield Label(f"Decision log · {self._relative_folder()}", id="log-title")
+        """Title, search box and filter, the list beside the selected record, the footer."""
+        yield Label(f"Decisions · {self._store.layout.label}", id="log-title")
         with Horizontal(id="log-body"):
-            yield OptionList(id="log-records")
+            with Vertical(id="log-side"):
+                yield Input(placeholder="/ search titles and text", id="log-search")
+                yield Label("", id="log-filter")
+                yield OptionList(id="log-records")
             with VerticalScroll(id="log-reader"):
                 yield Markdown("", id="log-record")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Reads the folder away from the UI thread."""
+        """Reads the folder and git log away from the UI thread."""
+        self._update_filter_label()
         self._load()
 
-    @work(thread=True, exclusive=True, group="files", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="decisions", exit_on_error=False)
     def _load(self) -> None:
-        records = read_records(self._folder)
-        self.app.call_from_thread(self._show, records)
+        log = DecisionLog(self._store.records(), citations(self._root))
+        self.app.call_from_thread(self._loaded, log)
 
-    def _show(self, records: list[RecordFile]) -> None:
-        self._records = records
-        option_list = self.query_one("#log-records", OptionList)
-        option_list.clear_options()
-        if not records:
-            self.query_one("#log-record", Markdown).update(
-                f"No decision records in `{self._relative_folder()}` yet."
-            )
+    def _loaded(self, log: DecisionLog, select: str | None = None) -> None:
+        self._log = log
+        self._refilter(keep=select or self._selected_path, last=True)
+        self.query_one("#log-records", OptionList).focus()
+
+    def _refilter(self, keep: str | None = None, last: bool = False) -> None:
+        query = self.query_one("#log-search", Input).value
+        status = STATUS_FILTERS[self._filter]
+        self._shown = [r for r in self._log.records if matches(r, query, status)]
+        options = self.query_one("#log-records", OptionList)
+        options.clear_options()
+        options.add_options([Option(option_text(record)) for record in self._shown])
+        self._update_filter_label()
+        if not self._shown:
+            self._show_empty(query)
             return
-        option_list.add_options(
-            [
-                Option(f"{record.number:04d}  {record.title}  ({record.status or 'no status'})")
-                for record in records
-            ]
+        paths = [r.path for r in self._shown]
+        index = paths.index(keep) if keep in paths else (len(paths) - 1 if last else 0)
+        options.highlighted = index
+        self._show(self._shown[index])
+
+    def _update_filter_label(self) -> None:
+        status = STATUS_FILTERS[self._filter]
+        total = len(self._log.records)
+        which = f"status: {status.value}" if status else "all statuses"
+        self.query_one("#log-filter", Label).update(
+            f"{len(self._shown)} of {total} records · {which} (f)"
         )
-        option_list.highlighted = len(records) - 1
-        option_list.focus()
+
+    def _show_empty(self, query: str) -> None:
+        if not self._log.records:
+            text = f"No decision records in `{self._store.folder}` yet."
+        else:
+            text = "No record matches" + (f" “{query}”" if query else "") + "."
+        self.query_one("#log-record", Markdown).update(text)
+
+    def _show(self, record: DecisionRecord) -> None:
+        self._selected_path = record.path
+        by_path = {r.path: r for r in self._log.records if r.path}
+        cited = self._log.cited_by.get(record.path or "", [])
+        self.query_one("#log-record", Markdown).update(record_markdown(record, by_path, cited))
+        self.refresh_bindings()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filters the list as the search text changes."""
+        event.stop()
+        self._refilter(keep=self._selected_path)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """`enter` in the search box moves to the list."""
+        event.stop()
+        self.query_one("#log-records", OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Shows the highlighted record."""
-        if 0 <= event.option_index < len(self._records):
-            record = self._records[event.option_index]
-            self.query_one("#log-record", Markdown).update(record.text)
+        if 0 <= event.option_index < len(self._shown):
+            self._show(self._shown[event.option_index])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offers links and supersede only where they apply."""
+        record = self._current()
+        if action == "follow":
+            return record is not None and bool(getattr(record, str(parameters[0])))
+        if action == "supersede":
+            return record is not None and record.status in (
+                DecisionStatus.ACCEPTED,
+                DecisionStatus.DEPRECATED,
+            )
+        return True
+
+    def _current(self) -> DecisionRecord | None:
+        return next((r for r in self._log.records if r.path == self._selected_path), None)
+
+    def action_search(self) -> None:
+        """Moves to the search box."""
+        self.query_one("#log-search", Input).focus()
+
+    def action_cycle_filter(self) -> None:
+        """Shows only the next status (all → proposed → … → superseded → all)."""
+        self._filter = (self._filter + 1) % len(STATUS_FILTERS)
+        self._refilter(keep=self._selected_path)
+
+    def action_follow(self, link: str) -> None:
+        """Opens the superseding (`>`) or superseded (`<`) record."""
+        record = self._current()
+        target = getattr(record, link, None) if record else None
+        if not target:
+            return
+        if target not in (r.path for r in self._shown):
+            # The filter or search hides it: show everything so it can be selected.
+            self._filter = 0
+            self.query_one("#log-search", Input).value = ""
+        self._refilter(keep=target)
+
+    def action_supersede(self) -> None:
+        """Asks for the new decision, then writes it and links both records."""
+        old = self._current()
+        if old is None:
+            return
+
+        def outcome_given(title: str, outcome: str | None) -> None:
+            if outcome:
+                self._write_supersede(old, title, outcome)
+
+        def titled(title: str | None) -> None:
+            if title:
+                self.app.push_screen(
+                    FeedbackScreen(
+                        f"What is decided now, instead of “{old.title}”?",
+                        placeholder="e.g. We use PostgreSQL: several processes write at once.",
+                    ),
+                    lambda outcome: outcome_given(title, outcome),
+                )
+
+        self.app.push_screen(
+            FeedbackScreen(
+                f"Supersede {old.number:04d} “{old.title}”: title of the new decision",
+                placeholder="e.g. Use PostgreSQL for session state",
+            ),
+            titled,
+        )
+
+    @work(thread=True, exclusive=True, group="decisions", exit_on_error=False)
+    def _write_supersede(self, old: DecisionRecord, title: str, outcome: str) -> None:
+        new = DecisionRecord(
+            title=title, context=f"Replaces the decision “{old.title}”.", outcome=outcome
+        )
+        try:
+            supersede(self._store, old, new)
+        except SlowcodeError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{old.path} superseded by {new.path}")
+        log = DecisionLog(self._store.records(), citations(self._root))
+        self.app.call_from_thread(self._loaded, log, new.path)
 
     def action_cursor(self, offset: int) -> None:
         """Moves the selection (`j`/`k`)."""
@@ -160,11 +310,9 @@ class DecisionLogScreen(Screen[None]):
             option_list.action_cursor_up()
 
     def action_back(self) -> None:
-        """Back to the screen beneath."""
+        """Leaves the search box first, then the screen."""
+        search = self.query_one("#log-search", Input)
+        if search.has_focus:
+            self.query_one("#log-records", OptionList).focus()
+            return
         self.dismiss(None)
-
-    def _relative_folder(self) -> str:
-        try:
-            return str(self._folder.relative_to(self._root))
-        except ValueError:
-            return str(self._folder)

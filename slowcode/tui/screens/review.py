@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Static
 
+from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
-from slowcode.engine.review import StepReview, Verdict
+from slowcode.engine.hunk_ops import (
+    HunkOpError,
+    edit_in_review,
+    editable_text,
+    from_editor,
+    split_in_review,
+)
+from slowcode.engine.review import Hunk, StepReview, Verdict
+from slowcode.model.types import ModelError
 from slowcode.tui.screens.decision import DecisionOutcome, DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.screens.hunk_edit import HunkEditScreen
 from slowcode.tui.widgets.diff_view import DiffView
 
 
@@ -27,6 +38,9 @@ def progress_text(review: StepReview, current: int) -> str:
     if counts[Verdict.EDITED]:
         parts.append(f"{counts[Verdict.EDITED]} edited")
     parts += [f"{counts[Verdict.REJECTED]} rejected", f"{counts[Verdict.UNDECIDED]} undecided"]
+    carried = sum(1 for hunk in review.hunks if hunk.carried_over)
+    if carried:
+        parts.append(f"{carried} carried over")
     return " · ".join(parts)
 
 
@@ -49,8 +63,12 @@ class ReviewScreen(Screen[StepVerdict]):
         Binding("y", "accept", "Accept hunk"),
         Binding("n", "reject", "Reject hunk"),
         Binding("a", "accept_all", "Accept all"),
-        Binding("j,down", "next_hunk", "Next hunk", priority=True, key_display="j/↓"),
-        Binding("k,up", "previous_hunk", "Previous hunk", priority=True, key_display="k/↑"),
+        Binding("e", "edit", "Edit"),
+        Binding("s", "split", "Split"),
+        Binding("w", "why", "Why?"),
+        Binding("v", "toggle_view", "View"),
+        Binding("j,down", "next_hunk", "Next", priority=True, key_display="j/↓"),
+        Binding("k,up", "previous_hunk", "Previous", priority=True, key_display="k/↑"),
         Binding("enter", "apply", "Apply step", priority=True),
         Binding("r", "send_back", "Send back"),
     ]
@@ -60,6 +78,8 @@ class ReviewScreen(Screen[StepVerdict]):
         self.review = review
         first = review.next_undecided(-1) if review.hunks else None
         self._start = first if first is not None else 0
+        # Hunks waiting for the model's answer to "why?" (by identity: a split moves positions).
+        self._asking: list[Hunk] = []
 
     def compose(self) -> ComposeResult:
         """The title, the flag, the explanation, the diff, the progress line."""
@@ -74,7 +94,8 @@ class ReviewScreen(Screen[StepVerdict]):
         diff_view.current = self._start
         yield diff_view
         yield Static(progress_text(review, self._start), id="review-progress")
-        yield Footer()
+        # Compact: the review has a dozen keys, and every one should fit on one line.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Puts the keyboard on the diff."""
@@ -92,8 +113,10 @@ class ReviewScreen(Screen[StepVerdict]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Shows hunk keys only when there are hunks, `accept all` only when one is open."""
-        if action in ("accept", "reject", "next_hunk", "previous_hunk"):
+        if action in ("accept", "reject", "next_hunk", "previous_hunk", "edit", "split"):
             return bool(self.review.hunks)
+        if action == "why":
+            return bool(self.review.hunks) and self.review.ask_why is not None
         if action == "accept_all":
             return self.review.undecided > 0
         return True
@@ -158,6 +181,90 @@ class ReviewScreen(Screen[StepVerdict]):
             answered,
         )
 
+    def action_edit(self) -> None:
+        """Opens the current hunk's new side in an editor; the edit becomes the change."""
+        if not self.review.hunks:
+            return
+        position = self.current
+        hunk = self.review.hunks[position]
+        original = editable_text(hunk)
+
+        def edited(text: str | None) -> None:
+            if text is None:
+                return
+            if text == original:
+                self.notify("No change: the hunk stays as it was.")
+                return
+            try:
+                edit_in_review(self.review, position, from_editor(hunk, text))
+            except HunkOpError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.diff_view.rebuild()
+            following = self.review.next_undecided(position)
+            if following is not None:
+                self._move_to(following)
+            self._after_change()
+
+        self.app.push_screen(HunkEditScreen(f"{hunk.file} {hunk.header}", original), edited)
+
+    def action_split(self) -> None:
+        """Splits the current hunk at its unchanged lines into smaller hunks."""
+        if not self.review.hunks:
+            return
+        try:
+            pieces = split_in_review(self.review, self.current)
+        except HunkOpError as error:
+            self.notify(str(error), severity="warning")
+            return
+        if pieces == 1:
+            self.notify("This hunk has no unchanged lines between its changes: it cannot be split.")
+            return
+        self._sync_asking()
+        self.notify(f"Split into {pieces} hunks.")
+        self._after_change()
+
+    def action_why(self) -> None:
+        """Asks the model why it made the current hunk; the answer appears under it."""
+        ask = self.review.ask_why
+        if not self.review.hunks or ask is None:
+            return
+        hunk = self.review.hunks[self.current]
+        if any(waiting is hunk for waiting in self._asking):
+            self.notify("Already asking the model about this hunk.")
+            return
+        self._asking.append(hunk)
+        self._sync_asking()
+        self._ask_why(hunk)
+
+    @work(group="why", exit_on_error=False)
+    async def _ask_why(self, hunk: Hunk) -> None:
+        ask = self.review.ask_why
+        try:
+            if ask is not None:
+                position = next(i for i, each in enumerate(self.review.hunks) if each is hunk)
+                await ask(position)
+        except (ModelError, SlowcodeError, StopIteration) as error:
+            self.notify(f"Could not ask why: {error}", severity="error")
+        finally:
+            self._asking = [waiting for waiting in self._asking if waiting is not hunk]
+            if self.is_attached:
+                self._sync_asking()
+
+    def action_toggle_view(self) -> None:
+        """Switches between the unified and the side-by-side view."""
+        self.diff_view.side_by_side = not self.diff_view.side_by_side
+
+    def _sync_asking(self) -> None:
+        """Rebuilds the diff with the "asking…" notes of the hunks still waiting."""
+        asking = self._asking
+        self.diff_view.pending_why = {
+            position
+            for position, hunk in enumerate(self.review.hunks)
+            if any(waiting is hunk for waiting in asking)
+        }
+        self.diff_view.rebuild()
+
     def on_diff_view_hunk_selected(self, event: DiffView.HunkSelected) -> None:
         """Makes the clicked hunk the current one."""
         self._move_to(event.position)
@@ -192,5 +299,7 @@ class ReviewScreen(Screen[StepVerdict]):
         self._after_change()
 
     def _after_change(self) -> None:
+        # The engine journals the review whenever it changed (it ignores a mere move).
+        self.review.changed()
         self.query_one("#review-progress", Static).update(progress_text(self.review, self.current))
         self.refresh_bindings()

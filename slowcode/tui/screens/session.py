@@ -15,6 +15,9 @@ from textual.widgets import Footer, Input, Log, Static
 from slowcode.engine.human import PlanVerdict
 from slowcode.engine.plan import Plan, PlanStep
 from slowcode.engine.progress import (
+    CheckFinished,
+    CheckOutput,
+    CheckStarted,
     ModelTextStreamed,
     NoticeRaised,
     PlanUpdated,
@@ -207,6 +210,14 @@ class SessionScreen(Screen[None]):
                 self.notify(event.message, severity="warning")
         elif isinstance(event, SessionFinished):
             self._write_line(f"Done. {event.summary}")
+        elif isinstance(event, CheckStarted):
+            self._write_line(f"$ {event.command}")
+        elif isinstance(event, CheckOutput):
+            # The check's own output, indented so it reads apart from the model's words.
+            self._write_line(f"  │ {event.line}")
+        elif isinstance(event, CheckFinished):
+            outcome = "passed" if event.exit_code == 0 else f"FAILED (exit code {event.exit_code})"
+            self._write_line(f"{'✓' if event.exit_code == 0 else '✗'} check {outcome}")
 
     # -- keys and plan review ------------------------------------------------
 

@@ -1,8 +1,9 @@
-"""A unified diff of a step under review, drawn with the Line API.
+"""The diff of a step under review, unified or side by side, drawn with the Line API.
 
 One `Strip` per screen row, rendered only when the row is shown and kept in an
 LRU cache; never a widget per hunk or per line, so tens of thousands of lines
-open and scroll without lag.
+open and scroll without lag. Changed lines are coloured by token and, where a
+removed line pairs with an added one, the words that differ are emphasised.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from slowcode.engine.review import LineKind, StepReview, Verdict
+from slowcode.engine.review import DiffLine, LineKind, StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
 from slowcode.tui.widgets.syntax import LineHighlighter
+from slowcode.tui.widgets.word_diff import Span, changed_spans, pair_lines
 
 if TYPE_CHECKING:
     from textual.style import Style as VisualStyle
@@ -41,16 +43,19 @@ _VERDICT_COMPONENTS: dict[Verdict, str] = {
 }
 
 _CURRENT_BAR = "▌"
+_SIDE_SEPARATOR = "│"
 
 _Piece = tuple[str, "VisualStyle"]
 
 
 class DiffView(ScrollView, can_focus=True):
-    """Shows a `StepReview`'s files and hunks as one scrollable unified diff.
+    """Shows a `StepReview`'s files and hunks as one scrollable diff.
 
     The reactive `current` is the position (review order) of the hunk under review;
     it is marked with a bar in the gutter and scrolled into view. Hunk verdicts are
-    read from the review; call `refresh_hunk` after changing one.
+    read from the review; call `refresh_hunk` after changing one, and `rebuild`
+    after hunks were split or edited or got an answer to "why?". The reactive
+    `side_by_side` switches between the unified and the side-by-side layout.
 
     Args:
         review: The step whose diff to show.
@@ -71,6 +76,9 @@ class DiffView(ScrollView, can_focus=True):
         "diff-view--rejected",
         "diff-view--edited",
         "diff-view--note",
+        "diff-view--added-word",
+        "diff-view--removed-word",
+        "diff-view--why",
     }
 
     # A reusable widget, so its look ships with it; every colour is a theme variable.
@@ -89,12 +97,18 @@ class DiffView(ScrollView, can_focus=True):
         & > .diff-view--rejected { color: $text-error; text-style: bold; }
         & > .diff-view--edited { color: $text-warning; text-style: bold; }
         & > .diff-view--note { color: $text-warning; text-style: italic; }
+        & > .diff-view--added-word { background: $success 35%; text-style: bold; }
+        & > .diff-view--removed-word { background: $error 35%; text-style: bold; }
+        & > .diff-view--why { background: $boost; color: $text-accent; }
         &:focus { background-tint: $foreground 3%; }
     }
     """
 
     current: reactive[int] = reactive(0, init=False)
     """The hunk under review, as a position in review order."""
+
+    side_by_side: reactive[bool] = reactive(False, init=False)
+    """Old and new lines side by side (True) or one unified column (False)."""
 
     class HunkSelected(Message):
         """The developer clicked a hunk."""
@@ -119,15 +133,47 @@ class DiffView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._review = review
-        self._hunks = review.hunks
-        self._layout = DiffLayout.build(review)
         self._highlighters: dict[int, LineHighlighter] = {}
         self._strips: LRUCache[tuple[int, bool], tuple[Strip, VisualStyle]] = LRUCache(2048)
+        self._partners: dict[int, dict[int, int]] = {}
+        self.pending_why: set[int] = set()
+        """Hunk positions waiting for the model's answer to "why?"."""
+        self._index()
+
+    def _index(self) -> None:
+        self._hunks = self._review.hunks
+        self._layout = DiffLayout.build(
+            self._review, side_by_side=self.side_by_side, pending=frozenset(self.pending_why)
+        )
+        self._strips.clear()
+        self._partners.clear()
         number_width = self._layout.number_width
         self._gutter_width = 1 + number_width * 2 + 2
-        self.virtual_size = Size(
-            self._gutter_width + 2 + self._layout.text_width, len(self._layout.rows)
-        )
+        if self.side_by_side:
+            # Each side is cut to half the width: nothing to scroll sideways.
+            self.virtual_size = Size(0, len(self._layout.rows))
+        else:
+            self.virtual_size = Size(
+                self._gutter_width + 2 + self._layout.text_width, len(self._layout.rows)
+            )
+
+    def rebuild(self) -> None:
+        """Indexes the review again (hunks split or edited, a "why?" asked or answered)."""
+        self._index()
+        if self.current >= len(self._hunks):
+            self.current = max(len(self._hunks) - 1, 0)
+        self.refresh()
+
+    def watch_side_by_side(self) -> None:
+        """Lays the diff out again in the other view, keeping the current hunk in view."""
+        self.scroll_to(x=0, animate=False, immediate=True)
+        self.rebuild()
+        self.call_after_refresh(self.scroll_to_hunk, self.current)
+
+    def on_resize(self) -> None:
+        """Side by side, each side's width follows the widget's: drop the cut strips."""
+        if self.side_by_side:
+            self._strips.clear()
 
     @property
     def layout_rows(self) -> int:
@@ -193,6 +239,8 @@ class DiffView(ScrollView, can_focus=True):
         if not 0 <= row_index < len(self._layout.rows):
             return Strip.blank(width, self.rich_style)
         strip, fill = self._row_strip(row_index)
+        if self.side_by_side:
+            scroll_x = 0
         return strip.crop_extend(scroll_x, scroll_x + width, fill.rich_style)
 
     def _refresh_rows_of(self, position: int) -> None:
@@ -209,8 +257,15 @@ class DiffView(ScrollView, can_focus=True):
         cached = self._strips.get(key)
         if cached is not None:
             return cached
+        if row.kind is RowKind.LINE and self.side_by_side:
+            strip, fill = self._side_by_side_strip(row.file, row.hunk, row.line, row.right)
+            strip = Strip.join([self._bar_strip(is_current, fill), strip])
+            self._strips[key] = (strip, fill)
+            return strip, fill
         if row.kind is RowKind.LINE:
             pieces, fill = self._line_pieces(row.file, row.hunk, row.line, is_current)
+        elif row.kind is RowKind.NOTE:
+            pieces, fill = self._note_pieces(row.hunk, row.line, is_current)
         elif row.kind is RowKind.HUNK:
             pieces, fill = self._hunk_pieces(row.hunk, is_current)
         elif row.kind is RowKind.FILE:
@@ -221,6 +276,10 @@ class DiffView(ScrollView, can_focus=True):
         strip = Strip(segments)
         self._strips[key] = (strip, fill)
         return strip, fill
+
+    def _bar_strip(self, is_current: bool, base: VisualStyle) -> Strip:
+        text, style = self._bar(is_current, base)
+        return Strip([Segment(text, style.rich_style)])
 
     def _bar(self, is_current: bool, base: VisualStyle) -> _Piece:
         if is_current:
@@ -262,12 +321,7 @@ class DiffView(ScrollView, can_focus=True):
         self, file_index: int, position: int, line_index: int, is_current: bool
     ) -> tuple[list[_Piece], VisualStyle]:
         line = self._hunks[position].lines[line_index]
-        if line.kind is LineKind.ADDED:
-            style = self.get_visual_style("diff-view--added")
-        elif line.kind is LineKind.REMOVED:
-            style = self.get_visual_style("diff-view--removed")
-        else:
-            style = self.visual_style
+        style = self._line_style(line)
         gutter = style + self.get_visual_style("diff-view--gutter", partial=True)
         width = self._layout.number_width
         old = "" if line.old_number is None else str(line.old_number)
@@ -277,10 +331,77 @@ class DiffView(ScrollView, can_focus=True):
             (f"{old:>{width}} {new:>{width}} ", gutter),
             (f"{line.kind.value} ", style),
         ]
-        pieces.extend(self._highlighter(file_index).pieces(line.text, style))
+        pieces.extend(self._text_pieces(file_index, position, line_index, style))
         if line.no_newline:
             pieces.append(("  ⏎ no newline at end", gutter))
         return pieces, style
+
+    def _line_style(self, line: DiffLine) -> VisualStyle:
+        if line.kind is LineKind.ADDED:
+            return self.get_visual_style("diff-view--added")
+        if line.kind is LineKind.REMOVED:
+            return self.get_visual_style("diff-view--removed")
+        return self.visual_style
+
+    def _text_pieces(
+        self, file_index: int, position: int, line_index: int, style: VisualStyle
+    ) -> list[_Piece]:
+        """The line's text coloured by token, with the words that changed emphasised."""
+        lines = self._hunks[position].lines
+        line = lines[line_index]
+        pieces = self._highlighter(file_index).pieces(line.text, style)
+        if line.kind is LineKind.CONTEXT:
+            return pieces
+        partners = self._partners.get(position)
+        if partners is None:
+            partners = self._partners[position] = pair_lines(lines)
+        partner = partners.get(line_index)
+        if partner is None:
+            return pieces
+        mine, theirs = line.text.expandtabs(4), lines[partner].text.expandtabs(4)
+        if line.kind is LineKind.ADDED:
+            spans = changed_spans(theirs, mine)[1]
+            emphasis = self.get_visual_style("diff-view--added-word", partial=True)
+        else:
+            spans = changed_spans(mine, theirs)[0]
+            emphasis = self.get_visual_style("diff-view--removed-word", partial=True)
+        return _emphasise(pieces, spans, emphasis)
+
+    def _side_by_side_strip(
+        self, file_index: int, position: int, left: int, right: int
+    ) -> tuple[Strip, VisualStyle]:
+        """Old line on the left, new line on the right, each cut to half the width."""
+        width = max(self.scrollable_content_region.width - 2, 2)
+        half = width // 2
+        base = self.visual_style
+        halves: list[Strip] = []
+        for index, number_of in ((left, "old_number"), (right, "new_number")):
+            if index < 0:
+                halves.append(Strip.blank(half, base.rich_style))
+                continue
+            line = self._hunks[position].lines[index]
+            style = self._line_style(line)
+            gutter = style + self.get_visual_style("diff-view--gutter", partial=True)
+            number = getattr(line, number_of)
+            pieces: list[_Piece] = [
+                (f"{number:>{self._layout.number_width}} ", gutter),
+                (f"{line.kind.value} ", style),
+            ]
+            pieces.extend(self._text_pieces(file_index, position, index, style))
+            segments = [Segment(text, piece.rich_style) for text, piece in pieces if text]
+            halves.append(Strip(segments).crop_extend(0, half, style.rich_style))
+        separator = self.get_visual_style("diff-view--gutter")
+        strip = Strip.join(
+            [halves[0], Strip([Segment(_SIDE_SEPARATOR, separator.rich_style)]), halves[1]]
+        )
+        return strip, base
+
+    def _note_pieces(
+        self, position: int, note_index: int, is_current: bool
+    ) -> tuple[list[_Piece], VisualStyle]:
+        style = self.get_visual_style("diff-view--why")
+        text = self._layout.notes.get(position, [""])[note_index]
+        return [self._bar(is_current, style), ("  " + text, style)], style
 
     def _highlighter(self, file_index: int) -> LineHighlighter:
         highlighter = self._highlighters.get(file_index)
@@ -289,3 +410,31 @@ class DiffView(ScrollView, can_focus=True):
             highlighter = LineHighlighter(path, self.app.stylesheet.parse_style)
             self._highlighters[file_index] = highlighter
         return highlighter
+
+
+def _emphasise(pieces: list[_Piece], spans: list[Span], emphasis: VisualStyle) -> list[_Piece]:
+    """`pieces` with the characters inside `spans` layered with `emphasis`."""
+    if not spans:
+        return pieces
+    result: list[_Piece] = []
+    offset = 0
+    span_index = 0
+    for text, style in pieces:
+        start = 0
+        while start < len(text):
+            while span_index < len(spans) and spans[span_index][1] <= offset + start:
+                span_index += 1
+            if span_index == len(spans):
+                result.append((text[start:], style))
+                break
+            span_start, span_end = spans[span_index]
+            absolute = offset + start
+            if absolute < span_start:
+                cut = min(span_start - offset, len(text))
+                result.append((text[start:cut], style))
+            else:
+                cut = min(span_end - offset, len(text))
+                result.append((text[start:cut], style + emphasis))
+            start = cut
+        offset += len(text)
+    return result

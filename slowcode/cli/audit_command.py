@@ -1,0 +1,93 @@
+"""`slowcode audit verify [SESSION]`: checks the hash chain of session journals."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from slowcode.engine.errors import SlowcodeError
+
+
+def repository_root(directory: Path) -> Path:
+    """The work tree of the git repository that holds `directory`.
+
+    Raises:
+        SlowcodeError: `directory` is missing or in no repository.
+    """
+    from slowcode.engine.gitrepo import GitRepo
+
+    if not directory.is_dir():
+        raise SlowcodeError(f"no such folder: {directory}")
+    return GitRepo.open(directory).root
+
+
+def run_audit_verify(directory: Path, session: str | None, out: TextIO | None = None) -> int:
+    """Verifies one session's journal, or every session's; prints one line per session.
+
+    Returns:
+        0 when every journal checked is intact, 1 when one is not.
+
+    Raises:
+        SlowcodeError: No repository, or SESSION names no single session.
+    """
+    from slowcode.engine.journal import find_sessions, resolve_session, verify
+
+    stream = out or sys.stdout
+    root = repository_root(directory)
+    folders = [resolve_session(root, session)] if session else find_sessions(root)
+    if not folders:
+        print(f"no sessions in {root}", file=stream)
+        return 0
+    broken = 0
+    for folder in folders:
+        ok, message = verify(folder)
+        broken += not ok
+        print(f"{folder.name}: {'OK' if ok else 'BROKEN'}: {message}", file=stream)
+    if broken:
+        print(f"slowcode: {broken} of {len(folders)} journals failed verification", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `slowcode audit`."""
+    parser = argparse.ArgumentParser(
+        prog="slowcode audit",
+        description="Checks the session journals in .slowcode/sessions/.",
+    )
+    commands = parser.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = commands.add_parser(
+        "verify",
+        help="verify the hash chain of session journals",
+        description=(
+            "Verifies the hash chain of one session's journal, or of every session's: "
+            "prints OK or the first broken, altered or missing event. Exits 1 when a "
+            "journal fails."
+        ),
+    )
+    verify.add_argument(
+        "session",
+        nargs="?",
+        metavar="SESSION",
+        help="a session id (or a unique prefix of one); every session when left out",
+    )
+    add_directory_option(verify)
+    verify.set_defaults(run=_verify)
+    return parser
+
+
+def add_directory_option(parser: argparse.ArgumentParser) -> None:
+    """Adds `-C PATH`, the folder whose repository a command works on."""
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        metavar="PATH",
+        default=".",
+        help="run in the repository that holds PATH (default: the current folder)",
+    )
+
+
+def _verify(args: argparse.Namespace) -> int:
+    return run_audit_verify(Path(args.directory), args.session)

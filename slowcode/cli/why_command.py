@@ -1,0 +1,88 @@
+"""`slowcode why FILE:LINE`: which commit, session, step, explanation and decision made a line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from slowcode.decisions.provenance import LineOrigin, line_origin
+from slowcode.engine.errors import SlowcodeError
+
+_LOCATION = re.compile(r"(.+):(\d+)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `slowcode why`."""
+    parser = argparse.ArgumentParser(
+        prog="slowcode why",
+        description=(
+            "Explain a line: the commit that last changed it (git blame) and, when slowcode "
+            "made that commit, the session, step, the step's explanation and its decision "
+            "record."
+        ),
+    )
+    parser.add_argument("location", metavar="FILE:LINE", help="e.g. src/app.py:42")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.set_defaults(run=run_why)
+    return parser
+
+
+def _resolve(location: str) -> tuple[Path, str, int]:
+    """The repository root, the file relative to it, and the line number."""
+    from slowcode.engine.gitrepo import GitRepo
+
+    match = _LOCATION.fullmatch(location)
+    if match is None:
+        raise SlowcodeError(f"expected FILE:LINE (e.g. app.py:12), got {location!r}")
+    file = Path(match.group(1)).resolve()
+    if not file.is_file():
+        raise SlowcodeError(f"no such file: {match.group(1)}")
+    repo = GitRepo.open(file.parent)
+    try:
+        relative = file.relative_to(repo.root).as_posix()
+    except ValueError:
+        raise SlowcodeError(f"{match.group(1)} is outside the repository") from None
+    return repo.root, relative, int(match.group(2))
+
+
+def describe(origin: LineOrigin) -> str:
+    """The origin as a few lines of plain text."""
+    where = f"{origin.path}:{origin.line}"
+    if origin.commit is None:
+        return f"{where} is not committed yet: nobody can say why it is there."
+    head = (
+        f"{where} was last changed by commit {origin.commit[:12]} ({origin.date}, {origin.author})"
+    )
+    if origin.session is None:
+        return (
+            f"{head}: {origin.subject}\n"
+            "slowcode did not write this line (the commit has no Slowcode-Session trailer)."
+        )
+    step = f"step {origin.step}" if origin.step is not None else "a step"
+    lines = [head, f"session {origin.session}, {step}: {origin.subject}"]
+    if origin.task:
+        lines.append(f"task: {origin.task}")
+    if origin.explanation:
+        lines += ["", origin.explanation, ""]
+    if origin.decision_path:
+        title = f" ({origin.decision_title})" if origin.decision_title else ""
+        lines.append(f"decision: {origin.decision_path}{title}")
+    else:
+        lines.append("decision: none recorded for this step")
+    return "\n".join(lines)
+
+
+def run_why(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Runs `slowcode why`."""
+    out = out or sys.stdout
+    root, relative, line = _resolve(args.location)
+    origin = line_origin(root, relative, line)
+    if args.json:
+        print(json.dumps(origin.to_json(), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(describe(origin), file=out)
+    return 0

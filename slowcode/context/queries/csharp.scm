@@ -1,0 +1,15 @@
+; Definitions: types, methods, properties.
+(class_declaration name: (identifier) @def)
+(interface_declaration name: (identifier) @def)
+(struct_declaration name: (identifier) @def)
+(enum_declaration name: (identifier) @def)
+(record_declaration name: (identifier) @def)
+(delegate_declaration name: (identifier) @def)
+(method_declaration name: (identifier) @def)
+(constructor_declaration name: (identifier) @def)
+(property_declaration name: (identifier) @def)
+; References: calls, constructions, base types.
+(invocation_expression function: (identifier) @ref)
+(invocation_expression function: (member_access_expression name: (identifier) @ref))
+(object_creation_expression type: (identifier) @ref)
+(base_list (identifier) @ref)

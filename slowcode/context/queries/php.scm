@@ -1,0 +1,15 @@
+; Definitions: functions, classes, interfaces, traits, enums, methods.
+(function_definition name: (name) @def)
+(class_declaration name: (name) @def)
+(interface_declaration name: (name) @def)
+(trait_declaration name: (name) @def)
+(enum_declaration name: (name) @def)
+(method_declaration name: (name) @def)
+; References: calls, constructions, base types.
+(function_call_expression function: (name) @ref)
+(function_call_expression function: (qualified_name (name) @ref))
+(member_call_expression name: (name) @ref)
+(scoped_call_expression name: (name) @ref)
+(object_creation_expression (name) @ref)
+(base_clause (name) @ref)
+(class_interface_clause (name) @ref)

@@ -1,0 +1,10 @@
+; Definitions: classes and functions. References: calls, base classes, imported names.
+(class_definition name: (identifier) @def)
+(function_definition name: (identifier) @def)
+(call function: (identifier) @ref)
+(call function: (attribute attribute: (identifier) @ref))
+(class_definition superclasses: (argument_list (identifier) @ref))
+(class_definition superclasses: (argument_list (attribute attribute: (identifier) @ref)))
+(import_from_statement name: (dotted_name (identifier) @ref .))
+(import_from_statement name: (aliased_import name: (dotted_name (identifier) @ref .)))
+(decorator (identifier) @ref)

@@ -1,0 +1,20 @@
+; Definitions: functions, classes, interfaces, types, enums, methods, functions bound to names.
+(function_declaration name: (identifier) @def)
+(generator_function_declaration name: (identifier) @def)
+(function_signature name: (identifier) @def)
+(class_declaration name: (type_identifier) @def)
+(abstract_class_declaration name: (type_identifier) @def)
+(interface_declaration name: (type_identifier) @def)
+(type_alias_declaration name: (type_identifier) @def)
+(enum_declaration name: (identifier) @def)
+(module name: (identifier) @def)
+(method_definition name: (property_identifier) @def)
+(method_signature name: (property_identifier) @def)
+(abstract_method_signature name: (property_identifier) @def)
+(variable_declarator name: (identifier) @def value: [(arrow_function) (function_expression)])
+; References: calls, constructions, types, imported names.
+(call_expression function: (identifier) @ref)
+(call_expression function: (member_expression property: (property_identifier) @ref))
+(new_expression constructor: (identifier) @ref)
+(type_identifier) @ref
+(import_specifier name: (identifier) @ref)

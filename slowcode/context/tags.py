@@ -1,0 +1,124 @@
+"""Definitions and references of one source file, found with tree-sitter.
+
+Each language has a query file in `queries/` whose `@def` captures are the
+names a file defines and whose `@ref` captures are the names it uses. The
+grammars come from `tree-sitter-language-pack` (0.13 ships them in the wheel,
+so nothing is fetched at run time).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+LANGUAGE_BY_SUFFIX: dict[str, str] = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+    ".c": "c",
+    ".h": "c",
+    ".cc": "cpp",
+    ".cpp": "cpp",
+    ".cxx": "cpp",
+    ".hh": "cpp",
+    ".hpp": "cpp",
+    ".hxx": "cpp",
+    ".cs": "csharp",
+    ".rb": "ruby",
+    ".php": "php",
+    ".kt": "kotlin",
+    ".kts": "kotlin",
+    ".swift": "swift",
+}
+"""The file suffixes the repository map understands, and their grammar."""
+
+MAX_FILE_BYTES = 1_000_000
+"""Larger files (generated code, vendored bundles) are listed in the map but not parsed."""
+
+MAX_LINE_CHARS = 120
+"""A definition's line is cut here: the map shows signatures, not minified code."""
+
+_QUERIES = Path(__file__).parent / "queries"
+
+
+# Plain tuples rather than named ones: `marshal` (the tag cache's format) stores only
+# exact built-in types, and loading needs no conversion.
+Definition = tuple[str, int, str]
+"""A name a file defines: (name, 0-based line, that line's text cut to `MAX_LINE_CHARS`)."""
+
+FileTags = tuple[tuple[Definition, ...], tuple[tuple[str, int], ...]]
+"""What a file defines (in source order) and uses: (defs, ((name, count), ... sorted by name))."""
+
+EMPTY_TAGS: FileTags = ((), ())
+
+
+def language_for(rel_path: str) -> str | None:
+    """The grammar name for a path, or None when the map does not parse such files."""
+    return LANGUAGE_BY_SUFFIX.get(PurePosixPath(rel_path).suffix.lower())
+
+
+@cache
+def _parser_and_query(language: str) -> tuple[Any, Any]:
+    # Imported here: the grammars cost a few milliseconds each, paid only by the map.
+    import tree_sitter_language_pack
+    from tree_sitter import Parser, Query
+
+    grammar = tree_sitter_language_pack.get_language(language)  # type: ignore[arg-type]
+    source = (_QUERIES / f"{language}.scm").read_text(encoding="utf-8")
+    return Parser(grammar), Query(grammar, source)
+
+
+def extract_tags(data: bytes, language: str) -> FileTags:
+    """The definitions and references in a file's bytes.
+
+    Args:
+        data: The file's content.
+        language: A grammar name from `LANGUAGE_BY_SUFFIX`.
+
+    Returns:
+        The file's tags; empty for files over `MAX_FILE_BYTES`.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        return EMPTY_TAGS
+    from tree_sitter import QueryCursor
+
+    parser, query = _parser_and_query(language)
+    tree = parser.parse(data)
+    captures = QueryCursor(query).captures(tree.root_node)
+    lines: list[bytes] | None = None
+    defs: list[Definition] = []
+    def_starts: set[int] = set()
+    for node in captures.get("def", ()):
+        start = node.start_byte
+        if start in def_starts:
+            continue
+        def_starts.add(start)
+        if lines is None:
+            lines = data.split(b"\n")
+        row = node.start_point[0]
+        text = lines[row].decode("utf-8", "replace").rstrip() if row < len(lines) else ""
+        if len(text) > MAX_LINE_CHARS:
+            text = text[:MAX_LINE_CHARS] + "…"
+        name = data[start : node.end_byte].decode("utf-8", "replace")
+        defs.append((name, row, text))
+    counts: dict[str, int] = {}
+    for node in captures.get("ref", ()):
+        start = node.start_byte
+        # Broad patterns such as `(type_identifier) @ref` also match the name being defined.
+        if start in def_starts:
+            continue
+        name = data[start : node.end_byte].decode("utf-8", "replace")
+        counts[name] = counts.get(name, 0) + 1
+    defs.sort(key=lambda d: (d[1], d[0]))
+    return tuple(defs), tuple(sorted(counts.items()))

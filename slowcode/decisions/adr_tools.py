@@ -1,0 +1,161 @@
+"""adr-tools (Michael Nygard's format): render a `DecisionRecord` and parse it back.
+
+An adr-tools record is `NNNN-slug.md`:
+
+    # 3. Use PostgreSQL
+
+    Date: 2026-11-21
+
+    ## Status
+
+    Accepted
+
+    Supercedes [2. Use SQLite](0002-use-sqlite.md)
+
+    ## Context
+    …
+    ## Decision
+    …
+    ## Consequences
+    …
+
+A superseded record's status line is replaced by adr-tools' own
+"Superceded by [N. Title](file)" (its spelling, kept so `adr` itself still reads it).
+The format has no options, chosen option or decision makers: `fold` writes the
+options into the Decision text, and `parse(render(r)) == fold(r)`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from slowcode.decisions.links import MARKDOWN_LINK, href_to, link_label, target_of
+from slowcode.decisions.madr import escape, one_line, parse_status, split_sections, unescape
+from slowcode.decisions.record import DecisionRecord, DecisionStatus
+
+_TITLE = re.compile(r"(\d+)\.\s+(.*)")
+_DATE = re.compile(r"Date:[ \t]*(.*)")
+_SUPERSEDED_BY = ("superceded by", "superseded by")
+_SUPERSEDES = ("supercedes", "supersedes")
+_NUMBER_IN_NAME = re.compile(r"(\d+)-")
+
+
+def fold(record: DecisionRecord) -> DecisionRecord:
+    """The record as adr-tools can hold it: options and the chosen one become Decision text."""
+    outcome = record.outcome.strip()
+    if record.options or record.chosen:
+        lines = []
+        if record.chosen:
+            lines.append(f"Chosen option: {one_line(record.chosen)}.")
+        if record.options:
+            lines += ["", "Considered options:", ""]
+            for option in record.options:
+                mark = " (chosen)" if option.title == record.chosen else ""
+                lines.append(f"* {one_line(option.title)}{mark}")
+                lines += [f"  * Good, because {one_line(pro)}" for pro in option.pros]
+                lines += [f"  * Bad, because {one_line(con)}" for con in option.cons]
+        outcome = "\n\n".join(part for part in (outcome, "\n".join(lines).strip()) if part)
+    return replace(
+        record,
+        title=one_line(record.title),
+        context=record.context.strip(),
+        outcome=outcome,
+        consequences=record.consequences.strip(),
+        date=one_line(record.date),
+        options=[],
+        chosen="",
+        decision_makers=[],
+        supersedes=one_line(record.supersedes) if record.supersedes else None,
+        superseded_by=one_line(record.superseded_by) if record.superseded_by else None,
+    )
+
+
+def render(record: DecisionRecord) -> str:
+    """The record as an adr-tools Markdown file (after `fold`)."""
+    record = fold(record)
+    number = f"{record.number}. " if record.number is not None else ""
+    lines = [f"# {number}{record.title}", "", f"Date: {record.date}".rstrip(), "", "## Status", ""]
+    superseded_line = (
+        f"Superceded by {_link(record, record.superseded_by)}" if record.superseded_by else ""
+    )
+    if record.status is DecisionStatus.SUPERSEDED and superseded_line:
+        lines += [superseded_line, ""]
+    else:
+        lines += [record.status.value.capitalize(), ""]
+        if superseded_line:
+            lines += [superseded_line, ""]
+    if record.supersedes:
+        lines += [f"Supercedes {_link(record, record.supersedes)}", ""]
+    for heading, text in (
+        ("Context", record.context),
+        ("Decision", record.outcome),
+        ("Consequences", record.consequences),
+    ):
+        lines += [f"## {heading}", ""]
+        if text:
+            lines += [escape(text), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _link(record: DecisionRecord, target: str) -> str:
+    return f"[{link_label(target)}]({href_to(record.path, target).replace(' ', '%20')})"
+
+
+def parse(text: str, path: str | None = None) -> DecisionRecord:
+    """Reads an adr-tools record; never fails, missing parts stay empty.
+
+    Args:
+        text: The file's content.
+        path: The repository-relative path; its `NNNN-` prefix sets `number`.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    title, number, start = "", None, len(lines)
+    for index, line in enumerate(lines):
+        if line.startswith("# "):
+            title, start = line[2:].strip(), index + 1
+            match = _TITLE.fullmatch(title)
+            if match:
+                number, title = int(match.group(1)), match.group(2).strip()
+            break
+    sections = split_sections(lines[start:], "## ")
+    date = next((m.group(1).strip() for m in map(_DATE.fullmatch, sections.get("", [])) if m), "")
+    status, superseded_by, supersedes = _read_status(sections.get("status", []), path)
+    name_number = _NUMBER_IN_NAME.match(path.rsplit("/", 1)[-1]) if path else None
+    return DecisionRecord(
+        title=title,
+        context=_text(sections.get("context")),
+        outcome=_text(sections.get("decision")),
+        consequences=_text(sections.get("consequences")),
+        status=status,
+        date=date,
+        number=int(name_number.group(1)) if name_number else number,
+        path=path,
+        superseded_by=superseded_by,
+        supersedes=supersedes,
+    )
+
+
+def _read_status(
+    lines: list[str], path: str | None
+) -> tuple[DecisionStatus, str | None, str | None]:
+    status: DecisionStatus | None = None
+    superseded_by = supersedes = None
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        lowered = line.lower()
+        link = MARKDOWN_LINK.search(line)
+        target = target_of(path, link.group(2).replace("%20", " ")) if link else None
+        if lowered.startswith(_SUPERSEDED_BY) and target:
+            superseded_by = target
+            status = status or DecisionStatus.SUPERSEDED
+        elif lowered.startswith(_SUPERSEDES) and target:
+            supersedes = target
+        elif status is None:
+            status = parse_status(line)
+    return status or DecisionStatus.PROPOSED, superseded_by, supersedes
+
+
+def _text(lines: list[str] | None) -> str:
+    return unescape("\n".join(lines or []).strip())

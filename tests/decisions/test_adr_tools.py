@@ -1,0 +1,114 @@
+"""adr-tools (Nygard) records: rendering, parsing, and the round trip."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from slowcode.decisions import adr_tools
+from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
+from tests.decisions.samples import ADR_TOOLS_NEW, ADR_TOOLS_OLD
+
+
+def test_parse_adr_tools_own_files() -> None:
+    old = adr_tools.parse(ADR_TOOLS_OLD, "arch/0001-record-architecture-decisions.md")
+    assert old.title == "Record architecture decisions"
+    assert old.number == 1
+    assert old.date == "2024-03-01"
+    assert old.status is DecisionStatus.SUPERSEDED
+    assert old.superseded_by == "arch/0002-use-postgresql.md"
+    assert old.outcome.startswith("We will use Architecture Decision Records")
+    new = adr_tools.parse(ADR_TOOLS_NEW, "arch/0002-use-postgresql.md")
+    assert new.status is DecisionStatus.ACCEPTED
+    assert new.supersedes == "arch/0001-record-architecture-decisions.md"
+    assert new.superseded_by is None
+    assert (new.context, new.outcome, new.consequences) == (
+        "Many writers.",
+        "PostgreSQL.",
+        "A server to run.",
+    )
+
+
+def test_render_writes_adr_tools_layout() -> None:
+    record = adr_tools.parse(ADR_TOOLS_NEW, "arch/0002-use-postgresql.md")
+    text = adr_tools.render(record)
+    assert text.startswith("# 2. Use PostgreSQL\n\nDate: 2024-03-02\n\n## Status\n\nAccepted\n")
+    link = "[0001-record-architecture-decisions](0001-record-architecture-decisions.md)"
+    assert f"Accepted\n\nSupercedes {link}\n" in text
+    assert adr_tools.parse(text, record.path) == record
+
+
+def test_superseded_record_uses_the_tools_spelling() -> None:
+    record = adr_tools.parse(ADR_TOOLS_OLD, "arch/0001-record-architecture-decisions.md")
+    text = adr_tools.render(record)
+    assert "## Status\n\nSuperceded by [0002-use-postgresql](0002-use-postgresql.md)\n" in text
+    assert "Accepted" not in text
+    assert adr_tools.parse(text, record.path) == record
+
+
+def test_options_are_folded_into_the_decision_text() -> None:
+    record = DecisionRecord(
+        title="Pick a queue",
+        context="Jobs pile up.",
+        outcome="Redis is already deployed.",
+        options=[ConsideredOption("Redis", pros=["deployed"]), ConsideredOption("Kafka")],
+        chosen="Redis",
+        decision_makers=["Ada"],
+        number=4,
+    )
+    parsed = adr_tools.parse(adr_tools.render(record))
+    assert parsed == adr_tools.fold(record)
+    assert parsed.options == [] and parsed.decision_makers == []
+    assert parsed.outcome == (
+        "Redis is already deployed.\n\nChosen option: Redis.\n\nConsidered options:\n\n"
+        "* Redis (chosen)\n  * Good, because deployed\n* Kafka"
+    )
+
+
+def test_a_status_word_and_a_superseded_link_both_survive() -> None:
+    record = DecisionRecord(
+        title="T",
+        context="",
+        outcome="",
+        status=DecisionStatus.DEPRECATED,
+        superseded_by="x.md",
+        number=1,
+    )
+    assert adr_tools.parse(adr_tools.render(record)) == record
+
+
+_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
+_line = st.text(_CHARS, min_size=1, max_size=20).map(str.strip).filter(bool)
+_text = (
+    st.lists(
+        st.one_of(_line, st.sampled_from(["## Status", "# 3. Title", "Date: x", "\\", ""])),
+        max_size=5,
+    )
+    .map("\n".join)
+    .map(str.strip)
+)
+_paths = st.sampled_from([None, "doc/adr/0001-a.md", "doc/adr/0007-b.md", "other/0002-c d.md"])
+
+
+@st.composite
+def records(draw: st.DrawFn) -> DecisionRecord:
+    return DecisionRecord(
+        title=draw(_line),
+        context=draw(_text),
+        outcome=draw(_text),
+        consequences=draw(_text),
+        status=draw(st.sampled_from(list(DecisionStatus))),
+        date=draw(st.sampled_from(["", "2026-11-21"])),
+        number=draw(st.integers(1, 9999)),
+        supersedes=draw(_paths),
+        superseded_by=draw(_paths),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(records(), st.sampled_from([None, "doc/adr/0009-x.md"]))
+def test_round_trip(record: DecisionRecord, path: str | None) -> None:
+    record = replace(record, path=path, number=9 if path else record.number)
+    assert adr_tools.parse(adr_tools.render(record), path) == adr_tools.fold(record)

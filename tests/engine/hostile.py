@@ -1,0 +1,163 @@
+"""Helpers for the hostile-input tests: a fake server that can send malformed tool JSON,
+developers who never let anything reach the disk, and a snapshot of a work tree."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from slowcode.engine.config import Config
+from slowcode.engine.human import (
+    Answer,
+    DecisionAction,
+    PlanVerdict,
+    Question,
+    StepAction,
+    StepVerdict,
+)
+from slowcode.engine.plan import Plan
+from slowcode.engine.progress import Progress
+from slowcode.engine.review import StepReview, Verdict
+from slowcode.engine.workflow import Workflow
+from slowcode.model.loopback import ResponseWriter
+from slowcode.model.settings import ModelSettings
+from slowcode.model.sse import message_events
+from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
+
+RAW_JSON = "__raw_json__"
+"""A tool_use input `{RAW_JSON: text}` is streamed as `text` itself, valid JSON or not."""
+
+
+class RawJsonAPI(FakeMessagesAPI):
+    """The fake Messages API, able to stream a tool call's input as arbitrary text."""
+
+    def _stream(self, turn: Turn, message: dict[str, Any], writer: ResponseWriter) -> None:
+        raw: dict[int, str] = {
+            index: str(block["input"][RAW_JSON])
+            for index, block in enumerate(message.get("content", []))
+            if block.get("type") == "tool_use"
+            and isinstance(block.get("input"), dict)
+            and RAW_JSON in block["input"]
+        }
+        if not raw:
+            super()._stream(turn, message, writer)
+            return
+        writer.start_stream()
+        for name, data in message_events(message):
+            delta = data.get("delta", {})
+            if delta.get("type") == "input_json_delta" and data.get("index") in raw:
+                if not delta.get("partial_json"):
+                    continue
+                text = raw.pop(data["index"])
+                data = {**data, "delta": {"type": "input_json_delta", "partial_json": text}}
+            writer.send_event(name, data)
+        writer.end_stream()
+
+
+def malformed_call(text: str, name: str = "search_code") -> dict[str, Any]:
+    """A tool_use block whose input streams as `text`."""
+    return tool_use_block(name, {RAW_JSON: text})
+
+
+class CautiousHuman:
+    """Approves plans (when told to), answers every question, sends every step back."""
+
+    def __init__(self, *, approve_plans: bool = True) -> None:
+        self.approve_plans = approve_plans
+        self.plans = 0
+        self.reviews = 0
+        self.questions = 0
+
+    async def review_plan(self, plan: Plan) -> PlanVerdict:
+        self.plans += 1
+        if self.approve_plans:
+            return PlanVerdict(approved=True, steps=list(plan.steps))
+        return PlanVerdict(approved=False, feedback="smaller steps, please")
+
+    async def review_step(self, review: StepReview) -> StepVerdict:
+        self.reviews += 1
+        return StepVerdict(StepAction.SEND_BACK, feedback="not like this")
+
+    async def answer_question(self, question: Question) -> Answer:
+        self.questions += 1
+        return Answer("the first one", option=0 if question.options else None)
+
+
+class ApprovingHuman(CautiousHuman):
+    """Approves plans and applies every step with all hunks accepted.
+
+    A step flagged architectural is settled as a real developer would: its drafted
+    decision recorded, or, with none, declared not architectural with a reason.
+    """
+
+    async def review_step(self, review: StepReview) -> StepVerdict:
+        self.reviews += 1
+        for position in range(len(review.hunks)):
+            review.set_verdict(position, Verdict.ACCEPTED)
+        if review.decision is not None:
+            return StepVerdict(
+                StepAction.APPLY, decision_action=DecisionAction.RECORD, decision=review.decision
+            )
+        if review.architectural:
+            return StepVerdict(
+                StepAction.APPLY,
+                decision_action=DecisionAction.NOT_ARCHITECTURAL,
+                reason="a small test change",
+            )
+        return StepVerdict(StepAction.APPLY)
+
+
+def settings_for(server: FakeMessagesAPI, **overrides: Any) -> ModelSettings:
+    values: dict[str, Any] = {
+        "base_url": server.base_url,
+        "api_key": "test-key",
+        "retry_backoff_seconds": 0.01,
+        "timeout_seconds": 5,
+        "stream_retries": 1,
+        "max_retries": 0,
+    }
+    values.update(overrides)
+    return ModelSettings(**values)
+
+
+def workflow_for(
+    root: Path,
+    server: FakeMessagesAPI,
+    human: Any,
+    events: list[Progress] | None = None,
+    **settings: Any,
+) -> Workflow:
+    sink = events.append if events is not None else (lambda event: None)
+    return Workflow(
+        root=root,
+        config=Config(),
+        settings=settings_for(server, **settings),
+        human=human,
+        on_progress=sink,
+    )
+
+
+def plan_reply(*titles: str) -> Turn:
+    steps = [{"title": title, "why": f"because {title.lower()}"} for title in titles]
+    return reply(tool_use_block("propose_plan", {"goal": "a goal", "steps": steps}))
+
+
+def work_tree_snapshot(root: Path) -> dict[str, str]:
+    """Every file and link of the work tree and of `.git/` (never `.slowcode/`), by content."""
+    seen: dict[str, str] = {}
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = [name for name in dirs if not (folder == str(root) and name == ".slowcode")]
+        for name in files:
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            if rel == ".git/index":
+                continue  # git refreshes its stat cache here on read-only commands
+            if path.is_symlink():
+                seen[rel] = "link:" + os.readlink(path)
+            elif path.is_file():
+                seen[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                seen[rel] = "other"
+    return seen

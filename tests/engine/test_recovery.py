@@ -1,0 +1,166 @@
+"""Exact resume: verdicts made so far, and an apply cut short, survive a stop."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from slowcode.decisions.store import DecisionStore
+from slowcode.engine.gitrepo import GitRepo
+from slowcode.engine.human import StepVerdict
+from slowcode.engine.journal import Journal, find_sessions, read_events, verify
+from slowcode.engine.recovery import ROLLED_BACK, interrupted_intent, recover_apply
+from slowcode.engine.review import StepReview, Verdict
+from slowcode.engine.step_commit import StepCommitter
+from tests.engine.test_workflow import (
+    APP,
+    Quit,
+    ScriptedHuman,
+    edit,
+    make_workflow,
+    plan_turn,
+    reply,
+    tool_use_block,
+)
+from tests.fakeapi import FakeMessagesAPI
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    from tests.context.repos import git, make_repo
+
+    root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
+    git(root, "config", "user.name", "Ada Developer")
+    git(root, "config", "user.email", "ada@example.com")
+    return root
+
+
+def one_step_script() -> list[Any]:
+    return [
+        plan_turn("Greet politely"),
+        reply(
+            edit("'hello '", "'Hello, '"),
+            edit("name.upper()", "name.upper() + '!'"),
+            tool_use_block("finish_step", {"summary": "Polite."}),
+        ),
+        reply("Done.", stop_reason="end_turn"),
+    ]
+
+
+def step_commits(repo: Path) -> list[str]:
+    out = subprocess.run(
+        ["git", "-C", str(repo), "log", "--format=%H", "--grep=^Slowcode-Step: 1$"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split()
+
+
+def kinds(repo: Path) -> list[str]:
+    return [event["type"] for event in read_events(find_sessions(repo)[-1])]
+
+
+async def test_verdicts_made_before_a_stop_are_there_after_resume(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(*one_step_script()[:2])
+
+    class DecidesOneThenQuits(ScriptedHuman):
+        async def review_step(self, review: StepReview) -> StepVerdict:
+            review.set_verdict(0, Verdict.REJECTED, comment="keep it lower case")
+            raise Quit
+
+    with pytest.raises(Quit):
+        await make_workflow(repo, fake_api, DecidesOneThenQuits(), []).run("polite")
+
+    seen: list[list[Verdict]] = []
+
+    class Remembers(ScriptedHuman):
+        async def review_step(self, review: StepReview) -> StepVerdict:
+            seen.append([hunk.verdict for hunk in review.hunks])
+            assert review.hunks[0].comment == "keep it lower case"
+            return await super().review_step(review)
+
+    fake_api.script(one_step_script()[2])
+    human = Remembers(hunk_verdicts=[[Verdict.REJECTED, Verdict.ACCEPTED]])
+    assert await make_workflow(repo, fake_api, human, []).resume() is True
+    assert seen == [[Verdict.REJECTED, Verdict.UNDECIDED]]
+    assert len(fake_api.message_requests) == 3  # nothing asked twice
+    text = (repo / "app.py").read_text()
+    assert "'hello '" in text and "name.upper() + '!'" in text
+
+
+class Crash(BaseException):
+    """Stands for the process dying at this instant."""
+
+
+async def test_an_apply_cut_short_is_completed_without_asking_again(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(*one_step_script()[:2])
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    original = workflow.record
+
+    def dies_after_the_first_write(kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
+        original(kind, data, sync=sync)
+        if kind == "file_written":
+            raise Crash
+
+    workflow.record = dies_after_the_first_write  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await workflow.run("polite")
+    assert step_commits(repo) == []
+    assert interrupted_intent(read_events(find_sessions(repo)[-1])) is not None
+
+    fake_api.script(one_step_script()[2])
+    human = ScriptedHuman()
+    assert await make_workflow(repo, fake_api, human, []).resume() is True
+    assert human.reviews == []  # the verdict came from the journal
+    assert len(step_commits(repo)) == 1
+    assert "'Hello, '" in (repo / "app.py").read_text()
+    recorded = kinds(repo)
+    assert recorded.count("commit_made") == 1 and "apply_recovered" in recorded
+    assert recorded.count("step_applied") == 1
+    assert verify(find_sessions(repo)[-1])[0]
+    answered = fake_api.message_requests[2].body["messages"][-1]["content"]
+    assert '"applied": true' in answered[-1]["content"]
+
+
+async def test_a_file_changed_since_the_crash_rolls_the_apply_back(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    (repo / "other.py").write_text("x = 1\n")
+    subprocess.run(["git", "-C", str(repo), "add", "other.py"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=A", "-c", "user.email=a@b", "commit", "-qm", "o"],
+        check=True,
+    )
+    GitRepo.open(repo).ensure_excluded(".slowcode/")
+    journal = Journal.create(repo)
+    committer = StepCommitter(
+        GitRepo.open(repo), DecisionStore(repo), journal.session_id, "m", journal.append
+    )
+    from slowcode.engine.diffs import diff_texts
+
+    files = diff_texts(
+        {"app.py": (APP, APP.replace("'hello '", "'Hi '")), "other.py": ("x = 1\n", "x = 2\n")}
+    )
+    review = StepReview(1, "Two files", "", files)
+    review.accept_all()
+    intent = committer.prepare(review, None)
+    assert intent is not None
+    journal.append("apply_intent", intent.to_json(), sync=True)
+    (repo / "app.py").write_text(APP.replace("'hello '", "'Hi '"))  # written, then the crash
+    (repo / "other.py").write_text("x = 42  # the developer's own edit\n")
+
+    outcome = recover_apply(committer, journal.events())
+    assert outcome is not None and outcome.outcome == ROLLED_BACK
+    assert outcome.conflicts == ["other.py"]
+    assert (repo / "app.py").read_text() == APP  # back to its old bytes
+    assert (repo / "other.py").read_text() == "x = 42  # the developer's own edit\n"
+    assert step_commits(repo) == []
+    assert interrupted_intent(journal.events()) is None
