@@ -87,7 +87,6 @@ paths = st.sampled_from(
 texts = st.sampled_from(["def greet", "'hello '", "name.upper()", "", "\n", "x\x00y"]) | st.text(
     max_size=40
 )
-maybe = st.one_of  # readability: maybe(st.just(...), other)
 
 
 def optional(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
