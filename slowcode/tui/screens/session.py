@@ -29,7 +29,6 @@ from slowcode.engine.progress import (
     ToolCalled,
     UsageRecorded,
 )
-from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
 
@@ -245,6 +244,8 @@ class SessionScreen(Screen[None]):
                 self._answer_plan(PlanVerdict(approved=False, feedback=feedback))
                 self._write_line(f"Plan sent back: {feedback}")
 
+        from slowcode.tui.screens.feedback import FeedbackScreen  # not needed for the first frame
+
         self.app.push_screen(FeedbackScreen("What should the plan do differently?"), answered)
 
     def on_plan_list_edit_requested(self, event: PlanList.EditRequested) -> None:
@@ -266,6 +267,8 @@ class SessionScreen(Screen[None]):
                 plan_list.replace_step(index, step)
 
         prompt = "New step (title — why)" if insert else "Edit step (title — why)"
+        from slowcode.tui.screens.feedback import FeedbackScreen
+
         self.app.push_screen(FeedbackScreen(prompt, value=value), answered)
 
     def _answer_plan(self, verdict: PlanVerdict) -> None:
