@@ -17,7 +17,7 @@ from pathlib import Path
 import git
 
 from slowcode.engine.errors import RepositoryError
-from slowcode.engine.worktree import find_work_tree
+from slowcode.engine.worktree import add_exclude_line, find_work_tree
 
 _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _NO_COMMITS_OLD_VALUE = "0" * 40
@@ -84,17 +84,7 @@ class GitRepo:
 
         The file lives in git's common dir, so every worktree of the repository sees it.
         """
-        exclude = self.common_dir / "info" / "exclude"
-        try:
-            existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-            if pattern in (line.strip() for line in existing.splitlines()):
-                return
-            exclude.parent.mkdir(parents=True, exist_ok=True)
-            separator = "" if not existing or existing.endswith("\n") else "\n"
-            with exclude.open("a", encoding="utf-8") as handle:
-                handle.write(f"{separator}{pattern}\n")
-        except OSError as exc:
-            raise RepositoryError(f"cannot update {exclude}: {exc.strerror or exc}") from None
+        add_exclude_line(self.common_dir, pattern)
 
     def head_sha(self) -> str | None:
         """The commit HEAD points to, or None in a repository with no commits yet."""

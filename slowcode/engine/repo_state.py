@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slowcode.engine.errors import RepositoryError
+from slowcode.engine.worktree import add_exclude_line
 
 SLOWCODE_PATTERN = ".slowcode/"
 
@@ -163,17 +164,7 @@ def exclude_slowcode_folder(root: Path) -> None:
     found = _git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
     if found.returncode != 0:
         raise RepositoryError(f"not a git repository: {root}")
-    exclude = Path(found.stdout.strip()) / "info" / "exclude"
-    try:
-        existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-        if SLOWCODE_PATTERN in (line.strip() for line in existing.splitlines()):
-            return
-        exclude.parent.mkdir(parents=True, exist_ok=True)
-        separator = "" if not existing or existing.endswith("\n") else "\n"
-        with exclude.open("a", encoding="utf-8") as handle:
-            handle.write(f"{separator}{SLOWCODE_PATTERN}\n")
-    except OSError as exc:
-        raise RepositoryError(f"cannot update {exclude}: {exc.strerror or exc}") from None
+    add_exclude_line(Path(found.stdout.strip()), SLOWCODE_PATTERN)
 
 
 def inspect(root: Path) -> RepoState:

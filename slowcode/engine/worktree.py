@@ -39,3 +39,24 @@ def find_work_tree(path: Path) -> Path:
             f"not a git repository: {where} — run `git init` or start slowcode inside a repository"
         )
     return Path(lines[1]).resolve()
+
+
+def add_exclude_line(common_dir: Path, pattern: str) -> None:
+    """Adds `pattern` to `<git common dir>/info/exclude` once (never to `.gitignore`).
+
+    The file lives in git's common dir, so every worktree of the repository sees it.
+
+    Raises:
+        RepositoryError: the file cannot be read or written.
+    """
+    exclude = common_dir / "info" / "exclude"
+    try:
+        existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+        if pattern in (line.strip() for line in existing.splitlines()):
+            return
+        exclude.parent.mkdir(parents=True, exist_ok=True)
+        separator = "" if not existing or existing.endswith("\n") else "\n"
+        with exclude.open("a", encoding="utf-8") as handle:
+            handle.write(f"{separator}{pattern}\n")
+    except OSError as exc:
+        raise RepositoryError(f"cannot update {exclude}: {exc.strerror or exc}") from None

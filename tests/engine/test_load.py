@@ -11,7 +11,6 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -124,16 +123,6 @@ def run_session(root: Path, server: RawJsonAPI, steps: int) -> LoadResult:
         peak_rss_mb=peak_rss_mb(),
         commits=int(git(root, "rev-list", "--count", "HEAD")),
     )
-
-
-@pytest.fixture
-def server() -> Any:
-    api = RawJsonAPI()
-    api.start()
-    try:
-        yield api
-    finally:
-        api.stop()
 
 
 @pytest.fixture

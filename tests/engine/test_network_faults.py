@@ -44,16 +44,6 @@ INJECTED: dict[str, int] = {}
 
 
 @pytest.fixture
-def server() -> Any:
-    api = RawJsonAPI()
-    api.start()
-    try:
-        yield api
-    finally:
-        api.stop()
-
-
-@pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": "x = 1\n"})
     git(root, "config", "user.name", "Ada Developer")

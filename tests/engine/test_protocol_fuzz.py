@@ -245,16 +245,6 @@ def fuzz_tool_calls(root: Path, server: RawJsonAPI, examples: int) -> None:
         dispatcher.close()
 
 
-@pytest.fixture
-def server() -> Any:
-    api = RawJsonAPI()
-    api.start()
-    try:
-        yield api
-    finally:
-        api.stop()
-
-
 def test_fuzzed_tool_calls_never_crash_and_never_write(repo: Path, server: RawJsonAPI) -> None:
     fuzz_tool_calls(repo, server, 300)
 

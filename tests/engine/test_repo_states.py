@@ -27,16 +27,6 @@ from tests.fakeapi import reply, tool_use_block
 EDITOR = "str_replace_based_edit_tool"
 
 
-@pytest.fixture
-def server() -> Any:
-    api = RawJsonAPI()
-    api.start()
-    try:
-        yield api
-    finally:
-        api.stop()
-
-
 def with_identity(root: Path) -> Path:
     git(root, "config", "user.name", "Ada Developer")
     git(root, "config", "user.email", "ada@example.com")
