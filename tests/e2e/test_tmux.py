@@ -153,8 +153,7 @@ def test_a_recorded_session_from_task_to_two_commits(tmp_path: Path, tmux: Tmux)
         tmux.keys("Enter")  # record the decision; the step is applied
 
         tmux.wait_for("Done. Both steps are applied")
-        # The task box has the focus again; single-letter keys act once it has not.
-        tmux.keys("Tab")
+        # The finished plan has the focus, so single-letter keys act at once.
         tmux.wait_for("q Quit")
         tmux.keys("q")
         pane = tmux.wait_for(EXIT_MARKER)

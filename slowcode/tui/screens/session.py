@@ -62,7 +62,10 @@ class SessionScreen(Screen[None]):
 
     TITLE = "Session"
     CSS_PATH = "session.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "retry", "Retry request")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry request"),
+        Binding("u", "undo", "Undo last step"),
+    ]
 
     class TaskSubmitted(Message):
         """The developer entered a task."""
@@ -73,6 +76,9 @@ class SessionScreen(Screen[None]):
 
     class RetryRequested(Message):
         """The developer asked to re-send the failed request."""
+
+    class UndoRequested(Message):
+        """The developer asked to revert the last applied step (not yet confirmed)."""
 
     def __init__(self, *, model: str, configured: bool, initial_task: str | None = None) -> None:
         super().__init__()
@@ -146,7 +152,10 @@ class SessionScreen(Screen[None]):
         task_box.disabled = not self._configured
         if finished:
             task_box.value = ""
-        if self._configured:
+            # The finished plan keeps the focus, so the keys (`l`, `h`, `q`) act at once;
+            # `tab` moves on to the task box for the next task.
+            self.plan_list.focus()
+        elif self._configured:
             task_box.focus()
 
     def show_failure(self, message: str, *, retryable: bool) -> None:
@@ -179,6 +188,7 @@ class SessionScreen(Screen[None]):
             self._line_open = not event.text.endswith("\n")
         elif isinstance(event, StateChanged):
             status.state = event.state
+            self.refresh_bindings()  # `u` works only between sessions
             if event.state is not SessionState.FAILED:
                 status.connection = ""
             if event.state not in _IDLE_STATES:
@@ -191,6 +201,10 @@ class SessionScreen(Screen[None]):
         elif isinstance(event, UsageRecorded):
             status.usage = event.session_total
             status.cost_usd = event.session_cost_usd
+            status.step = event.step
+            if event.step_total is not None:
+                status.step_usage = event.step_total
+            status.step_cost_usd = event.step_cost_usd
             status.connection = ""
         elif isinstance(event, PlanUpdated):
             if not self.plan_list.reviewing:
@@ -224,12 +238,23 @@ class SessionScreen(Screen[None]):
         """Offers `r` (retry) only after a request failed for good."""
         if action == "retry":
             return self._retryable_failure
+        if action == "undo":
+            # Only between sessions: a running one owns HEAD and its journal.
+            return self.status.state in (SessionState.IDLE, SessionState.DONE)
         return True
 
     def action_retry(self) -> None:
         """Asks the app to re-send the failed request."""
         self._clear_failure()
         self.post_message(self.RetryRequested())
+
+    def action_undo(self) -> None:
+        """Asks the app to undo the last step (it asks for confirmation first)."""
+        self.post_message(self.UndoRequested())
+
+    def show_line(self, line: str) -> None:
+        """Adds one line of the app's own (an undo's outcome) to the commentary."""
+        self._write_line(line)
 
     def on_plan_list_approved(self, event: PlanList.Approved) -> None:
         """Answers the plan review with the approved steps."""
