@@ -8,8 +8,14 @@ aider-chat 0.86.2 in its own virtual environment under bench/.work/aider-venv.
 For each corpus, tool and budget (1,024 and 8,192 tokens), fresh processes measure:
 - cold: empty caches, build the tags and render the map;
 - warm: a new process with the caches of the cold run;
-- touch: in that process, one file's mtime changes (content unchanged), map again;
-- edit: in that process, one function is appended to that file, map again;
+- touch: in the cold process, after its map, one file's mtime changes (content
+  unchanged), map again;
+- edit: then a function calling nothing is appended to that file, map again
+  (wall and CPU time);
+- ref edit: then a function calling two widely used names is appended instead
+  (the references change, so the whole graph is ranked again);
+- edit, new process: the edit in the warm process, whose map came from the
+  cache, so it has no graph in memory yet;
 - peak RSS of the cold process (and, for slowcode, of its largest worker process).
 
 Times exclude interpreter start-up and imports. Both tools get the same file
@@ -45,6 +51,13 @@ EDITS = {
     ".go": "\nfunc benchAddedFunction() int { return 1 }\n",
     ".rs": "\nfn bench_added_function() -> u32 { 1 }\n",
     ".js": "\nfunction benchAddedFunction() { return 1; }\n",
+}
+
+REF_EDITS = {
+    ".py": "\n\ndef bench_added_caller():\n    return sympify(1) + Symbol('x')\n",
+    ".go": "\nfunc benchAddedCaller() *Engine { return New() }\n",
+    ".rs": '\nfn bench_added_caller() -> Regex { Regex::new("a").unwrap() }\n',
+    ".js": "\nfunction benchAddedCaller() { return new Vector3( 0, 0, 0 ); }\n",
 }
 
 
@@ -138,7 +151,7 @@ import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, os.environ["SLOWCODE_SRC"])
 from slowcode.context.tokens import ESTIMATE
-tool, root, budget, phase, cache, target, edit = sys.argv[1:8]
+tool, root, budget, phase, cache, target, edit, ref_edit = sys.argv[1:9]
 root, budget = Path(root), int(budget)
 files = json.loads(sys.stdin.read())
 
@@ -194,16 +207,26 @@ elapsed, text = timed(render)
 result[phase] = time.perf_counter() - start
 result[phase + "_cpu"] = cpu() - start_cpu
 result["tokens"] = ESTIMATE.count(text)
-if phase == "warm":
-    path = root / target
-    original = path.read_bytes()
-    try:
+path = root / target
+original = path.read_bytes()
+try:
+    if phase == "cold":
         os.utime(path)
         result["touch"], _ = timed(render)
         path.write_bytes(original + edit.encode())
+        start_cpu = cpu()
         result["edit"], text = timed(render)
-    finally:
-        path.write_bytes(original)
+        result["edit_cpu"] = cpu() - start_cpu
+        path.write_bytes(original + ref_edit.encode())
+        result["ref_edit"], text = timed(render)
+    else:
+        # Not the cold run's edit: its map is in the cache already.
+        path.write_bytes(original + edit.replace("dded", "dded_again").encode())
+        result["edit_new_process"], text = timed(render)
+finally:
+    path.write_bytes(original)
+if phase == "cold":
+    render()  # untimed: the caches hold the original content again for the warm run
 result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 result["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps(result))
@@ -220,9 +243,11 @@ def measure(
     cache: Path,
     target: str,
     edit: str,
+    ref_edit: str,
 ) -> dict[str, float]:
     env = {**os.environ, "SLOWCODE_SRC": str(HERE.parent), "PYTHONHASHSEED": "random"}
     argv = [python, "-c", CHILD, tool, str(root), str(budget), phase, str(cache), target, edit]
+    argv.append(ref_edit)
     done = subprocess.run(
         argv, input=json.dumps(files), capture_output=True, text=True, env=env, check=False
     )
@@ -236,27 +261,26 @@ def bench_one(tool: str, python: str, name: str, root: Path, budget: int) -> dic
     files = source_files(root, SUFFIXES[name])
     target = files[len(files) // 2]
     edit = EDITS[Path(target).suffix]
+    ref_edit = REF_EDITS[Path(target).suffix]
     cache = WORK / "cache" / tool / name
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(root / ".aider.tags.cache.v4", ignore_errors=True)
-    cold = measure(python, tool, root, files, budget, "cold", cache, target, edit)
-    warm = measure(python, tool, root, files, budget, "warm", cache, target, edit)
+    cold = measure(python, tool, root, files, budget, "cold", cache, target, edit, ref_edit)
+    warm = measure(python, tool, root, files, budget, "warm", cache, target, edit, ref_edit)
     return {
         "files": len(files),
-        **warm,
-        "cold": cold["cold"],
-        "cold_cpu": cold["cold_cpu"],
-        "rss_mb": cold["rss_mb"],
-        "worker_rss_mb": cold["worker_rss_mb"],
+        **cold,
+        "warm": warm["warm"],
+        "edit_new_process": warm["edit_new_process"],
         "cold_tokens": cold["tokens"],
     }
 
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| corpus | files | budget | tool | cold | cold CPU | warm | touch | edit | tokens "
-        "| peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| corpus | files | budget | tool | cold | cold CPU | warm | touch | edit (CPU) "
+        "| ref edit | edit, new process | tokens | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         rss = f"{row['rss_mb']:.0f} MB"
@@ -265,8 +289,9 @@ def table(rows: list[dict[str, object]]) -> str:
         lines.append(
             f"| {row['corpus']} | {row['files']} | {row['budget']} | {row['tool']} "
             f"| {row['cold']:.2f} s | {row['cold_cpu']:.2f} s | {row['warm']:.3f} s "
-            f"| {row['touch']:.3f} s "
-            f"| {row['edit']:.3f} s | {row['tokens']} | {rss} |"
+            f"| {row['touch']:.3f} s | {row['edit']:.3f} s ({row['edit_cpu']:.3f} s) "
+            f"| {row['ref_edit']:.3f} s | {row['edit_new_process']:.3f} s "
+            f"| {row['tokens']} | {rss} |"
         )
     return "\n".join(lines)
 

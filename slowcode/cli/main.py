@@ -30,6 +30,9 @@ commands:
   decisions   the decision log: `decisions list | show N | search TEXT` (--json)
   why         `why FILE:LINE`: the commit, session, step and decision behind a line
   map         the repository map the model is given (`map [--tokens N] [--query TEXT]`)
+  undo        revert the last applied step with a new commit (`undo [-C PATH]`)
+  history     sessions, steps, verdicts, commits, tokens and cost (`history [--json]`)
+  replay      re-run a session from its journal in a scratch worktree (`replay SESSION --check`)
 
 Run `slowcode COMMAND --help` for a command's options. To open a folder whose
 name is a command, write it as a path: `slowcode ./demo`.
@@ -119,6 +122,9 @@ SUBCOMMANDS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "decisions": _parser_in("slowcode.cli.decisions_command"),
     "why": _parser_in("slowcode.cli.why_command"),
     "map": _parser_in("slowcode.cli.map_command"),
+    "undo": _parser_in("slowcode.cli.undo_command"),
+    "history": _parser_in("slowcode.cli.history_command"),
+    "replay": _parser_in("slowcode.cli.replay_command"),
 }
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from slowcode.context.files import list_files
 from slowcode.context.policy import ContextPolicy
-from slowcode.context.ranking import rank
+from slowcode.context.rank_graph import Element, LazyElements, RankGraph
 from slowcode.context.tag_cache import TagCache
 from slowcode.context.tag_worker import Parsed, parse_files
 from slowcode.context.tags import Definition, FileTags, language_for
@@ -120,6 +120,9 @@ class RepoMap:
         self.tags: dict[str, FileTags] = {}
         self.other_files: list[str] = []
         self.state = ""
+        self._digests: dict[str, bytes] = {}
+        # Kept between refreshes: after an edit only the changed files' edges are redone.
+        self._graph: RankGraph | None = None
 
     def refresh(self, files: Iterable[str] | None = None) -> RefreshStats:
         """Lists the files and brings their tags up to date; saves the cache.
@@ -139,9 +142,11 @@ class RepoMap:
                 sources.append((rel, language))
         digests: dict[str, bytes] = {}
         stale: list[tuple[str, str, int]] = []
+        prefix = str(self.root) + os.sep
         for rel, language in sources:
             try:
-                stat = (self.root / rel).stat()
+                # os.stat on a string: a Path per file costs more than the stat on sympy.
+                stat = os.stat(prefix + rel)  # noqa: PTH116
             except OSError:
                 continue
             digest = self.cache.lookup(rel, stat)
@@ -157,6 +162,7 @@ class RepoMap:
             digests[rel] = digest
         self.tags = {rel: self.cache.tags[digests[rel]][1] for rel in sorted(digests)}
         self.other_files = others
+        self._update_graph(digests)
         state = hashlib.blake2b(digest_size=16)
         for rel in sorted(digests):
             state.update(rel.encode("utf-8", "surrogateescape") + b"\0" + digests[rel])
@@ -168,6 +174,20 @@ class RepoMap:
         return RefreshStats(
             len(digests), len(stale), sum(1 for item in parsed if item[5] is not None), workers
         )
+
+    def _update_graph(self, digests: dict[str, bytes]) -> None:
+        """Hands the files whose content changed to the ranking graph (or drops it)."""
+        previous, self._digests = self._digests, digests
+        if self._graph is None:
+            return
+        if previous.keys() != digests.keys():
+            self._graph = None  # files came or went: build afresh on the next render
+            return
+        changed = {
+            rel: self.tags[rel] for rel, digest in digests.items() if previous[rel] != digest
+        }
+        if changed and not self._graph.update(changed):
+            self._graph = None
 
     def _parse(self, stale: list[tuple[str, str, int]]) -> tuple[list[Parsed], int]:
         known = frozenset(self.cache.tags)
@@ -197,13 +217,10 @@ class RepoMap:
         self.cache.save()
         return text
 
-    def _elements(self, query: str) -> list[tuple[str, Definition | None]]:
-        ranking = rank(self.tags, query)
-        elements: list[tuple[str, Definition | None]] = list(ranking.defs)
-        by_rank = sorted(ranking.file_rank.items(), key=lambda item: (-item[1], item[0]))
-        elements.extend((path, None) for path, _ in by_rank)
-        elements.extend((path, None) for path in self.other_files)
-        return elements
+    def _elements(self, query: str) -> LazyElements:
+        if self._graph is None or self._graph.query != query:
+            self._graph = RankGraph(self.tags, query)
+        return self._graph.elements(self.other_files)
 
     def _fit(self, budget: int, query: str, counter: TokenCounter) -> str:
         elements = self._elements(query)
@@ -302,7 +319,7 @@ class _Selection:
         return "\n".join(blocks) + "\n" if blocks else ""
 
 
-def _greedy(elements: list[tuple[str, Definition | None]], budget: int) -> _Selection:
+def _greedy(elements: Iterable[Element], budget: int) -> _Selection:
     """Takes elements in rank order while they fit, then tries a few more in the gaps."""
     selection = _Selection()
     misses = 0

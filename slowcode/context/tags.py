@@ -9,37 +9,18 @@ so nothing is fetched at run time).
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
+from slowcode.context.grammars import GRAMMAR_BY_SUFFIX, grammar_for, language, parser
+
+_QUERIES = Path(__file__).parent / "queries"
+
+MAPPED_LANGUAGES = frozenset(path.stem for path in _QUERIES.glob("*.scm"))
+"""The grammars the repository map has a tags query for."""
+
 LANGUAGE_BY_SUFFIX: dict[str, str] = {
-    ".py": "python",
-    ".pyi": "python",
-    ".js": "javascript",
-    ".jsx": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".go": "go",
-    ".rs": "rust",
-    ".java": "java",
-    ".c": "c",
-    ".h": "c",
-    ".cc": "cpp",
-    ".cpp": "cpp",
-    ".cxx": "cpp",
-    ".hh": "cpp",
-    ".hpp": "cpp",
-    ".hxx": "cpp",
-    ".cs": "csharp",
-    ".rb": "ruby",
-    ".php": "php",
-    ".kt": "kotlin",
-    ".kts": "kotlin",
-    ".swift": "swift",
+    suffix: grammar for suffix, grammar in GRAMMAR_BY_SUFFIX.items() if grammar in MAPPED_LANGUAGES
 }
 """The file suffixes the repository map understands, and their grammar."""
 
@@ -48,9 +29,6 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_LINE_CHARS = 120
 """A definition's line is cut here: the map shows signatures, not minified code."""
-
-_QUERIES = Path(__file__).parent / "queries"
-
 
 # Plain tuples rather than named ones: `marshal` (the tag cache's format) stores only
 # exact built-in types, and loading needs no conversion.
@@ -65,18 +43,15 @@ EMPTY_TAGS: FileTags = ((), ())
 
 def language_for(rel_path: str) -> str | None:
     """The grammar name for a path, or None when the map does not parse such files."""
-    return LANGUAGE_BY_SUFFIX.get(PurePosixPath(rel_path).suffix.lower())
+    grammar = grammar_for(rel_path)
+    return grammar if grammar in MAPPED_LANGUAGES else None
 
 
 @cache
-def _parser_and_query(language: str) -> tuple[Any, Any]:
-    # Imported here: the grammars cost a few milliseconds each, paid only by the map.
-    import tree_sitter_language_pack
-    from tree_sitter import Parser, Query
+def _query(name: str) -> Any:
+    from tree_sitter import Query
 
-    grammar = tree_sitter_language_pack.get_language(language)  # type: ignore[arg-type]
-    source = (_QUERIES / f"{language}.scm").read_text(encoding="utf-8")
-    return Parser(grammar), Query(grammar, source)
+    return Query(language(name), (_QUERIES / f"{name}.scm").read_text(encoding="utf-8"))
 
 
 def extract_tags(data: bytes, language: str) -> FileTags:
@@ -93,9 +68,8 @@ def extract_tags(data: bytes, language: str) -> FileTags:
         return EMPTY_TAGS
     from tree_sitter import QueryCursor
 
-    parser, query = _parser_and_query(language)
-    tree = parser.parse(data)
-    captures = QueryCursor(query).captures(tree.root_node)
+    tree = parser(language).parse(data)
+    captures = QueryCursor(_query(language)).captures(tree.root_node)
     lines: list[bytes] | None = None
     defs: list[Definition] = []
     def_starts: set[int] = set()

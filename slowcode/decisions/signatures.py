@@ -14,41 +14,22 @@ so two versions of a file compare by API and not by body. Public means:
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
-from functools import cache
 from typing import TYPE_CHECKING
 
-from tree_sitter_language_pack import get_parser
+from slowcode.context.grammars import grammar_for, parser
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node
 
-LANGUAGES = {
-    ".py": "python",
-    ".pyi": "python",
-    ".js": "javascript",
-    ".jsx": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".go": "go",
-    ".rs": "rust",
-}
+LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "go", "rust"})
+"""The grammars whose public API the detector reads."""
 
 
 def language_of(path: str) -> str | None:
     """The tree-sitter language of a file, or None when the detector reads none."""
-    return LANGUAGES.get(posixpath.splitext(path)[1].lower())
-
-
-@cache
-def _parser(language: str) -> Parser:
-    # The grammars ship in the wheel (tree-sitter-language-pack 0.13): no network.
-    return get_parser(language)  # type: ignore[arg-type]
+    grammar = grammar_for(path)
+    return grammar if grammar in LANGUAGES else None
 
 
 def public_signatures(path: str, text: str) -> dict[str, str]:
@@ -56,7 +37,7 @@ def public_signatures(path: str, text: str) -> dict[str, str]:
     language = language_of(path)
     if language is None:
         return {}
-    root = _parser(language).parse(text.encode("utf-8")).root_node
+    root = parser(language).parse(text.encode("utf-8")).root_node
     if language == "python":
         return dict(_python(root, ""))
     if language == "go":

@@ -10,46 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import PurePosixPath
-from typing import Any, cast
 
+from slowcode.context.grammars import grammar_for, parser
 from slowcode.engine.review import FileDiff
-
-# File suffix → tree-sitter-language-pack grammar name.
-LANGUAGES: dict[str, str] = {
-    ".py": "python",
-    ".pyi": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".tsx": "tsx",
-    ".go": "go",
-    ".rs": "rust",
-    ".java": "java",
-    ".kt": "kotlin",
-    ".c": "c",
-    ".h": "c",
-    ".cc": "cpp",
-    ".cpp": "cpp",
-    ".hpp": "cpp",
-    ".cs": "csharp",
-    ".rb": "ruby",
-    ".php": "php",
-    ".swift": "swift",
-    ".scala": "scala",
-    ".lua": "lua",
-    ".sh": "bash",
-    ".bash": "bash",
-    ".json": "json",
-    ".toml": "toml",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".css": "css",
-    ".html": "html",
-}
 
 
 @dataclass(frozen=True)
@@ -70,21 +33,12 @@ class ParseRegression:
 
 def language_of(path: str) -> str | None:
     """The grammar for a file's suffix, or None when there is none."""
-    return LANGUAGES.get(PurePosixPath(path).suffix.lower())
-
-
-@cache
-def _parser(language: str) -> Any:
-    # Imported here: loading the grammars costs time that only a finished step pays.
-    from tree_sitter_language_pack import get_parser
-
-    # The pack types its argument as a Literal of every grammar name; ours come from LANGUAGES.
-    return get_parser(cast(Any, language))
+    return grammar_for(path)
 
 
 def _first_error_line(text: str, language: str) -> int | None:
     """The 1-based line of the first ERROR or MISSING node, or None when the text parses."""
-    tree = _parser(language).parse(text.encode("utf-8"))
+    tree = parser(language).parse(text.encode("utf-8"))
     root = tree.root_node
     if not root.has_error:
         return None

@@ -27,6 +27,9 @@ JOURNAL_FILE = "journal.jsonl"
 HEAD_FILE = "head.json"
 SESSIONS_DIR = Path(".slowcode") / "sessions"
 SESSION_FINISHED = "session_finished"
+AFTER_THE_FACT = frozenset({"undo_started", "undo_made"})
+"""Events that may follow a session's end (an undo of one of its steps): they leave a
+finished session finished, and a journal holding nothing else is no session to resume."""
 REDACTED = "[redacted]"
 
 _SECRET_KEY_PARTS = ("api_key", "apikey", "auth_token", "access_token", "authorization")
@@ -348,7 +351,8 @@ def latest_unfinished(root: Path) -> Path | None:
             events = read_events(folder)
         except JournalError:
             return folder
-        if events and events[-1]["type"] != SESSION_FINISHED:
+        kinds = [event["type"] for event in events if event["type"] not in AFTER_THE_FACT]
+        if kinds and kinds[-1] != SESSION_FINISHED:
             return folder
     return None
 

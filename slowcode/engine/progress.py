@@ -56,11 +56,18 @@ class ToolCalled:
 
 @dataclass(frozen=True)
 class UsageRecorded:
-    """A request finished; its usage and the session's running total and cost."""
+    """A request finished; its usage, and the running totals and cost of the session and step.
+
+    `step` is the step in progress (None while planning); `step_total` and
+    `step_cost_usd` count from when that step started.
+    """
 
     request: Usage
     session_total: Usage
     session_cost_usd: float
+    step: int | None = None
+    step_total: Usage | None = None
+    step_cost_usd: float = 0.0
 
 
 @dataclass(frozen=True)

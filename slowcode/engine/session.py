@@ -60,6 +60,9 @@ class Session:
     current_step: int | None = None
     usage: Usage = field(default_factory=Usage)
     cost: float = 0.0
+    # The same, counted from when the current step started (or the session, while planning).
+    step_usage: Usage = field(default_factory=Usage)
+    step_cost: float = 0.0
     # Where a failed request was made, so a retry continues from there.
     failed_in: SessionState | None = None
 
@@ -97,6 +100,7 @@ class Session:
         """Takes the developer's approved plan and starts its first step."""
         self.plan = plan
         self.current_step = 1 if plan.steps else None
+        self._start_step()
         if self.current_step is not None:
             plan.steps[0].state = StepState.IN_PROGRESS
         self.transition(S.STEP_WORKING, f"step 1 of {len(plan.steps)}")
@@ -113,11 +117,27 @@ class Session:
             self.plan.steps[following - 1].state = StepState.IN_PROGRESS
         else:
             self.current_step = None
+        self._start_step()
         self.emit(PlanUpdated(self.plan))
         return self.current_step
 
+    def _start_step(self) -> None:
+        self.step_usage = Usage()
+        self.step_cost = 0.0
+
     def add_usage(self, request: Usage) -> None:
-        """Adds one request's usage to the session's totals and tells the client."""
+        """Adds one request's usage to the session's and the step's totals; tells the client."""
+        cost = cost_usd(self.model, request)
         self.usage = self.usage + request
-        self.cost += cost_usd(self.model, request)
-        self.emit(UsageRecorded(request, self.usage, self.cost))
+        self.cost += cost
+        self.step_usage = self.step_usage + request
+        self.step_cost += cost
+        self.emit(
+            UsageRecorded(
+                request, self.usage, self.cost, self.current_step, self.step_usage, self.step_cost
+            )
+        )
+
+    def step_usage_json(self) -> dict[str, object]:
+        """The current step's usage and cost, as journaled with `step_applied`."""
+        return {"usage": self.step_usage.to_json(), "cost_usd": round(self.step_cost, 6)}

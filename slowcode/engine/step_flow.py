@@ -286,7 +286,7 @@ class StepFlow:
             if done is not None:
                 applied = committed_step(done)
             else:
-                applied = await asyncio.to_thread(committer.apply, review, decision)
+                applied = await asyncio.to_thread(committer.apply, review, decision, flow.today)
         except StaleFileError as error:
             return self._conflicted(review, error)
         if changed:
@@ -300,7 +300,12 @@ class StepFlow:
             self.pending_decision = None
         flow.record(
             "step_applied",
-            {"step": review.step_number, "commit": applied.commit, "paths": applied.written},
+            {
+                "step": review.step_number,
+                "commit": applied.commit,
+                "paths": applied.written,
+                **session.step_usage_json(),
+            },
             sync=True,
         )
         flow.tree.discard()

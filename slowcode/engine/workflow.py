@@ -8,6 +8,7 @@ the `HumanPort` it is given.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,8 @@ class Workflow:
         self._strikes = 0
         self._broke_protocol = False
         self._malformed_detail = ""
+        # The date decision records get; None: today. A replay pins the original's.
+        self.today: dt.date | None = None
         self.context = SessionContext(self.root, self.policy, config.context_tokens, settings)
         self._tools = with_cache_breakpoint(
             protocol.tool_definitions(builtin_text_editor=settings.builtin_text_editor)

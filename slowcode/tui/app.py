@@ -67,6 +67,7 @@ class SlowcodeApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "decision_log", "Decisions"),
+        Binding("h", "history", "History"),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -177,6 +178,29 @@ class SlowcodeApp(App[None]):
         """The session ended; a new task can be entered."""
         self.session_screen.session_stopped(message.finished)
 
+    def on_session_screen_undo_requested(self, event: SessionScreen.UndoRequested) -> None:
+        """Asks for confirmation, then reverts the last applied step with a new commit."""
+        from slowcode.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo()
+
+        question = "Undo the last applied step? A new commit will revert it."
+        self.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def _undo(self) -> None:
+        from slowcode.engine.undo import undo_last_step
+
+        try:
+            result = undo_last_step(self.root)
+        except SlowcodeError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        line = f"↶ undid {result.undone[:8]} with {result.commit[:8]}: {', '.join(result.paths)}"
+        self.call_from_thread(self.session_screen.show_line, line)
+
     # -- the engine's questions --------------------------------------------------
 
     def on_request_plan_review(self, message: RequestPlanReview) -> None:
@@ -226,6 +250,8 @@ class SlowcodeApp(App[None]):
         """Hides `l` while the decision log is already open."""
         if action == "decision_log":
             return not _is_decision_log(self.screen)
+        if action == "history":
+            return type(self.screen).__name__ != "HistoryScreen"
         return True
 
     def action_decision_log(self) -> None:
@@ -233,6 +259,12 @@ class SlowcodeApp(App[None]):
         from slowcode.tui.screens.decision_log import DecisionLogScreen
 
         self.push_screen(DecisionLogScreen(self.root, self.config.decisions_dir))
+
+    def action_history(self) -> None:
+        """Opens the History screen: sessions, steps, verdicts, commits, tokens, cost."""
+        from slowcode.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.root))
 
     def action_help(self) -> None:
         """Lists every key of the current screen."""

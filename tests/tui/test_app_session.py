@@ -162,3 +162,33 @@ async def test_outside_a_git_repository_the_app_says_so_in_one_line(tmp_path: Pa
         error = str(app.session_screen.query_one("#session-error").render())
         assert error.startswith("✗ ") and "\n" not in error
         assert "retry" not in error
+
+
+async def test_u_undoes_the_last_step_after_a_confirmation(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.tui.screens.confirm import ConfirmScreen
+
+    root = _repo(tmp_path)
+    (root / "app.py").write_text("def hello():\n    return 'hi'\n")
+    step = GitRepo.open(root).commit_step(["app.py"], "Say hi", "", [("Slowcode-Session", "s")])
+
+    def head() -> str:
+        return GitRepo.open(root).head_sha() or ""
+
+    app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.session_screen.plan_list.focus()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no: nothing happens
+        await pilot.pause()
+        assert head() == step
+        await pilot.press("u", "y")
+        await _wait_for(pilot, lambda: head() != step)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (root / "app.py").read_text() == "def hello():\n    return 'hello'\n"
+        assert "undid" in "\n".join(app.session_screen.commentary.lines)

@@ -1,4 +1,4 @@
-"""One line about the model: name, session state, tokens, cost, connection."""
+"""One line about the model: name, session state, the step's and the session's tokens and cost."""
 
 from __future__ import annotations
 
@@ -7,6 +7,15 @@ from textual.widget import Widget
 
 from slowcode.engine.progress import SessionState
 from slowcode.model.types import Usage
+
+
+def compact(tokens: int) -> str:
+    """A token count in at most four characters and a suffix: ``950``, ``1.2k``, ``3.4M``."""
+    if tokens < 1000:
+        return str(tokens)
+    if tokens < 999_950:
+        return f"{tokens / 1000:.1f}k"
+    return f"{tokens / 1_000_000:.1f}M"
 
 
 class StatusLine(Widget):
@@ -31,16 +40,28 @@ class StatusLine(Widget):
     state: reactive[SessionState] = reactive(SessionState.IDLE)
     usage: reactive[Usage] = reactive(Usage)
     cost_usd: reactive[float] = reactive(0.0)
+    step: reactive[int | None] = reactive(None)
+    """The step in progress; None while planning (the step's figures are then not shown)."""
+    step_usage: reactive[Usage] = reactive(Usage)
+    step_cost_usd: reactive[float] = reactive(0.0)
     connection: reactive[str] = reactive("")
     """Empty while all is well; otherwise e.g. ``retrying in 2 s`` or the error."""
 
     def render(self) -> str:
-        """The line, e.g. ``claude-sonnet-5-5 · planning · in 1,204 · out 310 · …``."""
+        """The line, e.g. ``claude-sonnet-5-5 · step working · step 2 1.2k in · 300 out ·
+        $0.0100 | session in 3,204 · out 910 · …``."""
         usage = self.usage
-        parts = [
-            self.model or "no model",
-            self.state.value.replace("_", " "),
-            f"in {usage.input_tokens:,}",
+        parts = [self.model or "no model", self.state.value.replace("_", " ")]
+        if self.step is not None:
+            step = self.step_usage
+            parts += [
+                f"step {self.step} {compact(step.input_tokens)} in",
+                f"{compact(step.output_tokens)} out",
+                f"${self.step_cost_usd:.4f} | session in {usage.input_tokens:,}",
+            ]
+        else:
+            parts.append(f"in {usage.input_tokens:,}")
+        parts += [
             f"out {usage.output_tokens:,}",
             f"cache read {usage.cache_read_input_tokens:,}",
             f"${self.cost_usd:.4f}",

@@ -1,0 +1,79 @@
+"""`slowcode history [--json] [-C PATH]`: every session, its steps, verdicts, commits and cost."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from slowcode.cli.audit_command import add_directory_option, repository_root
+
+if TYPE_CHECKING:
+    from slowcode.engine.history import SessionHistory
+
+
+def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = None) -> int:
+    """Prints the repository's session history, oldest session first.
+
+    Returns:
+        0.
+
+    Raises:
+        SlowcodeError: `directory` is in no repository.
+    """
+    from slowcode.engine.history import load_history
+
+    stream = out or sys.stdout
+    root = repository_root(directory)
+    sessions = load_history(root)
+    if as_json:
+        print(json.dumps([s.to_json() for s in sessions], indent=2), file=stream)
+        return 0
+    if not sessions:
+        print(f"no sessions in {root}", file=stream)
+        return 0
+    for session in sessions:
+        for line in session_lines(session):
+            print(line, file=stream)
+    return 0
+
+
+def session_lines(session: SessionHistory) -> list[str]:
+    """A session's summary line, then one indented line per step."""
+    from slowcode.engine.history import format_duration, plural
+
+    if session.problem:
+        return [f"{session.session_id}  unreadable: {session.problem}"]
+    state = "finished" if session.finished else "unfinished"
+    lines = [
+        f"{session.session_id}  {state}  {plural(len(session.steps), 'step')}  "
+        f"{session.tokens:,} tokens  ${session.cost_usd:.4f}  "
+        f"{format_duration(session.duration_seconds)}  {session.task or '(no task)'}"
+    ]
+    for step in session.steps:
+        commit = step.commit[:8] if step.commit else "not applied"
+        if step.undone_by:
+            commit += f" (undone by {step.undone_by[:8]})"
+        lines.append(
+            f"  {step.number:>2}  {step.title}  ·  {step.accepted} accepted, "
+            f"{step.rejected} rejected, {step.edited} edited  ·  {commit}"
+        )
+    return lines
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `slowcode history`."""
+    parser = argparse.ArgumentParser(
+        prog="slowcode history",
+        description=(
+            "Lists every session in .slowcode/sessions/: its steps with their hunk verdicts "
+            "(accepted, rejected, edited) and commits, the tokens used, the estimated cost "
+            "and how long it took."
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_directory_option(parser)
+    parser.set_defaults(run=lambda args: run_history(Path(args.directory), as_json=args.json))
+    return parser

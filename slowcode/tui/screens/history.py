@@ -1,0 +1,95 @@
+"""The History screen: every session of the repository, and under each its steps.
+
+A session's line gives its task, whether it finished, its tokens, cost and
+duration; a step's line its hunk verdicts and its commit (and the commit that
+undid it). Everything comes from the journals, read in a worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Tree
+
+from slowcode.engine.history import (
+    SessionHistory,
+    StepHistory,
+    format_duration,
+    load_history,
+    plural,
+)
+
+
+def session_label(session: SessionHistory) -> str:
+    """`✓ 20261121-…  Make greetings nicer · 2 steps · 1,234 tokens · $0.0123 · 42 s`."""
+    if session.problem:
+        return f"✗ {session.session_id}  unreadable: {session.problem}"
+    mark = "✓" if session.finished else "…"
+    return (
+        f"{mark} {session.session_id}  {session.task or '(no task)'} · "
+        f"{plural(len(session.steps), 'step')} · {session.tokens:,} tokens · "
+        f"${session.cost_usd:.4f} · {format_duration(session.duration_seconds)}"
+    )
+
+
+def step_label(step: StepHistory) -> str:
+    """`2. Add a farewell module · 3 accepted, 1 rejected, 0 edited · 1a2b3c4d`."""
+    commit = step.commit[:8] if step.commit else "not applied"
+    if step.undone_by:
+        commit += f" (undone by {step.undone_by[:8]})"
+    rounds = f" · {step.rounds} rounds" if step.rounds > 1 else ""
+    return (
+        f"{step.number}. {step.title} · {step.accepted} accepted, {step.rejected} rejected, "
+        f"{step.edited} edited{rounds} · {commit}"
+    )
+
+
+class HistoryScreen(Screen[None]):
+    """Sessions → steps, newest session first and expanded.
+
+    Args:
+        root: The repository whose `.slowcode/sessions/` is read.
+    """
+
+    TITLE = "History"
+    CSS_PATH = "history.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self._root = root
+
+    def compose(self) -> ComposeResult:
+        """A title line, the tree and the keys."""
+        yield Label("History: sessions and their steps", id="history-title")
+        tree: Tree[None] = Tree("Sessions", id="history-tree")
+        tree.show_root = False
+        yield tree
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Reads the journals in a worker; the tree fills in when they are read."""
+        self.query_one(Tree).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _load(self) -> None:
+        sessions = load_history(self._root)
+        self.app.call_from_thread(self.show, sessions)
+
+    def show(self, sessions: list[SessionHistory]) -> None:
+        """Fills the tree: the newest session first, expanded; the others collapsed."""
+        tree: Tree[None] = self.query_one("#history-tree", Tree)
+        tree.clear()
+        if not sessions:
+            tree.root.add_leaf("No sessions yet in this repository.")
+            return
+        for position, session in enumerate(reversed(sessions)):
+            node = tree.root.add(session_label(session), expand=position == 0)
+            for step in session.steps:
+                node.add_leaf(step_label(step))

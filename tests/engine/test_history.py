@@ -1,0 +1,106 @@
+"""The history of a repository's sessions, worked out from their journals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from slowcode.cli.main import main
+from slowcode.engine.history import load_history
+from slowcode.engine.human import StepAction, StepVerdict
+from slowcode.engine.progress import Progress
+from slowcode.engine.review import Verdict
+from slowcode.engine.undo import undo_last_step
+from slowcode.model.pricing import cost_usd
+from slowcode.model.types import Usage
+from tests.context.repos import git, make_repo
+from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
+from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
+    git(root, "config", "user.name", "Ada Developer")
+    git(root, "config", "user.email", "ada@example.com")
+    return root
+
+
+def sent_back_first_script() -> list[object]:
+    """Step 1 is sent back once, then applied: two review rounds."""
+    script = two_step_script()
+    resend = reply(tool_use_block("finish_step", {"summary": "Polite greetings, again."}))
+    return [*script[:4], resend, *script[4:]]
+
+
+async def test_history_counts_verdicts_commits_tokens_and_cost(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(*sent_back_first_script())
+    human = ScriptedHuman(
+        hunk_verdicts=[[Verdict.REJECTED, Verdict.REJECTED], [Verdict.ACCEPTED, Verdict.REJECTED]],
+        step_actions=[StepVerdict(StepAction.SEND_BACK, feedback="again")],
+    )
+    events: list[Progress] = []
+    workflow = make_workflow(repo, fake_api, human, events)
+    await workflow.run("Make greetings nicer")
+    undo = undo_last_step(repo)
+
+    (session,) = load_history(repo)
+    assert session.session_id == workflow.session.session_id
+    assert session.task == "Make greetings nicer" and session.finished
+    first, second = session.steps
+    assert (first.title, first.rounds, first.accepted, first.rejected, first.edited) == (
+        "Greet politely",
+        2,
+        1,
+        1,
+        0,
+    )
+    assert second.title == "Add a farewell module" and second.accepted == 1
+    heads = git(repo, "log", "--format=%H", "-3").split()
+    assert session.commits == [heads[2], heads[1]]
+    assert second.undone_by == undo.commit and first.undone_by is None
+    # The engine's own running totals are what the journal adds up to.
+    assert session.usage == workflow.session.usage and session.tokens > 0
+    assert session.cost_usd == pytest.approx(workflow.session.cost)
+    assert session.cost_usd == pytest.approx(cost_usd("claude-sonnet-5-5", session.usage))
+    assert session.duration_seconds >= 0
+
+
+async def test_the_history_command_prints_text_and_json(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_api.script(*two_step_script())
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    await workflow.run("Make greetings nicer")
+    session_id = workflow.session.session_id
+
+    assert main(["history", "-C", str(repo)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{session_id}  finished  2 steps  ")
+    assert lines[0].endswith("Make greetings nicer")
+    assert lines[1].startswith("   1  Greet politely  ·  2 accepted, 0 rejected, 0 edited  ·  ")
+
+    assert main(["history", "--json", "-C", str(repo)]) == 0
+    (data,) = json.loads(capsys.readouterr().out)
+    assert data["session"] == session_id and len(data["commits"]) == 2
+    assert [step["accepted"] for step in data["steps"]] == [2, 1]
+    assert data["usage"]["output_tokens"] == workflow.session.usage.output_tokens
+
+
+def test_no_sessions_and_an_unreadable_journal(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["history", "-C", str(repo)]) == 0
+    assert capsys.readouterr().out.startswith("no sessions in ")
+    broken = repo / ".slowcode/sessions/20260101-000000-000000"
+    broken.mkdir(parents=True)
+    (broken / "journal.jsonl").write_text("not json\n")
+    (session,) = load_history(repo)
+    assert "line 1 is not valid JSON" in session.problem
+    assert main(["history", "-C", str(repo)]) == 0
+    assert "unreadable: " in capsys.readouterr().out
+    assert Usage() == session.usage

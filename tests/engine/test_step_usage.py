@@ -1,0 +1,67 @@
+"""Usage and cost per step: counted from the step's start, announced, and journaled when applied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from slowcode.engine.journal import read_events
+from slowcode.engine.progress import Progress, UsageRecorded
+from slowcode.model.pricing import cost_usd
+from slowcode.model.types import Usage
+from tests.engine.test_workflow import ScriptedHuman, make_workflow, two_step_script
+from tests.engine.test_workflow import repo as workflow_repo
+from tests.fakeapi import FakeMessagesAPI
+
+repo = workflow_repo  # the full-flow tests' project, as a fixture of this module
+
+# One usage per reply of `two_step_script`: two planning turns, two for step 1,
+# one for step 2, and the closing answer.
+USAGES = [
+    Usage(1000, 100),
+    Usage(2000, 200, 50, 0),
+    Usage(3000, 300, 0, 900),
+    Usage(4000, 400),
+    Usage(5000, 500, 70, 30),
+    Usage(6000, 600),
+]
+
+
+async def test_each_step_counts_its_own_requests(repo: Path, fake_api: FakeMessagesAPI) -> None:
+    script = two_step_script()
+    for turn, usage in zip(script, USAGES, strict=True):
+        turn.message["usage"] = usage.to_json()
+    fake_api.script(*script)
+    events: list[Progress] = []
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), events)
+
+    await workflow.run("Make greetings nicer")
+
+    model = workflow.session.model
+    recorded = [event for event in events if isinstance(event, UsageRecorded)]
+    assert [event.request for event in recorded] == USAGES
+    assert [event.step for event in recorded] == [None, None, 1, 1, 2, None]
+    step_totals = [event.step_total for event in recorded]
+    assert step_totals == [
+        USAGES[0],
+        USAGES[0] + USAGES[1],  # planning, before any step started
+        USAGES[2],
+        USAGES[2] + USAGES[3],
+        USAGES[4],
+        USAGES[5],  # after the last step: counted afresh
+    ]
+    assert recorded[3].step_cost_usd == cost_usd(model, USAGES[2]) + cost_usd(model, USAGES[3])
+    total = Usage()
+    for usage in USAGES:
+        total = total + usage
+    assert recorded[-1].session_total == total
+    assert abs(recorded[-1].session_cost_usd - sum(cost_usd(model, u) for u in USAGES)) < 1e-9
+    assert recorded[3].step_cost_usd < recorded[3].session_cost_usd
+
+    journal = repo / ".slowcode/sessions" / workflow.session.session_id
+    applied = [event for event in read_events(journal) if event["type"] == "step_applied"]
+    assert [event["data"]["step"] for event in applied] == [1, 2]
+    assert applied[0]["data"]["usage"] == (USAGES[2] + USAGES[3]).to_json()
+    assert applied[1]["data"]["usage"] == USAGES[4].to_json()
+    expected = cost_usd(model, USAGES[2]) + cost_usd(model, USAGES[3])
+    assert applied[0]["data"]["cost_usd"] == round(expected, 6)
+    assert applied[0]["data"]["cost_usd"] > 0

@@ -1,0 +1,171 @@
+"""Undoing the last applied step in real repositories: a new revert commit, or a clear refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slowcode.cli.main import main
+from slowcode.engine.gitrepo import GitRepo
+from slowcode.engine.journal import SESSIONS_DIR, find_sessions, latest_unfinished, read_events
+from slowcode.engine.journal import verify as verify_journal
+from slowcode.engine.progress import Progress
+from slowcode.engine.undo import UndoRefused, undo_last_step
+from tests.context.repos import git, make_repo, write
+from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
+from tests.fakeapi import FakeMessagesAPI
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
+    git(root, "config", "user.name", "Ada Developer")
+    git(root, "config", "user.email", "ada@example.com")
+    return root
+
+
+def rev(repo: Path, name: str) -> str:
+    return git(repo, "rev-parse", name).strip()
+
+
+def status(repo: Path) -> str:
+    return git(repo, "status", "--porcelain")
+
+
+def step_commit(repo: Path, session: str = "s1", step: int = 1) -> str:
+    """A commit as slowcode makes one, changing app.py and creating lib/new.py."""
+    write(repo, "app.py", APP + "\n# step\n")
+    write(repo, "lib/new.py", "x = 1\n")
+    trailers = [("Slowcode-Session", session), ("Slowcode-Step", str(step))]
+    return GitRepo.open(repo).commit_step(["app.py", "lib/new.py"], "A step", "", trailers)
+
+
+async def test_undo_after_a_two_step_session_restores_the_tree_before_the_step(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(*two_step_script())
+    events: list[Progress] = []
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), events)
+    await workflow.run("Make greetings nicer")
+    step_two = rev(repo, "HEAD")
+    before_step_two = rev(repo, "HEAD~1^{tree}")
+    session_id = workflow.session.session_id
+    assert (repo / "farewell.py").exists()
+
+    result = undo_last_step(repo)
+
+    assert result.undone == step_two and result.step == "2" and result.session_id == session_id
+    assert rev(repo, "HEAD") == result.commit and rev(repo, "HEAD~1") == step_two  # no rewrite
+    assert rev(repo, "HEAD^{tree}") == before_step_two
+    assert not (repo / "farewell.py").exists()
+    assert not (repo / "docs").exists()  # the decision record and its folder went with it
+    assert status(repo) == ""  # work tree and index equal the new HEAD
+    trailers = GitRepo.open(repo).trailers("HEAD")
+    assert trailers["Slowcode-Undo"] == [step_two]
+    assert trailers["Slowcode-Session"] == [session_id]
+    assert "Slowcode-Step" not in trailers  # never mistaken for the step itself
+    assert git(repo, "log", "-1", "--format=%s").strip() == 'Revert "Add a farewell module"'
+
+    journal = repo / SESSIONS_DIR / session_id
+    kinds = [event["type"] for event in read_events(journal)]
+    assert kinds[-3:] == ["session_finished", "undo_started", "undo_made"]
+    assert read_events(journal)[-1]["data"]["undo_commit"] == result.commit
+    assert verify_journal(journal)[0]
+    assert latest_unfinished(repo) is None  # the finished session stays finished
+
+    with pytest.raises(UndoRefused, match="already undone by HEAD"):
+        undo_last_step(repo)
+
+
+def test_a_commit_without_the_session_trailer_is_refused(repo: Path) -> None:
+    step_commit(repo)
+    write(repo, "README.md", "# mine\n")
+    git(repo, "commit", "-qam", "my own commit")
+    head = rev(repo, "HEAD")
+    with pytest.raises(UndoRefused, match=r"is not a slowcode step \(no Slowcode-Session"):
+        undo_last_step(repo)
+    assert rev(repo, "HEAD") == head and status(repo) == ""
+
+
+def test_unstaged_changes_to_the_steps_files_are_refused_and_kept(repo: Path) -> None:
+    head = step_commit(repo)
+    write(repo, "lib/new.py", "x = 2  # mine\n")
+    with pytest.raises(UndoRefused, match=r"^uncommitted changes in lib/new.py; commit or stash"):
+        undo_last_step(repo)
+    assert rev(repo, "HEAD") == head
+    assert (repo / "lib/new.py").read_text() == "x = 2  # mine\n"
+    assert (repo / "app.py").read_text() == APP + "\n# step\n"
+    assert not (repo / SESSIONS_DIR).exists()  # nothing journaled either
+
+
+def test_staged_changes_to_the_steps_files_are_refused(repo: Path) -> None:
+    step_commit(repo)
+    write(repo, "app.py", "staged\n")
+    git(repo, "add", "app.py")
+    write(repo, "app.py", APP + "\n# step\n")  # the work tree alone looks clean
+    with pytest.raises(UndoRefused, match=r"uncommitted changes in app\.py"):
+        undo_last_step(repo)
+    assert git(repo, "diff", "--cached", "--name-only").strip() == "app.py"
+
+
+def test_other_work_of_the_developer_is_left_alone(repo: Path) -> None:
+    step_commit(repo)
+    write(repo, "README.md", "# staged by me\n")
+    git(repo, "add", "README.md")
+    write(repo, "notes.txt", "untracked\n")
+    undo_last_step(repo)
+    assert (repo / "app.py").read_text() == APP and not (repo / "lib").exists()
+    assert sorted(status(repo).splitlines()) == ["?? notes.txt", "M  README.md"]
+
+
+def test_an_undo_cut_short_before_its_commit_completes_on_the_next_run(repo: Path) -> None:
+    step_commit(repo)
+    # What an undo killed between its writes and its commit leaves behind.
+    write(repo, "app.py", APP)
+    (repo / "lib/new.py").unlink()
+    result = undo_last_step(repo)
+    assert rev(repo, "HEAD^{tree}") == rev(repo, "HEAD~2^{tree}") and result.paths == [
+        "app.py",
+        "lib/new.py",
+    ]
+
+
+def test_without_the_sessions_journal_the_undo_gets_a_journal_of_its_own(repo: Path) -> None:
+    head = step_commit(repo, session="elsewhere")
+    undo_last_step(repo)
+    (folder,) = find_sessions(repo)
+    assert [e["type"] for e in read_events(folder)] == ["undo_started", "undo_made"]
+    assert read_events(folder)[0]["data"]["commit"] == head
+    assert latest_unfinished(repo) is None  # nothing there to resume
+
+
+def test_the_executable_bit_is_restored(repo: Path) -> None:
+    script = write(repo, "run.sh", "#!/bin/sh\n")
+    script.chmod(0o755)
+    git(repo, "add", "run.sh")
+    git(repo, "commit", "-qm", "script")
+    script.chmod(0o644)
+    write(repo, "run.sh", "#!/bin/sh\necho hi\n")
+    GitRepo.open(repo).commit_step(["run.sh"], "Step", "", [("Slowcode-Session", "s")])
+    undo_last_step(repo)
+    assert script.stat().st_mode & 0o111 and status(repo) == ""
+
+
+def test_the_cli_undoes_and_refuses_in_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = step_commit(repo)
+    assert main(["undo", "-C", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"undid {head[:8]} (step 1 of session s1) with commit ")
+    assert out.rstrip().endswith(": app.py, lib/new.py")
+    assert main(["undo", "-C", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("slowcode: the last slowcode step") and err.count("\n") == 1
+
+
+def test_a_repository_without_commits_has_nothing_to_undo(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "empty")
+    with pytest.raises(UndoRefused, match="no commits"):
+        undo_last_step(root)

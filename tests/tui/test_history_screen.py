@@ -1,0 +1,50 @@
+"""The History screen: a snapshot, and `h` opening it from the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from .snapshot_apps.history_app import HistoryApp, history_repo
+
+SIZE = (120, 30)
+
+
+async def _loaded(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_history_screen_shows_sessions_and_their_steps(snap_compare: Any, tmp_path: Path) -> None:
+    app = HistoryApp(history_repo(tmp_path / "repo"))
+    assert snap_compare(app, run_before=_loaded, terminal_size=SIZE)
+
+
+async def test_h_opens_the_history_and_escape_closes_it(tmp_path: Path) -> None:
+    from textual.widgets import Tree
+
+    from slowcode.engine.config import Config
+    from slowcode.model.settings import ModelSettings
+    from slowcode.tui.app import SlowcodeApp
+    from slowcode.tui.screens.history import HistoryScreen
+    from slowcode.tui.screens.session import SessionScreen
+    from tests.context.repos import make_repo
+
+    root = history_repo(make_repo(tmp_path / "repo"))
+    app = SlowcodeApp(root, Config(), ModelSettings(), resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await _loaded(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        tree = app.screen.query_one(Tree)
+        newest = tree.root.children[0]
+        assert str(newest.label).startswith("… 20261122-090000-bbbbbb  Add a CLI flag")
+        older = tree.root.children[1]
+        assert [str(step.label) for step in older.children][1].endswith(
+            "· 22222222 (undone by 33333333)"
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
