@@ -97,13 +97,16 @@ class ReplayReport:
 
 
 def recorded_responses(events: list[Event], model: str) -> list[dict[str, Any]]:
-    """The model's responses, rebuilt from the journal's assistant messages in order."""
-    responses: list[dict[str, Any]] = []
-    meta: dict[str, Any] = {}
+    """The model's responses, rebuilt from the journal's assistant messages in order.
+
+    Each assistant message is journaled just before its `model_response` event,
+    which carries the stop reason, usage and model of that answer.
+    """
+    answers: list[tuple[list[Any], dict[str, Any]]] = []
     for event in events:
         kind, data = event["type"], event["data"]
-        if kind == "model_response":
-            meta = dict(data)
+        if kind == "model_response" and answers and not answers[-1][1]:
+            answers[-1][1].update(data)
             continue
         if kind != "conversation_message" or data["message"].get("role") != "assistant":
             continue
@@ -111,26 +114,26 @@ def recorded_responses(events: list[Event], model: str) -> list[dict[str, Any]]:
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
         if blocks == [{"type": "text", "text": _EMPTY_ANSWER_TEXT}]:
             blocks = []
-        uses = any(isinstance(b, dict) and b.get("type") == "tool_use" for b in blocks)
-        stop = str(meta.get("stop_reason") or ("tool_use" if uses else "end_turn"))
-        if stop == _MALFORMED_STOP:
-            # The unparsable call cannot be sent again; its stand-in costs the same strike.
-            stop = "end_turn"
-        usage = meta.get("usage") or {"input_tokens": 0, "output_tokens": 1}
-        responses.append(
-            {
-                "id": f"msg_replay_{len(responses) + 1:04d}",
-                "type": "message",
-                "role": "assistant",
-                "model": str(meta.get("model") or model),
-                "content": blocks,
-                "stop_reason": stop,
-                "stop_sequence": None,
-                "usage": usage,
-            }
-        )
-        meta = {}
-    return responses
+        answers.append((blocks, {}))
+    return [_response(number, blocks, meta, model) for number, (blocks, meta) in enumerate(answers)]
+
+
+def _response(number: int, blocks: list[Any], meta: dict[str, Any], model: str) -> dict[str, Any]:
+    uses = any(isinstance(b, dict) and b.get("type") == "tool_use" for b in blocks)
+    stop = str(meta.get("stop_reason") or ("tool_use" if uses else "end_turn"))
+    if stop == _MALFORMED_STOP:
+        # The unparsable call cannot be sent again; its stand-in costs the same strike.
+        stop = "end_turn"
+    return {
+        "id": f"msg_replay_{number + 1:04d}",
+        "type": "message",
+        "role": "assistant",
+        "model": str(meta.get("model") or model),
+        "content": blocks,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "usage": meta.get("usage") or {"input_tokens": 0, "output_tokens": 1},
+    }
 
 
 @dataclass

@@ -248,12 +248,18 @@ class Workflow:
         except ModelError as error:
             if error.kind == MALFORMED_TOOL_INPUT:
                 self._malformed_detail = str(error)
+                stand_in = ModelTurn(
+                    [{"type": "text", "text": MALFORMED_ANSWER_TEXT}], MALFORMED_STOP
+                )
+                self._append_message(_assistant_message(stand_in))
                 self.record("model_response", {"stop_reason": MALFORMED_STOP, "error": str(error)})
-                return ModelTurn([{"type": "text", "text": MALFORMED_ANSWER_TEXT}], MALFORMED_STOP)
+                return stand_in
             self.record("model_failed", {"kind": error.kind, "message": str(error)}, sync=True)
             self.emit(NoticeRaised("error", str(error)))
             self.session.transition(S.FAILED, str(error))
             raise
+        # The answer itself is journaled first: a kill from here on never asks the model again.
+        self._append_message(_assistant_message(turn))
         self.record(
             "model_response",
             {
@@ -278,16 +284,12 @@ class Workflow:
 
     async def _handle_turn(self, turn: ModelTurn) -> None:
         if not turn.content and not self._plan_done():
-            self._append_message(
-                {"role": "assistant", "content": [{"type": "text", "text": EMPTY_ANSWER_TEXT}]}
-            )
             await self._protocol_error(
                 "Your response was empty; act through the tools (propose_plan first, then "
                 "stage edits and call finish_step for each step).",
                 [],
             )
             return
-        self._append_message({"role": "assistant", "content": turn.content})
         uses = turn.tool_uses
         if turn.stop_reason == MALFORMED_STOP:
             await self._protocol_error(
@@ -445,3 +447,13 @@ def _summarise(name: str, tool_input: object) -> str:
     if name == protocol.SEARCH_TOOL:
         return f"search {json.dumps(tool_input.get('pattern', ''))}"
     return name.replace("_", " ")
+
+
+def _assistant_message(turn: ModelTurn) -> dict[str, Any]:
+    """The turn as it goes back into the conversation.
+
+    An empty answer becomes a short stand-in text: the Messages API refuses an
+    assistant message without content.
+    """
+    content = turn.content or [{"type": "text", "text": EMPTY_ANSWER_TEXT}]
+    return {"role": "assistant", "content": content}
