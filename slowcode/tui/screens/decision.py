@@ -13,6 +13,7 @@ from textual.widgets import Footer, Label, Markdown
 
 from slowcode.decisions.record import DecisionRecord
 from slowcode.engine.human import DecisionAction
+from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.screens.feedback import FeedbackScreen
 
 
@@ -34,13 +35,7 @@ def record_markdown(record: DecisionRecord) -> str:
     if record.context:
         parts += ["## Context and problem", record.context]
     if record.options:
-        lines = []
-        for option in record.options:
-            chosen = " *(chosen)*" if option.title == record.chosen else ""
-            lines.append(f"- **{option.title}**{chosen}")
-            lines += [f"  - good: {pro}" for pro in option.pros]
-            lines += [f"  - bad: {con}" for con in option.cons]
-        parts += ["## Considered options", "\n".join(lines)]
+        parts += ["## Considered options", options_markdown(record)]
     if record.outcome:
         parts += ["## Decision outcome", record.outcome]
     if record.consequences:

@@ -26,6 +26,7 @@ from slowcode.decisions.provenance import CitingCommit, citations
 from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.errors import SlowcodeError
+from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.screens.feedback import FeedbackScreen
 
 # `f` cycles through these; None shows every status.
@@ -77,13 +78,7 @@ def record_markdown(
     if record.context:
         parts += ["## Context and Problem Statement", record.context]
     if record.options:
-        lines = []
-        for option in record.options:
-            chosen = " *(chosen)*" if option.title == record.chosen else ""
-            lines.append(f"- **{option.title}**{chosen}")
-            lines += [f"  - good: {pro}" for pro in option.pros]
-            lines += [f"  - bad: {con}" for con in option.cons]
-        parts += ["## Considered Options", "\n".join(lines)]
+        parts += ["## Considered Options", options_markdown(record)]
     outcome = record.outcome
     if record.chosen:
         outcome = f"Chosen option: **{record.chosen}**" + (f"\n\n{outcome}" if outcome else "")
