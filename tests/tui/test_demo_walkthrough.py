@@ -66,6 +66,10 @@ async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Pa
                 lambda: app.workflow is not None and str(app.workflow.session.state) == "done",
                 "the end of the session",
             )
+            commentary = app.session_screen.commentary
+            # The model's streamed explanation is wrapped, never cut at the right edge.
+            width = commentary.scrollable_content_region.width
+            assert commentary.lines and max(len(line) for line in commentary.lines) <= width
 
     subjects = git(repo, "log", "--format=%s").splitlines()
     assert len(subjects) == 3

@@ -31,6 +31,7 @@ from slowcode.engine.progress import (
 )
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
+from slowcode.tui.widgets.stream_wrap import StreamWrap
 
 CONFIGURE_HINT = (
     "No model configured: set ANTHROPIC_API_KEY, or ANTHROPIC_BASE_URL for a gateway or "
@@ -88,6 +89,7 @@ class SessionScreen(Screen[None]):
         self._plan_future: asyncio.Future[PlanVerdict] | None = None
         self._retryable_failure = False
         self._line_open = False
+        self._wrap = StreamWrap()
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
@@ -136,6 +138,7 @@ class SessionScreen(Screen[None]):
         event.input.disabled = True
         self.commentary.clear()
         self._line_open = False
+        self._wrap.reset()
         self._write_line(f"Task: {task}")
         self.post_message(self.TaskSubmitted(task))
 
@@ -184,7 +187,7 @@ class SessionScreen(Screen[None]):
         status = self.status
         if isinstance(event, ModelTextStreamed):
             status.connection = ""
-            self.commentary.write(event.text)
+            self.commentary.write(self._wrap.feed(event.text, self._commentary_width()))
             self._line_open = not event.text.endswith("\n")
         elif isinstance(event, StateChanged):
             status.state = event.state
@@ -311,5 +314,13 @@ class SessionScreen(Screen[None]):
 
     def _write_line(self, line: str) -> None:
         prefix = "\n" if self._line_open else ""
-        self.commentary.write(f"{prefix}{line}\n")
+        self._wrap.reset()
+        self.commentary.write(prefix + self._wrap.feed(f"{line}\n", self._commentary_width()))
         self._line_open = False
+
+    def _commentary_width(self) -> int:
+        # Room for the vertical scrollbar is kept whether it shows yet or not, so lines
+        # written before the log overflows still fit after; one more column is kept
+        # free, since a line that fills the width exactly would scroll sideways.
+        commentary = self.commentary
+        return commentary.content_region.width - commentary.styles.scrollbar_size_vertical - 1
