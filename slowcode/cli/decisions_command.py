@@ -1,4 +1,4 @@
-"""`slowcode decisions [list | show N | search TEXT]`: the decision log from the shell."""
+"""`slowcode decisions [list | show N | search TEXT | status N STATUS]`: the log from the shell."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
-from slowcode.decisions.record import DecisionRecord
+from slowcode.decisions.lifecycle import find, set_status
+from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.errors import SlowcodeError
 
@@ -20,8 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="slowcode decisions",
         description=(
-            "The project's decision records: list them, show one, or search them. The "
-            "folder and format (MADR 4, adr-tools, log4brains) are detected."
+            "The project's decision records: list them, show one, search them, or move one "
+            "along its lifecycle. The folder and format (MADR 4, adr-tools, log4brains) are "
+            "detected."
         ),
     )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -34,7 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("number", type=int, metavar="N", help="the record's number")
     search = actions.add_parser("search", help="records whose text contains TEXT")
     search.add_argument("text", metavar="TEXT", help="words to look for (case-insensitive)")
-    for sub in (listing, show, search):
+    status = actions.add_parser(
+        "status",
+        help="move a record along its lifecycle (proposed, accepted, rejected, deprecated)",
+    )
+    status.add_argument("number", type=int, metavar="N", help="the record's number")
+    # Checked by `parse_status`, not argparse `choices`: a bad word is a one-line error.
+    status.add_argument("status", metavar="STATUS", help="accepted, rejected, deprecated, proposed")
+    for sub in (listing, show, search, status):
         # SUPPRESS: without it the sub-command's default would undo `decisions --json show`.
         sub.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
@@ -76,10 +85,60 @@ def list_line(record: DecisionRecord) -> str:
     return f"{number}  {record.status.value:<10}  {record.date or '-':<10}  {record.title}"
 
 
+# The verbs are accepted too: `status 3 accept` reads as well as `status 3 accepted`.
+_STATUS_WORDS: dict[str, DecisionStatus] = {
+    **{status.value: status for status in DecisionStatus},
+    "accept": DecisionStatus.ACCEPTED,
+    "reject": DecisionStatus.REJECTED,
+    "deprecate": DecisionStatus.DEPRECATED,
+    "propose": DecisionStatus.PROPOSED,
+}
+
+
+def parse_status(word: str) -> DecisionStatus:
+    """The status a word names (`accepted` or `accept`, any case).
+
+    Raises:
+        SlowcodeError: The word names no status a record can be moved to (one line).
+    """
+    status = _STATUS_WORDS.get(word.strip().casefold())
+    if status is None:
+        raise SlowcodeError(
+            f"unknown status {word!r}: use accepted, rejected, deprecated or proposed"
+        )
+    if status is DecisionStatus.SUPERSEDED:
+        raise SlowcodeError(
+            "superseding needs the new record: select the record on the Decisions screen "
+            "(l) and press s"
+        )
+    return status
+
+
+def change_status(store: DecisionStore, number: int, word: str) -> tuple[DecisionRecord, str]:
+    """Moves record `number` to the status `word` names and rewrites it in its format.
+
+    Returns:
+        The rewritten record and a line saying what changed.
+
+    Raises:
+        SlowcodeError: No such record, an unknown status, or a move the lifecycle refuses.
+    """
+    status = parse_status(word)
+    record = find(store, number)
+    before = record.status
+    set_status(store, record, status)
+    return record, f"{number:04d} {record.title}: {before.value} → {status.value} ({record.path})"
+
+
 def run_decisions(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Runs `slowcode decisions`; a missing record is a one-line error (status 1)."""
     out = out or sys.stdout
     store = open_store(Path(args.path))
+    if args.action == "status":
+        moved, line = change_status(store, args.number, args.status)
+        text = json.dumps(record_json(moved), ensure_ascii=False, indent=2) if args.json else line
+        print(text, file=out)
+        return 0
     records = store.records()
     if args.action == "show":
         record = next((r for r in records if r.number == args.number), None)

@@ -27,7 +27,7 @@ COMMANDS_EPILOG = """\
 commands:
   demo        an offline tour on a sample project with a recorded session (no API key)
   audit       verify the hash chain of session journals (`audit verify [SESSION]`)
-  decisions   the decision log: `decisions list | show N | search TEXT` (--json)
+  decisions   the decision log: `decisions list | show N | search TEXT | status N STATUS`
   why         `why FILE:LINE`: the commit, session, step and decision behind a line
   map         the repository map the model is given (`map [--tokens N] [--query TEXT]`)
   undo        revert the last applied step with a new commit (`undo [-C PATH]`)

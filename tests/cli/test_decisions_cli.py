@@ -106,3 +106,59 @@ def test_empty_log_and_adr_tools_layout(tmp_path: Path, capsys: pytest.CaptureFi
         "0001  superseded  2024-03-01  Record architecture decisions",
         "0002  accepted    2024-03-02  Use PostgreSQL",
     ]
+
+
+def test_status_moves_a_record_and_rewrites_its_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo / "docs/decisions/0017-decision-number-17.md"
+    code, out, err = run(capsys, "decisions", "-C", str(repo), "status", "17", "deprecated")
+    assert (code, err) == (0, "")
+    assert out == (
+        "0017 Decision number 17: accepted → deprecated "
+        "(docs/decisions/0017-decision-number-17.md)\n"
+    )
+    assert "status: deprecated" in path.read_text()
+    assert DecisionStore(repo).get(17).status is DecisionStatus.DEPRECATED  # type: ignore[union-attr]
+    code, out, _ = run(capsys, "decisions", "-C", str(repo), "status", "17", "accept", "--json")
+    assert (code, json.loads(out)["status"]) == (0, "accepted")
+    assert "status: accepted" in path.read_text()
+
+
+def test_status_keeps_the_adr_tools_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "q", {"README.md": "x\n"})
+    write(root, ".adr-dir", "arch\n")
+    write(root, "arch/0001-record-architecture-decisions.md", ADR_TOOLS_OLD)
+    write(root, "arch/0002-use-postgresql.md", ADR_TOOLS_NEW)
+    code, _, _ = run(capsys, "decisions", "-C", str(root), "status", "2", "Deprecated")
+    text = (root / "arch/0002-use-postgresql.md").read_text()
+    assert code == 0
+    assert text.startswith("# 2. Use PostgreSQL\n\nDate: 2024-03-02\n\n## Status\n\nDeprecated\n")
+    assert "Supercedes [0001-record-architecture-decisions](0001-record-" in text
+    assert not (root / "docs").exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "word", "message"),
+    [
+        ("17", "rejected", "decision 17 is accepted; it cannot become rejected"),
+        (
+            "17",
+            "superseded",
+            "superseding needs the new record: select the record on the "
+            "Decisions screen (l) and press s",
+        ),
+        ("17", "done", "unknown status 'done': use accepted, rejected, deprecated or proposed"),
+        ("99", "accepted", "no decision record 99 in docs/decisions (MADR 4)"),
+    ],
+)
+def test_a_refused_status_change_is_a_one_line_error_and_changes_nothing(
+    repo: Path, capsys: pytest.CaptureFixture[str], number: str, word: str, message: str
+) -> None:
+    path = repo / "docs/decisions/0017-decision-number-17.md"
+    before = path.read_text()
+    code, out, err = run(capsys, "decisions", "-C", str(repo), "status", number, word)
+    assert (code, out, err) == (1, "", f"slowcode: {message}\n")
+    assert path.read_text() == before

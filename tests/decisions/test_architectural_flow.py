@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from slowcode.decisions.record import DecisionRecord, DecisionStatus
+from slowcode.decisions.store import DecisionStore
 from slowcode.engine.human import (
     Answer,
     DecisionAction,
@@ -19,6 +21,7 @@ from slowcode.engine.plan import Plan
 from slowcode.engine.progress import NoticeRaised, Progress
 from slowcode.engine.review import StepReview
 from slowcode.engine.step_flow import ARCHITECTURAL_HINT
+from tests.context.repos import git
 from tests.decisions.sessions import edit, finish, plan, project, workflow
 from tests.fakeapi import FakeMessagesAPI, reply
 
@@ -96,3 +99,34 @@ async def test_an_unflagged_step_applies_without_a_decision(
     assert "'Hello '" in (repo / "app.py").read_text()
     result = json.loads(fake_api.message_requests[-1].body["messages"][-1]["content"][0]["content"])
     assert result["applied"] is True
+
+
+async def test_an_edited_draft_is_the_record_written(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    repo = project(tmp_path / "p")
+    draft = {"title": "Greeting parameter", "context": "Callers.", "decision": "Add it."}
+    fake_api.script(
+        plan("Let greet take a greeting"),
+        reply(edit("def greet(name):", "def greet(name, greeting='hello'):")),
+        reply(finish("greet takes the greeting.", draft)),
+        reply("Done."),
+    )
+    edited = DecisionRecord(
+        title="Let callers choose the greeting",
+        context="Callers want other greetings.",
+        outcome="Add a greeting parameter, hello by default.",
+    )
+    human = Developer(
+        [StepVerdict(StepAction.APPLY, decision_action=DecisionAction.RECORD, decision=edited)]
+    )
+    await workflow(repo, fake_api, human, []).run("Greetings")
+
+    assert human.reviews[0].decision is not None
+    assert human.reviews[0].decision.title == "Greeting parameter"
+    [record] = DecisionStore(repo).records()
+    assert record.path == "docs/decisions/0001-let-callers-choose-the-greeting.md"
+    assert (record.title, record.outcome) == (edited.title, edited.outcome)
+    assert record.status is DecisionStatus.ACCEPTED
+    message = git(repo, "log", "-1", "--format=%B")
+    assert f"Decision: {record.path}" in message

@@ -8,6 +8,7 @@ from textual.widgets import Input, Markdown, OptionList
 
 from slowcode.decisions.record import DecisionStatus
 from slowcode.decisions.store import DecisionStore
+from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.decision_log import DecisionLogScreen
 from tests.tui.snapshot_apps.decision_log_app import DecisionLogApp, decision_log_repo
 
@@ -120,3 +121,53 @@ async def test_an_empty_log_says_where_records_go(tmp_path: Path) -> None:
         screen = await open_log(app, pilot)
         assert prompts(screen) == []
         assert shown_markdown(screen) == "No decision records in `docs/decisions` yet."
+
+
+def footer_keys(screen: DecisionLogScreen) -> set[str]:
+    """The status keys the footer offers for the selected record."""
+    shown = {
+        binding.key for _, binding, enabled, _ in screen.app.active_bindings.values() if enabled
+    }
+    return shown & {"a", "x", "d", "p"}
+
+
+async def test_status_keys_follow_the_lifecycle(tmp_path: Path) -> None:
+    app = DecisionLogApp(decision_log_repo(tmp_path / "repo"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_log(app, pilot)
+        assert screen.selected is not None and screen.selected.number == 13  # accepted
+        assert footer_keys(screen) == {"d"}
+        await pilot.press("k", "k")  # 0011, rejected
+        assert footer_keys(screen) == {"p"}
+        await pilot.press("k")  # 0010, proposed
+        assert footer_keys(screen) == {"a", "x"}
+        await pilot.press("d")  # refused by the lifecycle: nothing opens, nothing changes
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_accepting_the_selected_record_rewrites_its_file(tmp_path: Path) -> None:
+    root = decision_log_repo(tmp_path / "repo")
+    app = DecisionLogApp(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_log(app, pilot)
+        await pilot.press("k", "k", "k")  # 0010, proposed
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # changed my mind: the file stays as it was
+        await pilot.pause()
+        assert DecisionStore(root).records()[9].status is DecisionStatus.PROPOSED
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.selected is not None and screen.selected.number == 10
+        assert screen.selected.status is DecisionStatus.ACCEPTED
+        assert "**accepted**" in shown_markdown(screen)
+        assert footer_keys(screen) == {"d"}
+    record = DecisionStore(root).records()[9]
+    assert (record.number, record.status) == (10, DecisionStatus.ACCEPTED)
+    text = (root / str(record.path)).read_text()
+    assert text.startswith("---\nstatus: accepted\n")

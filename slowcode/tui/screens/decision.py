@@ -1,4 +1,4 @@
-"""The decision record draft of an architectural step: record, reject, or not architectural."""
+"""The decision draft of an architectural step: edit, record, reject, or not architectural."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.widgets import Footer, Label, Markdown
 from slowcode.decisions.record import DecisionRecord
 from slowcode.engine.human import DecisionAction
 from slowcode.tui.decision_markdown import options_markdown
+from slowcode.tui.screens.decision_edit import DecisionEditScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 
 
@@ -48,7 +49,9 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
 
     A step flagged as architectural cannot drop its record silently: `x` (reject)
     is offered only when the step is not flagged, and `n` asks for the reason the
-    step is not architectural. `escape` goes back to the review (None).
+    step is not architectural. `e` edits the draft's texts (or writes a record when
+    none was drafted); `enter` then records the edited copy. `escape` goes back to
+    the review (None), dropping the edits.
 
     Args:
         draft: The drafted record, or None when the detector flagged a step the
@@ -60,6 +63,7 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
     CSS_PATH = "decision.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "record", "Record decision"),
+        Binding("e", "edit", "Edit draft…"),
         Binding("x", "reject", "Reject record"),
         Binding("n", "not_architectural", "Not architectural…"),
         Binding("escape", "cancel", "Back to review"),
@@ -86,9 +90,9 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
             with VerticalScroll(id="decision-body"):
                 if self._draft is None:
                     yield Label(
-                        "No decision record was drafted for this step. Press n to say why it "
-                        "is not architectural, or escape and send the step back (r) asking "
-                        "for a record.",
+                        "No decision record was drafted for this step. Press e to write one, "
+                        "n to say why it is not architectural, or escape and send the step "
+                        "back (r) asking for a record.",
                         id="decision-missing",
                     )
                 else:
@@ -107,6 +111,18 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
         """Records the draft as it is."""
         if self._draft is not None:
             self.dismiss(DecisionOutcome(DecisionAction.RECORD, record=self._draft))
+
+    def action_edit(self) -> None:
+        """Opens the draft's texts for editing; the edited copy becomes the draft."""
+
+        def saved(record: DecisionRecord | None) -> None:
+            if record is not None:
+                self._draft = record
+                self.refresh(recompose=True)
+                self.refresh_bindings()
+
+        draft = self._draft or DecisionRecord(title="", context="", outcome="")
+        self.app.push_screen(DecisionEditScreen(draft), saved)
 
     def action_reject(self) -> None:
         """Drops the draft (only for a step that is not flagged)."""

@@ -4,7 +4,8 @@ The list shows number, title, status and date; typing in the search box filters 
 as you type, `f` cycles the status filter. The selected record is rendered as
 Markdown with the commits that cite it (their `Decision:` trailer) and its
 supersede links, which `>` / `<` follow. `s` supersedes the selected record with a
-new one, written in the folder's own format.
+new one; `a` / `x` / `d` / `p` accept, reject, deprecate or propose it again, where
+the lifecycle allows; each change is confirmed, then written in the folder's own format.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
-from slowcode.decisions.lifecycle import supersede
+from slowcode.decisions.lifecycle import can_move, set_status, supersede
 from slowcode.decisions.provenance import CitingCommit, citations
 from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.errors import SlowcodeError
 from slowcode.tui.decision_markdown import options_markdown
+from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 
 # `f` cycles through these; None shows every status.
@@ -117,6 +119,10 @@ class DecisionLogScreen(Screen[None]):
         Binding("slash", "search", "Search"),
         Binding("f", "cycle_filter", "Status filter"),
         Binding("s", "supersede", "Supersede…"),
+        Binding("a", "set_status('accepted')", "Accept"),
+        Binding("x", "set_status('rejected')", "Reject"),
+        Binding("d", "set_status('deprecated')", "Deprecate"),
+        Binding("p", "set_status('proposed')", "Propose again"),
         Binding("greater_than_sign", "follow('superseded_by')", "Newer"),
         Binding("less_than_sign", "follow('supersedes')", "Older"),
         Binding("j", "cursor(1)", "Next", show=False),
@@ -219,8 +225,13 @@ class DecisionLogScreen(Screen[None]):
             self._show(self._shown[event.option_index])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offers links and supersede only where they apply."""
+        """Offers links, status changes and supersede only where they apply."""
         record = self._current()
+        if action == "set_status":
+            # False, not None: a move the lifecycle refuses is hidden, not greyed out.
+            return record is not None and can_move(
+                record.status, DecisionStatus(str(parameters[0]))
+            )
         if action == "follow":
             return record is not None and bool(getattr(record, str(parameters[0])))
         if action == "supersede":
@@ -253,6 +264,39 @@ class DecisionLogScreen(Screen[None]):
             self._filter = 0
             self.query_one("#log-search", Input).value = ""
         self._refilter(keep=target)
+
+    def action_set_status(self, status: str) -> None:
+        """Asks for confirmation, then moves the selected record to `status`."""
+        record = self._current()
+        new = DecisionStatus(status)
+        if record is None or not can_move(record.status, new):
+            return
+        number = f"{record.number:04d} " if record.number is not None else ""
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._write_status(record, new)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Mark {number}“{record.title}” as {new.value}? "
+                f"({record.status.value} now; {record.path} is rewritten)"
+            ),
+            confirmed,
+        )
+
+    @work(thread=True, exclusive=True, group="decisions", exit_on_error=False)
+    def _write_status(self, record: DecisionRecord, status: DecisionStatus) -> None:
+        before = record.status
+        try:
+            set_status(self._store, record, status)
+        except SlowcodeError as error:
+            record.status = before
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"{record.path}: {before.value} → {status.value}")
+        log = DecisionLog(self._store.records(), citations(self._root))
+        self.app.call_from_thread(self._loaded, log, record.path)
 
     def action_supersede(self) -> None:
         """Asks for the new decision, then writes it and links both records."""
