@@ -29,10 +29,7 @@ from slowcode.engine.journal import Event, read_events
 from slowcode.engine.plan import Plan
 from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.review_state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
-
-# The stand-ins the workflow journals in place of answers it could not keep as they came.
-_EMPTY_ANSWER_TEXT = "(an empty response)"
-_MALFORMED_STOP = "malformed_tool_input"
+from slowcode.engine.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP
 
 
 class ReplayDiverged(SlowcodeError):
@@ -112,7 +109,7 @@ def recorded_responses(events: list[Event], model: str) -> list[dict[str, Any]]:
             continue
         content = data["message"]["content"]
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
-        if blocks == [{"type": "text", "text": _EMPTY_ANSWER_TEXT}]:
+        if blocks == [{"type": "text", "text": EMPTY_ANSWER_TEXT}]:
             blocks = []
         answers.append((blocks, {}))
     return [_response(number, blocks, meta, model) for number, (blocks, meta) in enumerate(answers)]
@@ -121,7 +118,7 @@ def recorded_responses(events: list[Event], model: str) -> list[dict[str, Any]]:
 def _response(number: int, blocks: list[Any], meta: dict[str, Any], model: str) -> dict[str, Any]:
     uses = any(isinstance(b, dict) and b.get("type") == "tool_use" for b in blocks)
     stop = str(meta.get("stop_reason") or ("tool_use" if uses else "end_turn"))
-    if stop == _MALFORMED_STOP:
+    if stop == MALFORMED_STOP:
         # The unparsable call cannot be sent again; its stand-in costs the same strike.
         stop = "end_turn"
     return {
