@@ -16,7 +16,12 @@ from slowcode.context.grammars import GRAMMAR_BY_SUFFIX, grammar_for, language, 
 
 _QUERIES = Path(__file__).parent / "queries"
 
-MAPPED_LANGUAGES = frozenset(path.stem for path in _QUERIES.glob("*.scm"))
+# TSX is TypeScript with JSX: the definitions and references it has are the same.
+_SHARED_QUERIES = {"tsx": "typescript"}
+
+MAPPED_LANGUAGES = frozenset(path.stem for path in _QUERIES.glob("*.scm")) | frozenset(
+    _SHARED_QUERIES
+)
 """The grammars the repository map has a tags query for."""
 
 LANGUAGE_BY_SUFFIX: dict[str, str] = {
@@ -51,7 +56,8 @@ def language_for(rel_path: str) -> str | None:
 def _query(name: str) -> Any:
     from tree_sitter import Query
 
-    return Query(language(name), (_QUERIES / f"{name}.scm").read_text(encoding="utf-8"))
+    source = _QUERIES / f"{_SHARED_QUERIES.get(name, name)}.scm"
+    return Query(language(name), source.read_text(encoding="utf-8"))
 
 
 def extract_tags(data: bytes, language: str) -> FileTags:

@@ -7,7 +7,6 @@ developer sees everywhere else; unidiff turns its output into the review's
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +22,7 @@ from unidiff.patch import PatchedFile, PatchSet
 from slowcode.engine.errors import RepositoryError
 from slowcode.engine.review import DiffLine, FileDiff, Hunk, LineKind
 from slowcode.engine.staging import StagedTree
+from slowcode.engine.worktree import git_failure, run_scratch_git
 
 CONTEXT_LINES = 3
 _GIT_TIMEOUT_SECONDS = 120
@@ -156,16 +156,10 @@ def _git_diff_no_index(scratch: Path) -> str:
         "old",
         "new",
     ]
-    try:
-        result = subprocess.run(
-            argv, cwd=scratch, capture_output=True, check=False, timeout=_GIT_TIMEOUT_SECONDS
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise RepositoryError(f"git diff could not run: {error}") from None
+    result = run_scratch_git(argv, str(scratch), "git diff", _GIT_TIMEOUT_SECONDS)
     # Exit status 1 means "the files differ", which is the expected case.
     if result.returncode not in (0, 1):
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RepositoryError(f"git diff failed: {detail[0] if detail else result.returncode}")
+        raise git_failure("git diff", result)
     return result.stdout.decode("utf-8")
 
 

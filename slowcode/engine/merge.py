@@ -7,12 +7,11 @@ theirs is the text the review accepted.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from slowcode.engine.errors import RepositoryError
+from slowcode.engine.worktree import git_failure, run_scratch_git
 
 _GIT_TIMEOUT_SECONDS = 60
 
@@ -67,17 +66,9 @@ def merge_texts(base: str, ours: str, theirs: str, *, path: str = "file") -> Mer
             "base",
             "theirs",
         ]
-        try:
-            result = subprocess.run(
-                argv, cwd=scratch, capture_output=True, check=False, timeout=_GIT_TIMEOUT_SECONDS
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise RepositoryError(f"git merge-file could not run: {error}") from None
+        result = run_scratch_git(argv, scratch, "git merge-file", _GIT_TIMEOUT_SECONDS)
     # The exit status is the number of conflicts (capped at 127); negative or higher
     # values are git's own errors.
     if not 0 <= result.returncode <= 127:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RepositoryError(
-            f"git merge-file failed: {detail[0] if detail else result.returncode}"
-        )
+        raise git_failure("git merge-file", result)
     return MergeResult(result.stdout.decode("utf-8", "replace"), result.returncode)

@@ -60,3 +60,23 @@ def add_exclude_line(common_dir: Path, pattern: str) -> None:
             handle.write(f"{separator}{pattern}\n")
     except OSError as exc:
         raise RepositoryError(f"cannot update {exclude}: {exc.strerror or exc}") from None
+
+
+def run_scratch_git(
+    argv: list[str], cwd: str, what: str, timeout: float
+) -> subprocess.CompletedProcess[bytes]:
+    """Runs a git command on scratch files (`git diff --no-index`, `git merge-file`).
+
+    Raises:
+        RepositoryError: git could not be started or did not finish in time.
+    """
+    try:
+        return subprocess.run(argv, cwd=cwd, capture_output=True, check=False, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RepositoryError(f"{what} could not run: {error}") from None
+
+
+def git_failure(what: str, result: subprocess.CompletedProcess[bytes]) -> RepositoryError:
+    """The one-line error for a git command that exited with a failure status."""
+    detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    return RepositoryError(f"{what} failed: {detail[0] if detail else result.returncode}")
