@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from slowcode.engine.errors import SlowcodeError
+from slowcode.engine.worktree import SESSIONS_DIR as SESSIONS_DIR
 
 JOURNAL_FILE = "journal.jsonl"
 HEAD_FILE = "head.json"
-SESSIONS_DIR = Path(".slowcode") / "sessions"
 SESSION_FINISHED = "session_finished"
 AFTER_THE_FACT = frozenset({"undo_started", "undo_made"})
 """Events that may follow a session's end (an undo of one of its steps): they leave a

@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from slowcode.engine.session_state import SessionState as SessionState
 
 if TYPE_CHECKING:
     from slowcode.engine.plan import Plan
     from slowcode.model.types import Usage
-
-
-class SessionState(StrEnum):
-    """Where a session stands; `engine.session.Session` owns the transitions."""
-
-    IDLE = "idle"
-    PLANNING = "planning"
-    PLAN_REVIEW = "plan_review"
-    STEP_WORKING = "step_working"
-    ASKING = "asking"
-    STEP_REVIEW = "step_review"
-    APPLYING = "applying"
-    FAILED = "failed"
-    DONE = "done"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from slowcode.engine.errors import RepositoryError
 
+SESSIONS_DIR = Path(".slowcode") / "sessions"
+"""Where the session journals live, relative to the work tree."""
+
 
 def find_work_tree(path: Path) -> Path:
     """The top folder of the work tree that contains `path`.

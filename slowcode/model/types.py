@@ -7,35 +7,9 @@ never need the SDK's own classes (and never pay for importing it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-JsonDict = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Token use of one request."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            self.input_tokens + other.input_tokens,
-            self.output_tokens + other.output_tokens,
-            self.cache_creation_input_tokens + other.cache_creation_input_tokens,
-            self.cache_read_input_tokens + other.cache_read_input_tokens,
-        )
-
-    def to_json(self) -> JsonDict:
-        return {
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "cache_creation_input_tokens": self.cache_creation_input_tokens,
-            "cache_read_input_tokens": self.cache_read_input_tokens,
-        }
+from slowcode.model.usage import JsonDict as JsonDict
+from slowcode.model.usage import Usage as Usage
 
 
 @dataclass

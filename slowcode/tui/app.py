@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
 from slowcode.engine.errors import SlowcodeError
-from slowcode.model.types import ModelError
+from slowcode.engine.worktree import SESSIONS_DIR
 from slowcode.tui.human import TuiHuman
 from slowcode.tui.messages import (
     ProgressReported,
@@ -40,6 +40,14 @@ def _is_decision_log(screen: object) -> bool:
     # that no screen can be one.
     module = sys.modules.get("slowcode.tui.screens.decision_log")
     return module is not None and isinstance(screen, module.DecisionLogScreen)
+
+
+def _has_unfinished_session(root: Path) -> bool:
+    if not (root / SESSIONS_DIR).is_dir():
+        return False  # most starts: no session ever, so no journal code to load
+    from slowcode.engine.journal import latest_unfinished
+
+    return latest_unfinished(root) is not None
 
 
 THEME = "textual-dark"
@@ -94,13 +102,15 @@ class SlowcodeApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        """Pins the theme, opens the session screen, picks up an unfinished session."""
+        """Pins the theme and, after the first frame, picks up an unfinished session."""
         self.theme = THEME
-        # Pushed rather than made the default screen: only pushed screens load their CSS_PATH.
-        self.push_screen(self.session_screen)
         if self._resume:
             # After the first frame: looking for an unfinished session must not delay it.
             self.call_after_refresh(self._drive, "resume")
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The session screen is the app's first and bottom screen."""
+        return self.session_screen
 
     async def on_unmount(self) -> None:
         """Leaves nothing running: the engine's questions, the workflow and its connections."""
@@ -124,13 +134,14 @@ class SlowcodeApp(App[None]):
 
     @work(exclusive=True, group="model", exit_on_error=False)
     async def _drive(self, how: _Drive, task: str = "") -> None:
+        # Off the loop: the check may load the journal's code and read long journals,
+        # which must not hold up the first frames.
+        if how == "resume" and not await asyncio.to_thread(_has_unfinished_session, self.root):
+            return
+        from slowcode.model.types import ModelError  # not needed before a session runs
+
         try:
             if how == "resume":
-                from slowcode.engine.journal import latest_unfinished
-
-                # Most starts have nothing to resume: skip importing the engine then.
-                if latest_unfinished(self.root) is None:
-                    return
                 if not await self._workflow().resume():
                     return
             else:

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Markdown
+from textual.widgets import Label, Markdown
 
 from slowcode.decisions.record import DecisionRecord
 from slowcode.engine.human import DecisionAction
 from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.screens.decision_edit import DecisionEditScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
                     )
                 else:
                     yield Markdown(record_markdown(self._draft), id="decision-record")
-            yield Footer()
+            yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offers only the answers that make sense for this draft."""

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Markdown, OptionList
+from textual.widgets import Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from slowcode.decisions.lifecycle import can_move, set_status, supersede
@@ -30,6 +30,7 @@ from slowcode.engine.errors import SlowcodeError
 from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.widgets.key_bar import KeyBar
 
 # `f` cycles through these; None shows every status.
 STATUS_FILTERS: tuple[DecisionStatus | None, ...] = (None, *DecisionStatus)
@@ -154,7 +155,7 @@ class DecisionLogScreen(Screen[None]):
                 yield OptionList(id="log-records")
             with VerticalScroll(id="log-reader"):
                 yield Markdown("", id="log-record")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Reads the folder and git log away from the UI thread."""

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Tree
+from textual.widgets import Label, Tree
 
 from slowcode.engine.history import (
     SessionHistory,
@@ -23,6 +23,7 @@ from slowcode.engine.history import (
     load_history,
     plural,
 )
+from slowcode.tui.widgets.key_bar import KeyBar
 
 
 def session_label(session: SessionHistory) -> str:
@@ -70,7 +71,7 @@ class HistoryScreen(Screen[None]):
         tree: Tree[None] = Tree("Sessions", id="history-tree")
         tree.show_root = False
         yield tree
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Reads the journals in a worker; the tree fills in when they are read."""

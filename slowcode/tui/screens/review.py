@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, Static
+from textual.widgets import Label, Markdown, Static
 
 from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
@@ -26,6 +26,7 @@ from slowcode.tui.screens.decision import DecisionOutcome, DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.screens.hunk_edit import HunkEditScreen
 from slowcode.tui.widgets.diff_view import DiffView
+from slowcode.tui.widgets.key_bar import KeyBar
 
 
 def progress_text(review: StepReview, current: int) -> str:
@@ -95,7 +96,7 @@ class ReviewScreen(Screen[StepVerdict]):
         yield diff_view
         yield Static(progress_text(review, self._start), id="review-progress")
         # Compact: the review has a dozen keys, and every one should fit on one line.
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Puts the keyboard on the diff."""

@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Log, Static
+from textual.widgets import Input, Log, Static
 
-from slowcode.engine.human import PlanVerdict
-from slowcode.engine.plan import Plan, PlanStep
-from slowcode.engine.progress import (
-    CheckFinished,
-    CheckOutput,
-    CheckStarted,
-    ModelTextStreamed,
-    NoticeRaised,
-    PlanUpdated,
-    Progress,
-    SessionFinished,
-    SessionState,
-    StateChanged,
-    StepApplied,
-    ToolCalled,
-    UsageRecorded,
-)
+from slowcode.engine.plan import PlanStep
+from slowcode.engine.session_state import SessionState
+from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
 from slowcode.tui.widgets.stream_wrap import StreamWrap
+
+if TYPE_CHECKING:
+    from slowcode.engine.human import PlanVerdict
+    from slowcode.engine.plan import Plan
+    from slowcode.engine.progress import Progress
 
 CONFIGURE_HINT = (
     "No model configured: set ANTHROPIC_API_KEY, or ANTHROPIC_BASE_URL for a gateway or "
@@ -62,7 +53,61 @@ class SessionScreen(Screen[None]):
     """
 
     TITLE = "Session"
-    CSS_PATH = "session.tcss"
+    # Default CSS rather than a CSS_PATH file: this is the app's first screen, and a
+    # screen's CSS file makes Textual parse every stylesheet again when it is shown.
+    DEFAULT_CSS = """
+    SessionScreen {
+        layout: vertical;
+        overflow: hidden;
+    }
+
+    #task {
+        margin: 0 1;
+    }
+
+    #configure-hint {
+        width: 100%;
+        padding: 0 2;
+        background: $warning 15%;
+        color: $text-warning;
+    }
+
+    #session-body {
+        width: 100%;
+        height: 1fr;
+    }
+
+    #plan {
+        width: 45%;
+        min-width: 30;
+        height: 100%;
+        border: round $primary 50%;
+        border-title-color: $text-primary;
+        &:focus {
+            border: round $primary;
+        }
+    }
+
+    #commentary {
+        width: 1fr;
+        overflow: auto auto;
+        height: 100%;
+        border: round $secondary 50%;
+        border-title-color: $text-secondary;
+    }
+
+    #session-error {
+        display: none;
+        width: 100%;
+        padding: 0 1;
+        background: $error 15%;
+        color: $text-error;
+    }
+
+    SessionScreen.-failed #session-error {
+        display: block;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry request"),
         Binding("u", "undo", "Undo last step"),
@@ -112,7 +157,7 @@ class SessionScreen(Screen[None]):
         status = StatusLine(id="status")
         status.model = self._model
         yield status
-        yield Footer()
+        yield KeyBar()
 
     @property
     def plan_list(self) -> PlanList:
@@ -184,6 +229,21 @@ class SessionScreen(Screen[None]):
 
     def show_progress(self, event: Progress) -> None:
         """Shows one progress event from the engine."""
+        # Imported at the first event: the engine's event classes cost the first frame.
+        from slowcode.engine.progress import (
+            CheckFinished,
+            CheckOutput,
+            CheckStarted,
+            ModelTextStreamed,
+            NoticeRaised,
+            PlanUpdated,
+            SessionFinished,
+            StateChanged,
+            StepApplied,
+            ToolCalled,
+            UsageRecorded,
+        )
+
         status = self.status
         if isinstance(event, ModelTextStreamed):
             status.connection = ""
@@ -261,11 +321,15 @@ class SessionScreen(Screen[None]):
 
     def on_plan_list_approved(self, event: PlanList.Approved) -> None:
         """Answers the plan review with the approved steps."""
+        from slowcode.engine.human import PlanVerdict
+
         self._answer_plan(PlanVerdict(approved=True, steps=event.steps))
         self._write_line(f"Plan approved ({len(event.steps)} steps).")
 
     def on_plan_list_send_back_requested(self, event: PlanList.SendBackRequested) -> None:
         """Asks for feedback, then sends the plan back with it."""
+
+        from slowcode.engine.human import PlanVerdict
 
         def answered(feedback: str | None) -> None:
             if feedback:

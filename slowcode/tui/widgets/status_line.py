@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from slowcode.engine.progress import SessionState
-from slowcode.model.types import Usage
+from slowcode.engine.session_state import SessionState
+from slowcode.model.usage import Usage
 
 
 def compact(tokens: int) -> str:

@@ -1,0 +1,127 @@
+"""The keys that work now, at the foot of every screen, drawn as lines of text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.app import RenderResult
+    from textual.geometry import Size
+    from textual.screen import Screen
+
+_GAP = "  "
+
+
+class KeyHint(NamedTuple):
+    """One key as the bar shows it."""
+
+    key: str
+    """The key as pressed (``enter``, ``a``), sent when the hint is clicked."""
+    display: str
+    """The key as shown (``⏎``, ``a``)."""
+    description: str
+    enabled: bool
+
+
+class KeyBar(Widget):
+    """Shows each active key with what it does, wrapping onto a second line when narrow.
+
+    It draws text rather than a widget per key, as Textual's `Footer` does: it is
+    on every screen, its keys change with each focus move, and rebuilding widgets
+    for that cost more than the screen's first frame can spare. Disabled keys are
+    shown dimmed; clicking a key presses it.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    KeyBar > .key-bar--disabled {
+        text-style: dim;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--disabled"}
+
+    def on_mount(self) -> None:
+        """Redraws whenever the screen's keys change (focus moves, actions enable)."""
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        """Stops listening to a screen that is going away."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen:
+            self.refresh(layout=True)
+
+    def hints(self) -> list[KeyHint]:
+        """The shown keys of the focused widget, the screen and the app, one per action."""
+        seen: set[str] = set()
+        hints: list[KeyHint] = []
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            display = self.app.get_key_display(binding)
+            hints.append(KeyHint(binding.key, display, binding.description, active.enabled))
+        palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
+            # Hidden from the key list by Textual, but the one way to find commands.
+            binding = palette.binding
+            display = self.app.get_key_display(binding)
+            hints.append(KeyHint(binding.key, display, binding.description, palette.enabled))
+        return hints
+
+    def _lines(self, width: int) -> list[Text]:
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        disabled_style = self.get_component_rich_style("key-bar--disabled", partial=True)
+        lines: list[Text] = [Text()]
+        for hint in self.hints():
+            entry = Text(style=disabled_style if not hint.enabled else "")
+            entry.append(hint.display, style=key_style)
+            entry.append(f" {hint.description}")
+            entry.stylize(Style(meta={"key": hint.key}))
+            line = lines[-1]
+            needed = len(entry) + (len(_GAP) if line else 0)
+            if line and line.cell_len + needed > width:
+                line = Text()
+                lines.append(line)
+            if line:
+                line.append(_GAP)
+            line.append_text(entry)
+        return lines
+
+    def shown_lines(self) -> list[str]:
+        """The bar's lines as plain text, at its current width."""
+        return [line.plain for line in self._lines(max(self.content_size.width, 1))]
+
+    def render(self) -> RenderResult:
+        """The hints, packed into as many lines as the width needs."""
+        return Text("\n").join(self._lines(max(self.content_size.width, 1)))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many lines as the hints need at `width`."""
+        return len(self._lines(max(width, 1)))
+
+    def on_click(self, event: events.Click) -> None:
+        """Presses the key whose hint was clicked."""
+        key = event.style.meta.get("key")
+        if isinstance(key, str):
+            event.stop()
+            self.app.simulate_key(key)

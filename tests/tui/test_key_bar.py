@@ -1,0 +1,116 @@
+"""The key bar: the keys that work now, wrapped to the width, clickable."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from slowcode.tui.widgets.key_bar import KeyBar
+
+
+class KeysApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "accept", "Accept hunk"),
+        Binding("n", "reject", "Reject hunk"),
+        Binding("a", "accept_all", "Accept all"),
+        Binding("x", "hidden", "Hidden", show=False),
+        Binding("enter", "apply", "Apply step"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+        self.nothing_to_accept = False
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "accept_all" and self.nothing_to_accept:
+            return None  # shown, but disabled
+        return True
+
+    def action_accept(self) -> None:
+        self.pressed.append("accept")
+
+    def action_reject(self) -> None:
+        self.pressed.append("reject")
+
+    def action_accept_all(self) -> None:
+        self.pressed.append("accept_all")
+
+    def action_apply(self) -> None:
+        self.pressed.append("apply")
+
+
+async def test_the_bar_lists_shown_keys_once_with_what_they_do() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        hints = [(hint.display, hint.description) for hint in bar.hints()]
+        assert hints[:4] == [
+            ("y", "Accept hunk"),
+            ("n", "Reject hunk"),
+            ("a", "Accept all"),
+            ("⏎", "Apply step"),
+        ]
+        assert all(description != "Hidden" for _, description in hints)
+        assert bar.size.height == 1
+
+
+async def test_a_disabled_key_is_listed_as_disabled_and_the_bar_follows_changes() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        assert {hint.key: hint.enabled for hint in bar.hints()}["a"] is True
+        app.nothing_to_accept = True
+        app.refresh_bindings()
+        await pilot.pause()
+        assert {hint.key: hint.enabled for hint in bar.hints()}["a"] is False
+
+
+async def test_a_narrow_bar_wraps_instead_of_cutting_keys_off() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        assert bar.size.height >= 2
+        text = "\n".join(bar.shown_lines())
+        for description in ("Accept hunk", "Reject hunk", "Accept all", "Apply step"):
+            assert description in text
+        assert all(len(line) <= bar.content_size.width for line in bar.shown_lines())
+
+
+async def test_clicking_a_key_presses_it() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        line = bar.shown_lines()[0]
+        # Offsets are within the bar, which has one cell of padding on the left.
+        assert await pilot.click(KeyBar, offset=(1 + line.index("Reject"), 0))
+        await pilot.pause()
+        assert app.pressed == ["reject"]
+
+
+class TypingApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Input()
+        yield KeyBar()
+
+
+async def test_letter_keys_are_not_offered_while_typing() -> None:
+    app = TypingApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        assert "q" not in {hint.key for hint in app.query_one(KeyBar).hints()}
+        app.set_focus(None)
+        await pilot.pause()
+        assert "q" in {hint.key for hint in app.query_one(KeyBar).hints()}
