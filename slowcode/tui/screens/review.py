@@ -95,7 +95,6 @@ class ReviewScreen(Screen[StepVerdict]):
         diff_view.current = self._start
         yield diff_view
         yield Static(progress_text(review, self._start), id="review-progress")
-        # Compact: the review has a dozen keys, and every one should fit on one line.
         yield KeyBar()
 
     def on_mount(self) -> None:
