@@ -3,14 +3,15 @@
 `RankGraph` holds what `ranking` describes (files pass their rank to the names
 they use, names to the files defining them) for one set of tags and one query.
 When a file's content changes, `update` redoes only that file's edges and those
-of the files using a name whose definers changed; the PageRank iterations then
-run over flat lists with a few C-level passes each (`itemgetter` gathers,
-`accumulate` prefix sums), not a Python loop per edge.
+of the files using a name whose definers changed; `pagerank` then runs the
+iterations over flat lists. `state` and `restore` carry a ranked graph to
+another process (`rank_snapshot`), which updates it like one it built.
 
 Every structure is kept in a canonical order (files by path, names sorted,
-each name's sources by file), so a graph updated in place and one built from
-scratch hold the same numbers in the same order, and give the same ranking bit
-for bit: the map stays byte-identical in every process.
+each name's sources by file), so a graph updated in place, one restored and
+updated, and one built from scratch hold the same numbers in the same order,
+and give the same ranking bit for bit: the map stays byte-identical in every
+process.
 """
 
 from __future__ import annotations
@@ -18,19 +19,11 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-import operator
-from collections.abc import Callable, Iterator, Mapping
-from itertools import accumulate, chain, repeat
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from slowcode.context.ranking import (
-    DAMPING,
-    MAX_ITERATIONS,
-    MENTIONED_FILE_WEIGHT,
-    TOLERANCE,
-    mentioned_files,
-    mentioned_names,
-    name_weight,
-)
+from slowcode.context.pagerank import gc_paused, pagerank
+from slowcode.context.ranking import mentioned_files, mentioned_names, name_weight
 from slowcode.context.tags import Definition, FileTags
 
 Element = tuple[str, Definition | None]
@@ -38,28 +31,22 @@ Element = tuple[str, Definition | None]
 
 _Key = tuple[float, float, str, int, int, Definition]
 
+SCAN_NAMES = 16
+"""Up to this many names whose definers changed, their users are found by scanning each
+file's sorted references; beyond, an index of every name's users is built once and kept."""
 
-def _gather(indices: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
-    """A function returning the items of a list at `indices`, as a tuple, in one C call."""
-    if not indices:
-        return lambda values: ()
-    if len(indices) == 1:
-        only = indices[0]
-        return lambda values: (values[only],)
-    return operator.itemgetter(*indices)
+GraphState = tuple[Any, ...]
+"""What `RankGraph.state` returns: plain built-in values, as `marshal` stores them."""
 
 
-class _Segments:
-    """Sums of consecutive runs of a flat list, by prefix sums (all in C)."""
+def _defined(file_tags: FileTags) -> frozenset[str]:
+    return frozenset([definition[0] for definition in file_tags[0]])
 
-    def __init__(self, lengths: list[int]) -> None:
-        ends = list(accumulate(lengths))
-        self._ends = _gather(ends)
-        self._starts = _gather(list(map(operator.sub, ends, lengths)))
 
-    def sums(self, values: Iterator[float]) -> list[float]:
-        prefix = list(accumulate(values, initial=0.0))
-        return list(map(operator.sub, self._ends(prefix), self._starts(prefix)))
+def _uses(refs: tuple[tuple[str, int], ...], name: str) -> bool:
+    """Whether sorted references include `name` (a bisect, no index needed)."""
+    where = bisect.bisect_left(refs, (name,))
+    return where < len(refs) and refs[where][0] == name
 
 
 class LazyElements:
@@ -92,31 +79,68 @@ class RankGraph:
     """
 
     def __init__(self, tags: Mapping[str, FileTags], query: str) -> None:
+        self._setup(tags, query)
+        with gc_paused():
+            self._definers: dict[str, list[int]] = {}
+            for index, file_tags in enumerate(self._tags):
+                for name in _defined(file_tags):
+                    self._definers.setdefault(name, []).append(index)
+            self._weights: dict[str, float] = {}
+            self._edges = [self._file_edges(index) for index in range(len(self.paths))]
+            self._sources: dict[str, list[int]] = {}
+            self._shares: dict[str, list[float]] = {}
+            for index, edges in enumerate(self._edges):
+                for name, share in edges:
+                    self._sources.setdefault(name, []).append(index)
+                    self._shares.setdefault(name, []).append(share)
+            self._used = sorted(self._sources)
+        self._ranked: tuple[list[float], dict[str, float]] | None = None
+
+    def _setup(self, tags: Mapping[str, FileTags], query: str) -> None:
+        """What every graph holds besides the edges: paths, tags, what the query names."""
         self.query = query
         self.paths = sorted(tags)
         self._index = {path: index for index, path in enumerate(self.paths)}
         self._mentioned = mentioned_names(query)
         self._named = frozenset(self._index[path] for path in mentioned_files(query, self.paths))
         self._tags = [tags[path] for path in self.paths]
-        self._def_names = [frozenset(d[0] for d in file_tags[0]) for file_tags in self._tags]
-        self._definers: dict[str, list[int]] = {}
-        for index, names in enumerate(self._def_names):
-            for name in names:
-                self._definers.setdefault(name, []).append(index)
         self._users: dict[str, set[int]] | None = None
-        self._weights: dict[str, float] = {}
-        self._edges = [self._file_edges(index) for index in range(len(self.paths))]
-        self._sources: dict[str, list[int]] = {}
-        self._shares: dict[str, list[float]] = {}
-        for index, edges in enumerate(self._edges):
-            for name, share in edges:
-                self._sources.setdefault(name, []).append(index)
-                self._shares.setdefault(name, []).append(share)
-        self._used = sorted(self._sources)
-        self._ranked: tuple[list[float], dict[str, float]] | None = None
         # Each file's scored definitions as sort keys, valid while the ranking is.
         self._keys: list[list[_Key] | None] = [None] * len(self.paths)
+        self._negated: dict[str, float] | None = None
         self._order: list[int] | None = None
+
+    def state(self) -> GraphState:
+        """The graph and its ranking as plain values, for `restore` in another process."""
+        rank_of, flow_of = self._rank()
+        flow = [flow_of[name] for name in self._used]
+        return (
+            self._definers,
+            self._weights,
+            self._edges,
+            self._sources,
+            self._shares,
+            self._used,
+            rank_of,
+            flow,
+        )
+
+    @classmethod
+    def restore(cls, tags: Mapping[str, FileTags], query: str, state: GraphState) -> RankGraph:
+        """The graph `state` was taken from, given the same tags and query.
+
+        Args:
+            tags: The tags the graph had when its state was taken.
+            query: Its query.
+            state: What `state` returned (as `marshal` gave it back).
+        """
+        graph = cls.__new__(cls)
+        graph._setup(tags, query)
+        definers, weights, edges, sources, shares, used, rank_of, flow = state
+        graph._definers, graph._weights, graph._edges = definers, weights, edges
+        graph._sources, graph._shares, graph._used = sources, shares, used
+        graph._ranked = (rank_of, dict(zip(used, flow, strict=True)))
+        return graph
 
     def _file_edges(self, index: int) -> tuple[tuple[str, float], ...]:
         """A file's outgoing edges, normalised so that it passes on exactly its rank."""
@@ -136,13 +160,19 @@ class RankGraph:
         total = sum(raw)
         return tuple(zip(names, [value / total for value in raw], strict=True))
 
+    def _users_of(self, name: str) -> set[int]:
+        if self._users is not None:
+            return self._users.get(name, set())
+        return {index for index, file_tags in enumerate(self._tags) if _uses(file_tags[1], name)}
+
     def _user_index(self) -> dict[str, set[int]]:
-        """Which files use each name; built on the first update (a one-off map never needs it)."""
+        """Which files use each name: built once many names changed definers, then kept."""
         if self._users is None:
             users: dict[str, set[int]] = {}
-            for index, file_tags in enumerate(self._tags):
-                for name, _ in file_tags[1]:
-                    users.setdefault(name, set()).add(index)
+            with gc_paused():
+                for index, file_tags in enumerate(self._tags):
+                    for name, _ in file_tags[1]:
+                        users.setdefault(name, set()).add(index)
             self._users = users
         return self._users
 
@@ -157,7 +187,7 @@ class RankGraph:
         """
         if any(path not in self._index for path in changed):
             return False
-        users = self._user_index()
+        users = self._users
         redo: set[int] = set()
         touched: set[str] = set()
         for path, new in changed.items():
@@ -165,7 +195,7 @@ class RankGraph:
             old = self._tags[index]
             if old == new:
                 continue
-            old_names, new_names = self._def_names[index], frozenset(d[0] for d in new[0])
+            old_names, new_names = _defined(old), _defined(new)
             for name in old_names - new_names:
                 owners = self._definers[name]
                 owners.remove(index)
@@ -174,30 +204,32 @@ class RankGraph:
             for name in new_names - old_names:
                 bisect.insort(self._definers.setdefault(name, []), index)
             touched |= old_names ^ new_names
-            old_refs, new_refs = {n for n, _ in old[1]}, {n for n, _ in new[1]}
-            for name in old_refs - new_refs:
-                users[name].discard(index)
-            for name in new_refs - old_refs:
-                users.setdefault(name, set()).add(index)
+            if users is not None:
+                old_refs, new_refs = {n for n, _ in old[1]}, {n for n, _ in new[1]}
+                for name in old_refs - new_refs:
+                    users[name].discard(index)
+                for name in new_refs - old_refs:
+                    users.setdefault(name, set()).add(index)
             self._tags[index] = new
-            self._def_names[index] = new_names
             redo.add(index)
-        for name in touched:
+        if len(touched) > SCAN_NAMES:
+            self._user_index()  # from the new tags: nothing left to patch
+        for name in sorted(touched):
             # A name's weight and who may pass rank through it depend on its definers.
             self._weights.pop(name, None)
-            redo |= users.get(name, set())
+            redo |= self._users_of(name)
         edges_changed = False
         for index in sorted(redo):
             edges_changed |= self._replace_edges(index)
         # The ranking reads only the edges and the definers of used names: when neither
         # changed (a function added that nothing calls yet, a body edited), it still holds.
-        used = set(self._used)
-        if edges_changed or any(name in used for name in touched):
+        if edges_changed or any(name in self._sources for name in touched):
             self._ranked = None
             self._keys = [None] * len(self.paths)
-            self._order = None
+            self._negated = self._order = None
         elif touched & self._mentioned:
             self._keys = [None] * len(self.paths)
+            self._negated = None
         else:
             for path in changed:
                 self._keys[self._index[path]] = None
@@ -231,38 +263,18 @@ class RankGraph:
 
     def _rank(self) -> tuple[list[float], dict[str, float]]:
         """Each file's PageRank and the rank flowing into each used name."""
-        if self._ranked is not None:
-            return self._ranked
-        count = len(self.paths)
-        used = self._used
-        lengths = [len(self._sources[name]) for name in used]
-        gather_sources = _gather(list(chain.from_iterable(map(self._sources.__getitem__, used))))
-        shares = list(chain.from_iterable(map(self._shares.__getitem__, used)))
-        by_name = _Segments(lengths)
-        spread = [DAMPING / len(self._definers[name]) for name in used]
-        owned: list[list[int]] = [[] for _ in range(count)]
-        for position, name in enumerate(used):
-            for owner in self._definers[name]:
-                owned[owner].append(position)
-        gather_owned = _gather(list(chain.from_iterable(owned)))
-        owned_spread = gather_owned(spread)
-        by_file = _Segments([len(positions) for positions in owned])
-        gather_dangling = _gather([index for index, edges in enumerate(self._edges) if not edges])
-        restart = [MENTIONED_FILE_WEIGHT if index in self._named else 1.0 for index in range(count)]
-        norm = sum(restart)
-        restart = [weight / norm for weight in restart]
-        rank_of = list(restart)
-        flow: list[float] = [0.0] * len(used)
-        for _ in range(MAX_ITERATIONS):
-            flow = by_name.sums(map(operator.mul, gather_sources(rank_of), shares))
-            received = by_file.sums(map(operator.mul, gather_owned(flow), owned_spread))
-            base = 1.0 - DAMPING + DAMPING * sum(gather_dangling(rank_of))
-            new = list(map(operator.add, map(operator.mul, restart, repeat(base)), received))
-            change = sum(map(abs, map(operator.sub, new, rank_of)))
-            rank_of = new
-            if change < TOLERANCE:
-                break
-        self._ranked = (rank_of, dict(zip(used, flow, strict=True)))
+        if self._ranked is None:
+            used = self._used
+            with gc_paused():
+                rank_of, flow = pagerank(
+                    len(self.paths),
+                    list(map(self._sources.__getitem__, used)),
+                    list(map(self._shares.__getitem__, used)),
+                    list(map(self._definers.__getitem__, used)),
+                    [index for index, edges in enumerate(self._edges) if not edges],
+                    self._named,
+                )
+            self._ranked = (rank_of, dict(zip(used, flow, strict=True)))
         return self._ranked
 
     def file_rank(self) -> dict[str, float]:
@@ -280,37 +292,48 @@ class RankGraph:
         """
         rank_of, flow_of = self._rank()
         scored = self._scored()
-        for index, keys in enumerate(self._keys):
-            if keys is None:
-                self._keys[index] = self._file_keys(index, rank_of, flow_of, scored)
+        if any(keys is None for keys in self._keys):
+            if self._negated is None:
+                self._negated = self._negated_scores(flow_of, scored)
+            negated = self._negated
+            with gc_paused():
+                for index, keys in enumerate(self._keys):
+                    if keys is None:
+                        self._keys[index] = self._file_keys(index, rank_of, negated)
         if self._order is None:
             self._order = sorted(
                 range(len(self.paths)), key=lambda index: (-rank_of[index], self.paths[index])
             )
-        all_keys = list(chain.from_iterable(keys for keys in self._keys if keys))
+        all_keys = [key for keys in self._keys if keys for key in keys]
         return LazyElements(self._produce(all_keys, self._order, scored, other_files))
 
     def _scored(self) -> set[str]:
         """Names whose definitions score above zero: used by other files, or mentioned."""
         return set(self._used) | (self._mentioned & self._definers.keys())
 
-    def _file_keys(
-        self, index: int, rank_of: list[float], flow_of: dict[str, float], scored: set[str]
-    ) -> list[_Key]:
-        path, file_rank, named = self.paths[index], -rank_of[index], index in self._named
+    def _negated_scores(self, flow_of: dict[str, float], scored: set[str]) -> dict[str, float]:
+        """Minus each scored name's score outside named files (ascending sorts best first)."""
+        negated: dict[str, float] = {}
+        for name in scored:
+            score = flow_of.get(name, 0.0) / len(self._definers[name])
+            negated[name] = -(score + 1.0) if name in self._mentioned else -score
+        return negated
+
+    def _file_keys(self, index: int, rank_of: list[float], negated: dict[str, float]) -> list[_Key]:
+        path, file_rank = self.paths[index], -rank_of[index]
+        definitions = self._tags[index][0]
+        if index not in self._named:
+            return [
+                (negated[definition[0]], file_rank, path, definition[1], position, definition)
+                for position, definition in enumerate(definitions)
+                if definition[0] in negated
+            ]
         keys: list[_Key] = []
-        for position, definition in enumerate(self._tags[index][0]):
+        for position, definition in enumerate(definitions):
             name = definition[0]
-            if name in scored:
-                score = flow_of.get(name, 0.0) / len(self._definers[name])
-                if name in self._mentioned:
-                    score += 1.0
-                elif named:
-                    score += 0.5
-            elif named:
-                score = 0.5
-            else:
-                continue
+            score = -negated[name] if name in negated else 0.0
+            if name not in self._mentioned:
+                score += 0.5
             keys.append((-score, file_rank, path, definition[1], position, definition))
         return keys
 

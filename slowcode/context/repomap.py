@@ -32,6 +32,7 @@ from pathlib import Path
 from slowcode.context.files import list_files
 from slowcode.context.policy import ContextPolicy
 from slowcode.context.rank_graph import Element, LazyElements, RankGraph
+from slowcode.context.rank_snapshot import load_snapshot, save_snapshot
 from slowcode.context.tag_cache import TagCache
 from slowcode.context.tag_worker import Parsed, parse_files
 from slowcode.context.tags import Definition, FileTags, language_for
@@ -218,9 +219,21 @@ class RepoMap:
         return text
 
     def _elements(self, query: str) -> LazyElements:
-        if self._graph is None or self._graph.query != query:
-            self._graph = RankGraph(self.tags, query)
-        return self._graph.elements(self.other_files)
+        if self._graph is not None and self._graph.query == query:
+            return self._graph.elements(self.other_files)
+        snapshot = self.cache.path.with_suffix(".graph")
+        self._graph = load_snapshot(snapshot, query, self._digests, self._tags_of)
+        if self._graph is not None:
+            return self._graph.elements(self.other_files)
+        self._graph = RankGraph(self.tags, query)
+        elements = self._graph.elements(self.other_files)
+        # Built from scratch: saved, so that a new process can restore it and update it.
+        save_snapshot(snapshot, self._graph, self._digests)
+        return elements
+
+    def _tags_of(self, digest: bytes) -> FileTags | None:
+        entry = self.cache.tags.get(digest) or self.cache.retired.get(digest)
+        return entry[1] if entry is not None else None
 
     def _fit(self, budget: int, query: str, counter: TokenCounter) -> str:
         elements = self._elements(query)

@@ -76,6 +76,9 @@ class TagCache:
     known: dict[str, tuple[Fingerprint, bytes]] = field(default_factory=dict)
     results: dict[str, str] = field(default_factory=dict)
     dirty: bool = False
+    # Tags the last `prune` dropped, in memory only: a saved ranking graph (see
+    # rank_snapshot) needs a changed file's previous tags to update itself.
+    retired: dict[bytes, tuple[str, FileTags]] = field(default_factory=dict)
     # The generation of the cache file loaded or written; journal records name it,
     # so records meant for an older file (rewritten by another process) are ignored.
     generation: bytes | None = None
@@ -199,8 +202,9 @@ class TagCache:
             self._delta.forgotten.add(rel)
             self.dirty = True
         used = {digest for _, digest in self.known.values()}
+        self.retired = {}
         for digest in [digest for digest in self.tags if digest not in used]:
-            del self.tags[digest]
+            self.retired[digest] = self.tags.pop(digest)
             self._delta.added.pop(digest, None)
             self._delta.removed.add(digest)
             self.dirty = True
