@@ -159,6 +159,9 @@ class ReplayHuman:
             elif kind == "step_verdict":
                 human.steps.append((data, snapshot))
                 snapshot = None
+            elif kind == "apply_refused" and human.steps:
+                # That verdict was never carried out: the developer gave the next one.
+                snapshot = human.steps.pop()[1]
         return human
 
     async def review_plan(self, plan: Plan) -> PlanVerdict:

@@ -60,14 +60,16 @@ class RepoState:
         """The one line that says why slowcode cannot work here now, or None."""
         if self.operation is None:
             return None
-        if self.finish == self.abort:
-            how = f"end it with `{self.finish}`"
-        else:
-            how = f"finish it (`{self.finish}`) or abort it (`{self.abort}`)"
         return (
-            f"{self.operation} is in progress in {self.root}: {how}, then start slowcode "
-            "again (a step commit now would land in the middle of it)"
+            f"{self.operation} is in progress in {self.root}: {self.how_to_end()}, then start "
+            "slowcode again (a step commit now would land in the middle of it)"
         )
+
+    def how_to_end(self) -> str:
+        """How to end the operation in progress: `finish it (…) or abort it (…)`."""
+        if self.finish == self.abort:
+            return f"end it with `{self.finish}`"
+        return f"finish it (`{self.finish}`) or abort it (`{self.abort}`)"
 
     def ensure_workable(self) -> None:
         """Raises when slowcode must not work in this repository now.
@@ -130,6 +132,34 @@ def conflicted_paths(root: Path) -> list[str]:
         if tab:
             paths.add(path)
     return sorted(paths)
+
+
+def apply_blocker(root: Path, paths: list[str], decisions: str | None = None) -> str | None:
+    """Why a reviewed step must not be applied right now, in one line; None when it may.
+
+    Checked right before the first write, because the developer may have started a
+    merge, left a file of the step conflicted, or changed a folder's permissions
+    while the review was open.
+
+    Args:
+        root: The work tree.
+        paths: The step's repository-relative files.
+        decisions: The decisions folder, when the step records a decision.
+    """
+    state = inspect(root)
+    again = "then apply the step again (nothing was written; your verdicts are kept)"
+    if state.operation is not None:
+        return (
+            f"{state.operation} is in progress (a step commit now would land in the middle "
+            f"of it): {state.how_to_end()}, {again}"
+        )
+    touched = [path for path in paths if path in state.conflicted]
+    if touched:
+        return f"{conflict_refusal(touched)}; {again}"
+    unwritable = (
+        None if decisions is None else unwritable_folder(root, decisions, "the decisions folder")
+    )
+    return None if unwritable is None else f"{unwritable}: make it writable, {again}"
 
 
 def unwritable_folder(root: Path, folder: str, what: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from slowcode.engine.conversation import Conversation
 from slowcode.engine.journal import Event
 from slowcode.engine.plan import Plan, StepState
 from slowcode.engine.progress import SessionState
@@ -25,13 +26,18 @@ class ResumePoint:
 
     session_id: str
     task: str
-    messages: list[dict[str, Any]]
+    conversation: Conversation
     plan: Plan | None
     current_step: int | None
     state: SessionState
     staged: dict[str, Any]
     done_calls: dict[str, tuple[str, bool]] = field(default_factory=dict)
     review: OpenReview | None = None
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The current step's messages, the last one last."""
+        return self.conversation.messages
 
     @property
     def pending_uses(self) -> list[dict[str, Any]]:
@@ -45,7 +51,8 @@ class ResumePoint:
 def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     """Replays the journal's events into the state the session had when it stopped."""
     task = ""
-    messages: list[dict[str, Any]] = []
+    # The same fold of the same events as the live session's: the same requests.
+    conversation = Conversation()
     plan: Plan | None = None
     approved = False
     finished: list[StepState] = []
@@ -56,10 +63,10 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     for event in events:
         kind, data = event["type"], event["data"]
         review = OpenReview.follow(review, kind, data)
+        conversation.follow(kind, data)
         if kind == "session_started":
             task = str(data.get("task", ""))
         elif kind == "conversation_message":
-            messages.append(data["message"])
             done_calls = {}
         elif kind == "tool_call" and data.get("id"):
             done_calls[str(data["id"])] = (str(data.get("result", "")), bool(data["is_error"]))
@@ -85,7 +92,7 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     return ResumePoint(
         session_id=session_id,
         task=task,
-        messages=messages,
+        conversation=conversation,
         plan=plan if approved else None,
         current_step=current,
         state=state,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slowcode.decisions.detector import changes_from_diffs, existed_in
 from slowcode.decisions.detector import detect as detect_architectural
 from slowcode.decisions.record import ConsideredOption, DecisionRecord
+from slowcode.engine import repo_state
 from slowcode.engine.apply import StaleFileError, stale_paths
 from slowcode.engine.check import run_check
 from slowcode.engine.diffs import diff_step
@@ -191,18 +192,31 @@ class StepFlow:
             )
         review.on_change = ReviewJournal(flow.record)
         session.transition(S.STEP_REVIEW, f"reviewing step {number}")
+        applied = restored.applied if restored else None
         if restored is not None and restored.verdict is not None:
             verdict = verdict_from_json(restored.verdict)
         else:
-            verdict = await self._review_until_applicable(review)
-            flow.record("step_verdict", verdict_to_json(number, verdict, review), sync=True)
+            verdict = await self._verdict(review)
+        while verdict.action is StepAction.APPLY and applied is None:
+            # A merge started, a file of the step left conflicted, or the decisions folder
+            # made read-only while the review was open: nothing is written, and the review
+            # stays open with its verdicts.
+            paths = [file.path for file in review.files]
+            records = verdict.decision_action is DecisionAction.RECORD
+            folder = flow.decisions.folder if records else None
+            problem = await asyncio.to_thread(repo_state.apply_blocker, flow.root, paths, folder)
+            if problem is None:
+                break
+            flow.emit(NoticeRaised("error", problem))
+            flow.record("apply_refused", {"step": number, "problem": problem}, sync=True)
+            verdict = await self._verdict(review)
         if verdict.action is StepAction.SEND_BACK:
             self.last_review = review
             session.transition(S.STEP_WORKING, f"revising step {number}")
             return _json(
                 {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
             )
-        return await self._apply(review, verdict, restored.applied if restored else None)
+        return await self._apply(review, verdict, applied)
 
     def _carry_over(self, review: StepReview) -> None:
         """Gives hunks unchanged since the step was sent back their earlier verdicts."""
@@ -250,6 +264,13 @@ class StepFlow:
         )
         hunk.why = answer
         return answer
+
+    async def _verdict(self, review: StepReview) -> StepVerdict:
+        verdict = await self._review_until_applicable(review)
+        self.flow.record(
+            "step_verdict", verdict_to_json(review.step_number, verdict, review), sync=True
+        )
+        return verdict
 
     async def _review_until_applicable(self, review: StepReview) -> StepVerdict:
         """Asks for the review again while a step cannot be applied (no git identity)."""
@@ -304,6 +325,8 @@ class StepFlow:
                 "step": review.step_number,
                 "commit": applied.commit,
                 "paths": applied.written,
+                # The model's summary of done steps names the record by its title too.
+                "decision_title": decision.title if applied.decision_path and decision else None,
                 **session.step_usage_json(),
             },
             sync=True,

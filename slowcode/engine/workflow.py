@@ -20,6 +20,7 @@ from slowcode.context.system_prompt import with_cache_breakpoint
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine import protocol, repo_state
 from slowcode.engine.config import Config
+from slowcode.engine.conversation import Conversation
 from slowcode.engine.editor_tool import ToolOutcome, run_editor_command
 from slowcode.engine.errors import RepositoryError, SlowcodeError, ToolInputError
 from slowcode.engine.gitrepo import GitRepo
@@ -101,7 +102,8 @@ class Workflow:
         self.policy = ContextPolicy(self.root, config.exclude)
         self.decisions = DecisionStore(self.root, config.decisions_dir)
         self.journal: Journal | None = None
-        self.messages: list[dict[str, Any]] = []
+        # Fed every journaled event, as a resume feeds it the journal: both send the same.
+        self.conversation = Conversation()
         self.session = Session("", "", settings.model, self.record, on_progress)
         self.tree = StagedTree(self.root, self.paths, self.policy)
         self.steps = StepFlow(self)
@@ -117,10 +119,18 @@ class Workflow:
 
     # -- journal and conversation -------------------------------------------------
 
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The current step's messages (see `Conversation`)."""
+        return self.conversation.messages
+
     def record(self, kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
         """Appends an event to the session's journal (fsynced when `sync`)."""
         if self.journal is not None:
-            self.journal.append(kind, data, sync=sync)
+            # The conversation follows the event as journaled (keys sorted, secrets
+            # redacted), exactly as a resume reads it back: both send the same bytes.
+            data = self.journal.append(kind, data, sync=sync)["data"]
+        self.conversation.follow(kind, data)
 
     def mark_protocol_break(self) -> None:
         """Counts the current tool call as a protocol error (three in a row stop the session)."""
@@ -156,7 +166,7 @@ class Workflow:
         )
 
     def _append_message(self, message: dict[str, Any]) -> None:
-        self.messages.append(message)
+        # Recording it adds it to the conversation (and may fold a finished step).
         self.record("conversation_message", {"message": message})
 
     # -- running -------------------------------------------------------------------
@@ -166,6 +176,7 @@ class Workflow:
         self._check_repo_state()
         self.repo.ensure_excluded(".slowcode/")
         self.journal = Journal.create(self.root)
+        self.conversation = Conversation()
         self.session = Session(
             self.journal.session_id, task, self.settings.model, self.record, self.emit
         )
@@ -201,7 +212,7 @@ class Workflow:
         if not point.task:
             return False
         self.session = Session.restored(point, self.settings.model, self.record, self.emit)
-        self.messages = point.messages
+        self.conversation = point.conversation
         self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
         self.steps.restored = point.review
         self.record("session_resumed", {"state": str(point.state)}, sync=True)
@@ -236,13 +247,14 @@ class Workflow:
         return self.context.system(map_query(session.task, step), self.decisions.summary())
 
     async def _request(self) -> ModelTurn:
+        messages = self.conversation.request_messages()
         request = TurnRequest(
             system=await asyncio.to_thread(self._system_blocks),
             tools=self._tools,
-            messages=list(self.messages),
+            messages=messages,
             max_tokens=self.config.max_tokens,
         )
-        self.record("model_request", {"messages": len(self.messages), "model": self.settings.model})
+        self.record("model_request", {"messages": len(messages), "model": self.settings.model})
         try:
             turn = await self.client.complete(request, self._on_stream)
         except ModelError as error:

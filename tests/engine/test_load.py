@@ -1,10 +1,16 @@
 """Load: a long scripted session against the fake server runs to the end, and neither
-memory nor the time per step grows with the number of steps done."""
+memory, nor the time per step, nor the size of a request grows with the steps done.
+
+Each step rewrites one of a fixed set of modules, so the repository keeps its size
+and the test measures the session's length alone (how the repository map scales
+with a repository's size is `bench/repomap.py`'s to measure).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import resource
 import statistics
@@ -23,6 +29,7 @@ from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflo
 from tests.fakeapi import reply, tool_use_block
 
 EDITOR = "str_replace_based_edit_tool"
+MODULES = 40
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -45,6 +52,7 @@ class MeasuringHuman(ApprovingHuman):
     server: RawJsonAPI | None = None
     marks: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
+    request_bytes: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -60,6 +68,8 @@ class MeasuringHuman(ApprovingHuman):
         self.marks.append(time.perf_counter())
         self.rss.append(rss_mb())
         if self.server is not None:
+            # The step's one request: what its conversation weighs.
+            self.request_bytes.append(len(json.dumps(self.server.requests[-1].body["messages"])))
             # The fake keeps every request it received; that memory is the test's, not
             # slowcode's, so it is dropped as the session goes.
             self.server.requests.clear()
@@ -77,20 +87,26 @@ class LoadResult:
     rss_end_mb: float
     peak_rss_mb: float
     commits: int
+    request_bytes_early: int
+    request_bytes_end: int
 
 
-def module(n: int) -> str:
-    return f'"""Module {n}."""\n\n\ndef value_{n}() -> int:\n    return {n}\n'
+def module(n: int, value: int) -> str:
+    return f'"""Module {n}."""\n\n\ndef value_{n}() -> int:\n    return {value}\n'
+
+
+def module_path(n: int) -> str:
+    return f"pkg/mod_{n}.py"
 
 
 def run_session(root: Path, server: RawJsonAPI, steps: int) -> LoadResult:
     server.script(plan_reply("Add modules"))
     for n in range(1, steps + 1):
+        target = (n - 1) % MODULES + 1
+        rewrite = {"command": "create", "path": module_path(target), "file_text": module(target, n)}
         server.script(
             reply(
-                tool_use_block(
-                    EDITOR, {"command": "create", "path": f"pkg/mod_{n}.py", "file_text": module(n)}
-                ),
+                tool_use_block(EDITOR, rewrite),
                 tool_use_block("finish_step", {"summary": f"Module {n}."}),
             )
         )
@@ -122,28 +138,37 @@ def run_session(root: Path, server: RawJsonAPI, steps: int) -> LoadResult:
         rss_end_mb=human.rss[-1],
         peak_rss_mb=peak_rss_mb(),
         commits=int(git(root, "rev-list", "--count", "HEAD")),
+        # Step 1's request still holds the planning; from step 2 on the conversation
+        # is the summary and one step, and the summary is full after five steps.
+        request_bytes_early=max(human.request_bytes[1:8]),
+        request_bytes_end=max(human.request_bytes[-window:]),
     )
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "project", {"README.md": "# load\n"})
+    files = {module_path(n): module(n, 0) for n in range(1, MODULES + 1)}
+    root = make_repo(tmp_path / "project", {"README.md": "# load\n", **files})
     git(root, "config", "user.name", "Ada Developer")
     git(root, "config", "user.email", "ada@example.com")
     return root
 
 
-def check_flat(result: LoadResult, *, time_factor: float, rss_growth_mb: float) -> None:
+def check_flat(
+    result: LoadResult, *, time_factor: float, noise_ms: float, rss_growth_mb: float
+) -> None:
     print(f"\nload: {result}")
     assert result.commits == result.steps + 1
-    assert result.last_steps_ms <= result.first_steps_ms * time_factor + 20
+    assert result.last_steps_ms <= result.first_steps_ms * time_factor + noise_ms
     assert result.rss_end_mb - result.rss_early_mb <= rss_growth_mb
+    # Only the digits of step numbers differ between an early request and a late one.
+    assert result.request_bytes_end <= result.request_bytes_early + 64
 
 
 def test_a_20_step_session_runs_flat(repo: Path, server: RawJsonAPI) -> None:
-    check_flat(run_session(repo, server, 20), time_factor=3.0, rss_growth_mb=40)
+    check_flat(run_session(repo, server, 20), time_factor=2.0, noise_ms=15, rss_growth_mb=16)
 
 
 @pytest.mark.slow
 def test_a_200_step_session_runs_flat(repo: Path, server: RawJsonAPI) -> None:
-    check_flat(run_session(repo, server, 200), time_factor=2.5, rss_growth_mb=40)
+    check_flat(run_session(repo, server, 200), time_factor=1.25, noise_ms=8, rss_growth_mb=8)

@@ -2,9 +2,9 @@
 
 Every resumed run must end in the repository state of an uninterrupted run: the
 same files, the same commits (compared by tree), one commit per step, a journal
-that verifies. The model is served by position in the conversation, so a request
-asked twice would be seen: only an answer whose content never reached the
-journal may be asked for again.
+that verifies. The model is served by position in the conversation (the response
+after the request's last assistant turn), so a request asked twice would be seen:
+only an answer whose content never reached the journal may be asked for again.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ CHILD = Path(__file__).with_name("session_kill_child.py")
 
 
 class ByPositionServer(MessagesServer):
-    """Answers with the response for the conversation's position (its assistant turns)."""
+    """Answers with the response that follows the conversation's last assistant turn.
+
+    The conversation is folded as steps are done, so its number of turns says nothing;
+    its last assistant turn, kept by the fold, is one of the scripted responses.
+    """
 
     def __init__(self, responses: list[dict[str, Any]]) -> None:
         super().__init__()
@@ -39,7 +43,9 @@ class ByPositionServer(MessagesServer):
 
     def respond_messages(self, request: ReceivedRequest, writer: ResponseWriter) -> None:
         messages = request.body.get("messages", [])
-        position = sum(1 for m in messages if m.get("role") == "assistant")
+        answered = [m["content"] for m in messages if m.get("role") == "assistant"]
+        contents = [response["content"] for response in self.responses]
+        position = contents.index(answered[-1]) + 1 if answered else 0
         with self._count_lock:
             self.served[position] += 1
         if position >= len(self.responses):

@@ -15,6 +15,7 @@ from slowcode.model.loopback import (
 )
 from slowcode.model.settings import ModelSettings
 from slowcode.model.sse import message_events
+from tests.fakeapi.conversation_rules import conversation_problem
 from tests.fakeapi.turns import Turn, http_error, reply, text_block, tool_use_block
 
 __all__ = [
@@ -62,7 +63,12 @@ class FakeMessagesAPI(MessagesServer):
         return [request for request in self.requests if request.path == MESSAGES_PATH]
 
     def respond_messages(self, request: ReceivedRequest, writer: ResponseWriter) -> None:
-        """Serve the next scripted turn, faults included."""
+        """Serve the next scripted turn, faults included; refuse an invalid conversation."""
+        problem = conversation_problem(request.body.get("messages") or [])
+        if problem is not None:
+            # As the real API does, before any turn is spent on it.
+            writer.send_json(400, error_body("invalid_request_error", problem))
+            return
         with self._script_lock:
             turn = self._turns.popleft() if self._turns else None
             self._served += 1

@@ -1,0 +1,49 @@
+"""The Messages API's rules for a conversation, which the fake enforces as the real API does.
+
+The real API answers 400 when a `tool_use` is not answered by a `tool_result` in the
+very next `user` message, when a `tool_result` answers no `tool_use` of the message
+before it, when a message has no content, or when the conversation does not start
+with the user. The fake also insists that roles alternate, which slowcode always
+keeps (the real API would merge two `user` messages in a row).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
+    content = message.get("content")
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}] if content else []
+    return [block for block in content or [] if isinstance(block, dict)]
+
+
+def conversation_problem(messages: list[dict[str, Any]]) -> str | None:
+    """What makes `messages` an invalid conversation, in one sentence; None when valid."""
+    if not messages:
+        return "messages: at least one message is required"
+    if messages[0].get("role") != "user":
+        return "messages.0: the first message must use the user role"
+    expected_results: list[str] = []
+    for number, message in enumerate(messages):
+        role = message.get("role")
+        blocks = _blocks(message)
+        if not blocks:
+            return f"messages.{number}: all messages must have non-empty content"
+        if number and role == messages[number - 1].get("role"):
+            return f"messages.{number}: roles must alternate between user and assistant"
+        if role == "user":
+            results = [b.get("tool_use_id") for b in blocks if b.get("type") == "tool_result"]
+            leading = [b.get("tool_use_id") for b in blocks[: len(results)]]
+            if results != leading:
+                return f"messages.{number}: tool_result blocks must come first"
+            if results != expected_results:
+                return (
+                    f"messages.{number}: tool_result ids {results} do not answer the "
+                    f"tool_use ids {expected_results} of the previous message"
+                )
+            expected_results = []
+        else:
+            expected_results = [str(b.get("id")) for b in blocks if b.get("type") == "tool_use"]
+    return None
