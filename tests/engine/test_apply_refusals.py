@@ -17,8 +17,9 @@ from slowcode.engine.journal import find_sessions, read_events, verify
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.engine.replay import replay_session
 from slowcode.engine.review import StepReview, Verdict
-from tests.context.repos import IDENTITY, git, make_repo, write
+from tests.context.repos import IDENTITY, git
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
+from tests.engine.test_repo_states import conflicting_branches
 from tests.fakeapi import reply, tool_use_block
 
 EDITOR = "str_replace_based_edit_tool"
@@ -27,20 +28,6 @@ STEP_TEXT = "a as the step wants it\n"
 
 class Quit(Exception):
     """The developer quit with the review open."""
-
-
-def with_branches(tmp_path: Path) -> Path:
-    """main and other both change a.txt: merging other into main conflicts."""
-    root = make_repo(tmp_path / "project", {"a.txt": "base\n", "b.txt": "b\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
-    git(root, "checkout", "-q", "-b", "other")
-    write(root, "a.txt", "other\n")
-    git(root, "commit", "-q", "-am", "other")
-    git(root, "checkout", "-q", "main")
-    write(root, "a.txt", "main\n")
-    git(root, "commit", "-q", "-am", "main")
-    return root
 
 
 def one_step() -> list[object]:
@@ -119,7 +106,7 @@ class UpsetDuringReview(ApprovingHuman):
 async def test_a_merge_started_during_the_review_refuses_the_apply(
     tmp_path: Path, server: RawJsonAPI
 ) -> None:
-    root = with_branches(tmp_path)
+    root = conflicting_branches(tmp_path)
     before = head(root)
     server.script(*one_step())
     human = UpsetDuringReview(["merge", "other"])
@@ -147,7 +134,7 @@ async def test_a_merge_started_during_the_review_refuses_the_apply(
 async def test_a_file_left_conflicted_during_the_review_is_not_written(
     tmp_path: Path, server: RawJsonAPI
 ) -> None:
-    root = with_branches(tmp_path)
+    root = conflicting_branches(tmp_path)
     before = head(root)
     server.script(*one_step())
     human = UpsetDuringReview(quit_again=True)
@@ -188,7 +175,7 @@ async def test_a_file_left_conflicted_during_the_review_is_not_written(
 async def test_a_replay_follows_the_verdict_given_after_a_refusal(
     tmp_path: Path, server: RawJsonAPI
 ) -> None:
-    root = with_branches(tmp_path)
+    root = conflicting_branches(tmp_path)
     server.script(*one_step())
 
     class RejectsFirst(UpsetDuringReview):
