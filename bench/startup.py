@@ -13,6 +13,8 @@ Usage: python bench/startup.py [--runs N] [--json] [--check]
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import statistics
 import subprocess
@@ -128,9 +130,25 @@ def make_repository(folder: Path) -> Path:
     return folder
 
 
+def compile_bytecode() -> None:
+    """Compiles slowcode's modules to bytecode, as installing it with pip does.
+
+    Textual and every other installed package were compiled when pip installed
+    them. slowcode runs from its checkout (an editable install), where Python
+    writes bytecode on first import, unless PYTHONDONTWRITEBYTECODE is set: then
+    each start would compile every module again, which no installed copy does.
+    """
+    spec = importlib.util.find_spec("slowcode")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("slowcode is not installed in this interpreter")
+    for folder in spec.submodule_search_locations:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def measure(runs: int) -> list[Measurement]:
     """Runs every measurement `runs` times, interleaved so drift hits all alike."""
     command = Path(sys.executable).parent / "slowcode"
+    compile_bytecode()
     bare, slowcode, help_ = (
         Measurement("bare Textual app, first frame", []),
         Measurement("slowcode, first frame", []),
