@@ -13,7 +13,9 @@ For each corpus, tool and budget (1,024 and 8,192 tokens), fresh processes measu
 - edit: then a function calling nothing is appended to that file, map again
   (wall and CPU time);
 - ref edit: then a function calling two widely used names is appended instead
-  (the references change, so the whole graph is ranked again);
+  (the references change, so the whole graph is ranked again); wall and CPU
+  time, the median of --repeat such edits (each from the original content,
+  restored and mapped untimed in between);
 - edit, new process: the edit in the warm process, whose map came from the
   cache, so it has no graph in memory yet;
 - peak RSS of the cold process (and, for slowcode, of its largest worker process).
@@ -23,7 +25,8 @@ list and count tokens offline with the same estimate (slowcode's documented
 one), and aider calls its `RepoMap` directly (no model, `refresh="always"` so a
 changed file is seen).
 
-Usage: python bench/repomap.py [--corpus NAME ...] [--budget N ...] [--skip-aider] [--json]
+Usage: python bench/repomap.py [--corpus NAME ...] [--budget N ...] [--repeat N]
+                               [--skip-aider] [--json]
 """
 
 from __future__ import annotations
@@ -147,12 +150,12 @@ def source_files(root: Path, suffixes: tuple[str, ...]) -> list[str]:
 
 # Runs in a fresh interpreter of either venv; prints one JSON line.
 CHILD = r"""
-import json, os, resource, sys, time
+import json, os, resource, statistics, sys, time
 from pathlib import Path
 sys.path.insert(0, os.environ["SLOWCODE_SRC"])
 from slowcode.context.tokens import ESTIMATE
-tool, root, budget, phase, cache, target, edit, ref_edit = sys.argv[1:9]
-root, budget = Path(root), int(budget)
+tool, root, budget, phase, cache, target, edit, ref_edit, repeat = sys.argv[1:10]
+root, budget, repeat = Path(root), int(budget), int(repeat)
 files = json.loads(sys.stdin.read())
 
 if tool == "slowcode":
@@ -217,8 +220,20 @@ try:
         start_cpu = cpu()
         result["edit"], text = timed(render)
         result["edit_cpu"] = cpu() - start_cpu
-        path.write_bytes(original + ref_edit.encode())
-        result["ref_edit"], text = timed(render)
+        ref_times, ref_cpus = [], []
+        for number in range(repeat):
+            if number:
+                path.write_bytes(original)
+                render()  # untimed: the original references again
+            # Trailing newlines make each content new (no remembered map), tags alike.
+            path.write_bytes(original + ref_edit.encode() + b"\n" * number)
+            start_cpu = cpu()
+            elapsed, text = timed(render)
+            ref_cpus.append(cpu() - start_cpu)
+            ref_times.append(elapsed)
+        result["ref_edit"] = statistics.median(ref_times)
+        result["ref_edit_min"] = min(ref_times)
+        result["ref_edit_cpu"] = statistics.median(ref_cpus)
     else:
         # Not the cold run's edit: its map is in the cache already.
         path.write_bytes(original + edit.replace("dded", "dded_again").encode())
@@ -244,10 +259,11 @@ def measure(
     target: str,
     edit: str,
     ref_edit: str,
+    repeat: int,
 ) -> dict[str, float]:
     env = {**os.environ, "SLOWCODE_SRC": str(HERE.parent), "PYTHONHASHSEED": "random"}
     argv = [python, "-c", CHILD, tool, str(root), str(budget), phase, str(cache), target, edit]
-    argv.append(ref_edit)
+    argv += [ref_edit, str(repeat)]
     done = subprocess.run(
         argv, input=json.dumps(files), capture_output=True, text=True, env=env, check=False
     )
@@ -257,7 +273,9 @@ def measure(
     return values
 
 
-def bench_one(tool: str, python: str, name: str, root: Path, budget: int) -> dict[str, float]:
+def bench_one(
+    tool: str, python: str, name: str, root: Path, budget: int, repeat: int
+) -> dict[str, float]:
     files = source_files(root, SUFFIXES[name])
     target = files[len(files) // 2]
     edit = EDITS[Path(target).suffix]
@@ -265,8 +283,9 @@ def bench_one(tool: str, python: str, name: str, root: Path, budget: int) -> dic
     cache = WORK / "cache" / tool / name
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(root / ".aider.tags.cache.v4", ignore_errors=True)
-    cold = measure(python, tool, root, files, budget, "cold", cache, target, edit, ref_edit)
-    warm = measure(python, tool, root, files, budget, "warm", cache, target, edit, ref_edit)
+    edits = (target, edit, ref_edit, repeat)
+    cold = measure(python, tool, root, files, budget, "cold", cache, *edits)
+    warm = measure(python, tool, root, files, budget, "warm", cache, *edits)
     return {
         "files": len(files),
         **cold,
@@ -279,7 +298,7 @@ def bench_one(tool: str, python: str, name: str, root: Path, budget: int) -> dic
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| corpus | files | budget | tool | cold | cold CPU | warm | touch | edit (CPU) "
-        "| ref edit | edit, new process | tokens | peak RSS |",
+        "| ref edit, median (CPU) | edit, new process | tokens | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -290,7 +309,8 @@ def table(rows: list[dict[str, object]]) -> str:
             f"| {row['corpus']} | {row['files']} | {row['budget']} | {row['tool']} "
             f"| {row['cold']:.2f} s | {row['cold_cpu']:.2f} s | {row['warm']:.3f} s "
             f"| {row['touch']:.3f} s | {row['edit']:.3f} s ({row['edit_cpu']:.3f} s) "
-            f"| {row['ref_edit']:.3f} s | {row['edit_new_process']:.3f} s "
+            f"| {row['ref_edit']:.3f} s ({row['ref_edit_cpu']:.3f} s) "
+            f"| {row['edit_new_process']:.3f} s "
             f"| {row['tokens']} | {rss} |"
         )
     return "\n".join(lines)
@@ -300,6 +320,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append", choices=sorted(SUFFIXES))
     parser.add_argument("--budget", action="append", type=int)
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="ref edits per run; the median is reported"
+    )
     parser.add_argument("--skip-aider", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -313,7 +336,7 @@ def main() -> int:
     for name in args.corpus or ["sympy", "gin", "regex", "three"]:
         for budget in args.budget or [1024, 8192]:
             for tool, python in tools:
-                result = bench_one(tool, python, name, roots[name], budget)
+                result = bench_one(tool, python, name, roots[name], budget, max(args.repeat, 1))
                 rows.append({"corpus": name, "budget": budget, "tool": tool, **result})
                 print(f"{name} {budget} {tool}: {json.dumps(result)}", file=sys.stderr)
     load = "/".join(f"{value:.1f}" for value in os.getloadavg())

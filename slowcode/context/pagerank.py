@@ -1,10 +1,15 @@
-"""PageRank over the file → name → file graph, in a few C-level passes per iteration.
+"""PageRank over the file → definers → file graph, in a few C-level passes per iteration.
 
-The graph is handed over as flat lists in a canonical order (used names sorted,
-each name's sources by file, each name's definers by file), so the same graph
-gives the same numbers bit for bit however it was reached. Each iteration
-gathers the sources' ranks (`itemgetter`), multiplies by the edge shares and
-sums each name's run by prefix sums (`accumulate`): no Python loop per edge.
+A file passes its rank to the names it uses and a name to the files defining
+it; names with the same set of definers pass rank alike, so the iterations run
+over those sets ("targets"), each file's edges to one set merged into one edge
+(`rank_edges`). The graph is handed over as flat lists in a canonical order
+(targets sorted, each target's sources by file), so the same graph gives the
+same numbers bit for bit however it was reached. Each iteration gathers each
+target's sources' ranks (`itemgetter`), multiplies them by the shares and sums
+them (`map`, `sum`), then each file's intake by prefix sums (`accumulate`): no
+Python loop per edge. The rank flowing into each name, which scores its
+definitions, is summed once at the end the same way.
 """
 
 from __future__ import annotations
@@ -63,34 +68,39 @@ def pagerank(
     count: int,
     sources: list[list[int]],
     shares: list[list[float]],
-    definers: list[list[int]],
+    definers: list[tuple[int, ...]],
     dangling: list[int],
     named: frozenset[int],
-) -> tuple[list[float], list[float]]:
-    """Each file's rank and the rank flowing into each used name.
+) -> list[float]:
+    """Each file's rank.
 
     Args:
         count: Number of files.
-        sources: For each used name, the files using it (ascending).
-        shares: For each used name, the share of each source's rank it gets.
-        definers: For each used name, the files defining it (ascending).
+        sources: For each target (a set of files defining some used names),
+            the files with an edge to it (ascending).
+        shares: For each target, the share of each source's rank it gets.
+        definers: Each target's files (ascending): they share what it gets.
         dangling: Files using no defined name (their rank restarts everywhere).
         named: Files the query names (they weigh more in the restart).
 
     Returns:
-        (rank by file, flow by used name), in the order given.
+        The rank by file, in the order given.
     """
-    gather_sources = gather(list(chain.from_iterable(sources)))
-    flat_shares = list(chain.from_iterable(shares))
-    by_name = Segments(list(map(len, sources)))
+    mul = operator.mul
     counts = list(map(len, definers))
-    spread = list(map(operator.truediv, repeat(DAMPING), counts))
-    # (owner, name position) pairs, grouped by owner: a stable sort keeps positions ascending.
+    # Each source's share of its rank reaching each of the target's files, split
+    # beforehand: an iteration then sums each target's run directly (`sum` adds floats
+    # in C without a prefix list, and more exactly than differences of prefix sums; its
+    # rounding may differ between Python versions, which the saved graph records).
+    terms = [
+        (gather(target_sources), list(map(mul, target_shares, repeat(DAMPING / files))))
+        for target_sources, target_shares, files in zip(sources, shares, counts, strict=True)
+    ]
+    # (owner, target position) pairs, grouped by owner: a stable sort keeps positions ascending.
     owners = list(chain.from_iterable(definers))
     positions = list(chain.from_iterable(map(repeat, range(len(definers)), counts)))
     by_owner = sorted(range(len(owners)), key=owners.__getitem__)
     gather_owned = gather(list(map(positions.__getitem__, by_owner)))
-    owned_spread = gather_owned(spread)
     per_file = Counter(owners)
     by_file = Segments([per_file[index] for index in range(count)])
     gather_dangling = gather(dangling)
@@ -98,14 +108,28 @@ def pagerank(
     norm = sum(restart)
     restart = [weight / norm for weight in restart]
     rank_of = list(restart)
-    flow: list[float] = [0.0] * len(sources)
     for _ in range(MAX_ITERATIONS):
-        flow = by_name.sums(map(operator.mul, gather_sources(rank_of), flat_shares))
-        received = by_file.sums(map(operator.mul, gather_owned(flow), owned_spread))
+        each = [sum(map(mul, get(rank_of), target_shares)) for get, target_shares in terms]
+        received = by_file.sums(iter(gather_owned(each)))
         base = 1.0 - DAMPING + DAMPING * sum(gather_dangling(rank_of))
-        new = list(map(operator.add, map(operator.mul, restart, repeat(base)), received))
+        new = list(map(operator.add, map(mul, restart, repeat(base)), received))
         change = sum(map(abs, map(operator.sub, new, rank_of)))
         rank_of = new
         if change < TOLERANCE:
             break
-    return rank_of, flow
+    return rank_of
+
+
+def name_flows(
+    rank_of: list[float], sources: list[list[int]], shares: list[list[float]]
+) -> list[float]:
+    """The rank flowing into each name, from the files' ranks.
+
+    Args:
+        rank_of: Each file's rank.
+        sources: For each used name, the files using it (ascending).
+        shares: For each used name, the share of each source's rank it gets.
+    """
+    gather_sources = gather(list(chain.from_iterable(sources)))
+    by_name = Segments(list(map(len, sources)))
+    return by_name.sums(map(operator.mul, gather_sources(rank_of), chain.from_iterable(shares)))

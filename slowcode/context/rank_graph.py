@@ -1,11 +1,13 @@
 """The reference graph kept in memory, updated one file at a time, and ranked quickly.
 
 `RankGraph` holds what `ranking` describes (files pass their rank to the names
-they use, names to the files defining them) for one set of tags and one query.
-When a file's content changes, `update` redoes only that file's edges and those
-of the files using a name whose definers changed; `pagerank` then runs the
-iterations over flat lists. `state` and `restore` carry a ranked graph to
-another process (`rank_snapshot`), which updates it like one it built.
+they use, names to the files defining them) for one set of tags and one query,
+twice over: each file's edges by name, and the same edges merged by the set of
+files defining their names (`rank_edges`), over which `pagerank` runs the
+iterations. When a file's content changes, `update` redoes only that file's
+edges and those of the files using a name whose definers changed. `state` and
+`restore` carry a ranked graph to another process (`rank_snapshot`), which
+updates it like one it built.
 
 Every structure is kept in a canonical order (files by path, names sorted,
 each name's sources by file), so a graph updated in place, one restored and
@@ -22,7 +24,9 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from slowcode.context.pagerank import gc_paused, pagerank
+from slowcode.context.pagerank import gc_paused, name_flows, pagerank
+from slowcode.context.rank_edges import EdgeIndex
+from slowcode.context.rank_order import ScoreLadder, negated_scores
 from slowcode.context.ranking import mentioned_files, mentioned_names, name_weight
 from slowcode.context.tags import Definition, FileTags
 
@@ -30,6 +34,18 @@ Element = tuple[str, Definition | None]
 """One candidate line of the map: a definition of a file, or (file, None) for its path alone."""
 
 _Key = tuple[float, float, str, int, int, Definition]
+
+Edges = tuple[tuple[str, ...], tuple[float, ...]]
+"""A file's edges by name: the names it uses (ascending) and each one's share of its rank.
+Two tuples rather than a pair per edge: tens of thousands fewer objects to build, save,
+load and have the garbage collector walk."""
+
+Links = tuple[tuple[tuple[int, ...], ...], tuple[float, ...]]
+"""A file's edges merged by the names' definers: each set of defining files (in the order
+they first appear among its names) and the summed share going to it."""
+
+_NO_EDGES: Edges = ((), ())
+_NO_LINKS: Links = ((), ())
 
 SCAN_NAMES = 16
 """Up to this many names whose definers changed, their users are found by scanning each
@@ -81,20 +97,19 @@ class RankGraph:
     def __init__(self, tags: Mapping[str, FileTags], query: str) -> None:
         self._setup(tags, query)
         with gc_paused():
-            self._definers: dict[str, list[int]] = {}
+            definers: dict[str, list[int]] = {}
             for index, file_tags in enumerate(self._tags):
                 for name in _defined(file_tags):
-                    self._definers.setdefault(name, []).append(index)
+                    definers.setdefault(name, []).append(index)
+            # Tuples: a name's definers are also the key its merged edges go to.
+            self._definers = {name: tuple(files) for name, files in definers.items()}
             self._weights: dict[str, float] = {}
-            self._edges = [self._file_edges(index) for index in range(len(self.paths))]
-            self._sources: dict[str, list[int]] = {}
-            self._shares: dict[str, list[float]] = {}
-            for index, edges in enumerate(self._edges):
-                for name, share in edges:
-                    self._sources.setdefault(name, []).append(index)
-                    self._shares.setdefault(name, []).append(share)
-            self._used = sorted(self._sources)
-        self._ranked: tuple[list[float], dict[str, float]] | None = None
+            both = [self._file_edges(index) for index in range(len(self.paths))]
+            self._edges = [edges for edges, _ in both]
+            self._links = [links for _, links in both]
+            self._names: EdgeIndex[str] = EdgeIndex(self._edges)
+            self._targets: EdgeIndex[tuple[int, ...]] = EdgeIndex(self._links)
+        self._ranked: tuple[list[float], list[float]] | None = None
 
     def _setup(self, tags: Mapping[str, FileTags], query: str) -> None:
         """What every graph holds besides the edges: paths, tags, what the query names."""
@@ -105,22 +120,20 @@ class RankGraph:
         self._named = frozenset(self._index[path] for path in mentioned_files(query, self.paths))
         self._tags = [tags[path] for path in self.paths]
         self._users: dict[str, set[int]] | None = None
-        # Each file's scored definitions as sort keys, valid while the ranking is.
-        self._keys: list[list[_Key] | None] = [None] * len(self.paths)
-        self._negated: dict[str, float] | None = None
+        # The scored names in order and the files in rank order, valid while the ranking is.
+        self._ladder: ScoreLadder | None = None
         self._order: list[int] | None = None
 
     def state(self) -> GraphState:
         """The graph and its ranking as plain values, for `restore` in another process."""
-        rank_of, flow_of = self._rank()
-        flow = [flow_of[name] for name in self._used]
+        rank_of, flow = self._rank()
         return (
             self._definers,
             self._weights,
             self._edges,
-            self._sources,
-            self._shares,
-            self._used,
+            self._links,
+            self._names.state(),
+            self._targets.state(),
             rank_of,
             flow,
         )
@@ -136,16 +149,29 @@ class RankGraph:
         """
         graph = cls.__new__(cls)
         graph._setup(tags, query)
-        definers, weights, edges, sources, shares, used, rank_of, flow = state
+        definers, weights, edges, links, names, targets, rank_of, flow = state
         graph._definers, graph._weights, graph._edges = definers, weights, edges
-        graph._sources, graph._shares, graph._used = sources, shares, used
-        graph._ranked = (rank_of, dict(zip(used, flow, strict=True)))
+        graph._links = links
+        graph._names = EdgeIndex.restore(names)
+        graph._targets = EdgeIndex.restore(targets)
+        used = graph._names.targets
+        if len(edges) != len(graph.paths) or len(links) != len(graph.paths):
+            raise ValueError("the state is not of a graph of these files")
+        if len(flow) != len(used) or len(rank_of) != len(graph.paths):
+            raise ValueError("the state's ranking is not of its graph")
+        graph._ranked = (rank_of, flow)
         return graph
 
-    def _file_edges(self, index: int) -> tuple[tuple[str, float], ...]:
-        """A file's outgoing edges, normalised so that it passes on exactly its rank."""
+    def _file_edges(self, index: int) -> tuple[Edges, Links]:
+        """A file's outgoing edges by name, and merged by definers (summed before dividing).
+
+        Both are normalised so that the file passes on exactly its rank. The merged
+        edges come in the order their definers first appear in the (sorted) names:
+        a canonical order, with no sort.
+        """
         names: list[str] = []
         raw: list[float] = []
+        merged: dict[tuple[int, ...], float] = {}
         for name, uses in self._tags[index][1]:
             owners = self._definers.get(name)
             if owners is None or (len(owners) == 1 and owners[0] == index):
@@ -153,12 +179,17 @@ class RankGraph:
             weight = self._weights.get(name)
             if weight is None:
                 weight = self._weights[name] = name_weight(name, len(owners), self._mentioned)
+            value = (uses if uses == 1 else math.sqrt(uses)) * weight
             names.append(name)
-            raw.append((uses if uses == 1 else math.sqrt(uses)) * weight)
+            raw.append(value)
+            merged[owners] = merged.get(owners, 0.0) + value
         if not raw:
-            return ()
+            return _NO_EDGES, _NO_LINKS
         total = sum(raw)
-        return tuple(zip(names, [value / total for value in raw], strict=True))
+        return (tuple(names), tuple([value / total for value in raw])), (
+            tuple(merged),
+            tuple([value / total for value in merged.values()]),
+        )
 
     def _users_of(self, name: str) -> set[int]:
         if self._users is not None:
@@ -197,12 +228,15 @@ class RankGraph:
                 continue
             old_names, new_names = _defined(old), _defined(new)
             for name in old_names - new_names:
-                owners = self._definers[name]
-                owners.remove(index)
-                if not owners:
+                owners = tuple([owner for owner in self._definers[name] if owner != index])
+                if owners:
+                    self._definers[name] = owners
+                else:
                     del self._definers[name]
             for name in new_names - old_names:
-                bisect.insort(self._definers.setdefault(name, []), index)
+                grown = list(self._definers.get(name, ()))
+                bisect.insort(grown, index)
+                self._definers[name] = tuple(grown)
             touched |= old_names ^ new_names
             if users is not None:
                 old_refs, new_refs = {n for n, _ in old[1]}, {n for n, _ in new[1]}
@@ -223,133 +257,127 @@ class RankGraph:
             edges_changed |= self._replace_edges(index)
         # The ranking reads only the edges and the definers of used names: when neither
         # changed (a function added that nothing calls yet, a body edited), it still holds.
-        if edges_changed or any(name in self._sources for name in touched):
+        if edges_changed or any(name in self._names.sources for name in touched):
             self._ranked = None
-            self._keys = [None] * len(self.paths)
-            self._negated = self._order = None
+            self._ladder = self._order = None
         elif touched & self._mentioned:
-            self._keys = [None] * len(self.paths)
-            self._negated = None
-        else:
-            for path in changed:
-                self._keys[self._index[path]] = None
+            self._ladder = None  # a mentioned name nothing uses came or went
         return True
 
     def _replace_edges(self, index: int) -> bool:
         """Recomputes a file's edges; False when they came out the same."""
-        edges = self._file_edges(index)
-        if edges == self._edges[index]:
+        # The merged edges also follow the definers, which may change under equal shares.
+        edges, links = self._file_edges(index)
+        if edges == self._edges[index] and links == self._links[index]:
             return False
-        for name, _ in self._edges[index]:
-            sources = self._sources[name]
-            where = bisect.bisect_left(sources, index)
-            del sources[where]
-            del self._shares[name][where]
-            if not sources:
-                del self._sources[name], self._shares[name]
-                del self._used[bisect.bisect_left(self._used, name)]
-        self._edges[index] = edges
-        for name, share in edges:
-            existing = self._sources.get(name)
-            if existing is None:
-                self._sources[name] = [index]
-                self._shares[name] = [share]
-                bisect.insort(self._used, name)
-                continue
-            where = bisect.bisect_left(existing, index)
-            existing.insert(where, index)
-            self._shares[name].insert(where, share)
+        self._names.remove(index, self._edges[index][0])
+        self._names.add(index, *edges)
+        self._targets.remove(index, self._links[index][0])
+        self._targets.add(index, *links)
+        self._edges[index], self._links[index] = edges, links
         return True
 
-    def _rank(self) -> tuple[list[float], dict[str, float]]:
-        """Each file's PageRank and the rank flowing into each used name."""
+    def _rank(self) -> tuple[list[float], list[float]]:
+        """Each file's PageRank, and the rank flowing into each used name (ascending)."""
         if self._ranked is None:
-            used = self._used
             with gc_paused():
-                rank_of, flow = pagerank(
+                sources, shares = self._targets.in_order()
+                rank_of = pagerank(
                     len(self.paths),
-                    list(map(self._sources.__getitem__, used)),
-                    list(map(self._shares.__getitem__, used)),
-                    list(map(self._definers.__getitem__, used)),
-                    [index for index, edges in enumerate(self._edges) if not edges],
+                    sources,
+                    shares,
+                    self._targets.targets,
+                    [index for index, edges in enumerate(self._edges) if not edges[0]],
                     self._named,
                 )
-            self._ranked = (rank_of, dict(zip(used, flow, strict=True)))
+                flow = name_flows(rank_of, *self._names.in_order())
+            self._ranked = (rank_of, flow)
         return self._ranked
 
     def file_rank(self) -> dict[str, float]:
         """Each file's PageRank (they sum to about 1)."""
         return dict(zip(self.paths, self._rank()[0], strict=True))
 
+    def name_flow(self) -> dict[str, float]:
+        """The rank flowing into each name some other file uses."""
+        return dict(zip(self._names.targets, self._rank()[1], strict=True))
+
     def elements(self, other_files: list[str]) -> LazyElements:
         """Definitions most important first, then files alone by rank, then `other_files`.
 
         A definition scores the rank flowing into its name (shared among the
         files defining it), plus 1 when the query names it or 0.5 when the query
-        names its file. Only definitions scoring above zero are sorted (a heap,
-        popped as far as the budget reaches); the rest follow file by file in
-        rank order, as a full sort on (score, file rank, path, line) would give.
+        names its file. Only definitions scoring above zero are sorted, a batch
+        of names at a time (`rank_order`), each batch a heap popped as far as the
+        budget reaches; the rest follow file by file in rank order, as a full
+        sort on (score, file rank, path, line) would give.
         """
-        rank_of, flow_of = self._rank()
-        scored = self._scored()
-        if any(keys is None for keys in self._keys):
-            if self._negated is None:
-                self._negated = self._negated_scores(flow_of, scored)
-            negated = self._negated
-            with gc_paused():
-                for index, keys in enumerate(self._keys):
-                    if keys is None:
-                        self._keys[index] = self._file_keys(index, rank_of, negated)
+        rank_of, flow = self._rank()
+        if self._ladder is None:
+            self._ladder = ScoreLadder(
+                negated_scores(self._names.targets, flow, self._definers, self._mentioned)
+            )
         if self._order is None:
             self._order = sorted(
                 range(len(self.paths)), key=lambda index: (-rank_of[index], self.paths[index])
             )
-        all_keys = [key for keys in self._keys if keys for key in keys]
-        return LazyElements(self._produce(all_keys, self._order, scored, other_files))
+        return LazyElements(self._produce(rank_of, self._ladder, self._order, other_files))
 
-    def _scored(self) -> set[str]:
-        """Names whose definitions score above zero: used by other files, or mentioned."""
-        return set(self._used) | (self._mentioned & self._definers.keys())
-
-    def _negated_scores(self, flow_of: dict[str, float], scored: set[str]) -> dict[str, float]:
-        """Minus each scored name's score outside named files (ascending sorts best first)."""
-        negated: dict[str, float] = {}
-        for name in scored:
-            score = flow_of.get(name, 0.0) / len(self._definers[name])
-            negated[name] = -(score + 1.0) if name in self._mentioned else -score
-        return negated
-
-    def _file_keys(self, index: int, rank_of: list[float], negated: dict[str, float]) -> list[_Key]:
-        path, file_rank = self.paths[index], -rank_of[index]
-        definitions = self._tags[index][0]
-        if index not in self._named:
-            return [
-                (negated[definition[0]], file_rank, path, definition[1], position, definition)
-                for position, definition in enumerate(definitions)
-                if definition[0] in negated
-            ]
+    def _named_keys(self, rank_of: list[float], negated: dict[str, float]) -> list[_Key]:
+        """Sort keys of every definition in the files the query names (0.5 more each)."""
         keys: list[_Key] = []
-        for position, definition in enumerate(definitions):
-            name = definition[0]
-            score = -negated[name] if name in negated else 0.0
-            if name not in self._mentioned:
-                score += 0.5
-            keys.append((-score, file_rank, path, definition[1], position, definition))
+        for index in sorted(self._named):
+            path, file_rank = self.paths[index], -rank_of[index]
+            for position, definition in enumerate(self._tags[index][0]):
+                name = definition[0]
+                score = -negated[name] if name in negated else 0.0
+                if name not in self._mentioned:
+                    score += 0.5
+                keys.append((-score, file_rank, path, definition[1], position, definition))
+        return keys
+
+    def _batch_keys(
+        self,
+        low: float,
+        high: float,
+        names: list[str],
+        rank_of: list[float],
+        negated: dict[str, float],
+    ) -> list[_Key]:
+        """Sort keys of the definitions outside named files scoring in (low, high]."""
+        files: set[int] = set()
+        for owners in map(self._definers.__getitem__, names):
+            files.update(owners)
+        score_of = negated.get
+        keys: list[_Key] = []
+        for index in files - self._named:
+            path, file_rank = self.paths[index], -rank_of[index]
+            # An unscored name gets NaN, which no comparison lets through.
+            keys += [
+                (score, file_rank, path, definition[1], position, definition)
+                for position, definition in enumerate(self._tags[index][0])
+                if low < (score := score_of(definition[0], math.nan)) <= high
+            ]
         return keys
 
     def _produce(
-        self, keys: list[_Key], order: list[int], scored: set[str], other_files: list[str]
+        self, rank_of: list[float], ladder: ScoreLadder, order: list[int], other_files: list[str]
     ) -> Iterator[Element]:
-        heapq.heapify(keys)
-        while keys:
-            key = heapq.heappop(keys)
-            yield key[2], key[5]
+        negated = ladder.negated
+        named_keys = self._named_keys(rank_of, negated)
+        for low, high, names in ladder.batches():
+            keys = self._batch_keys(low, high, names, rank_of, negated)
+            keys += [key for key in named_keys if low < key[0] <= high]
+            heapq.heapify(keys)
+            while keys:
+                key = heapq.heappop(keys)
+                yield key[2], key[5]
         for index in order:
             if index in self._named:
                 continue
             path = self.paths[index]
             for definition in self._tags[index][0]:
-                if definition[0] not in scored:
+                if definition[0] not in negated:
                     yield path, definition
         for index in order:
             yield self.paths[index], None

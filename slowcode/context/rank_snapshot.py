@@ -25,7 +25,7 @@ from slowcode.context.rank_graph import RankGraph
 from slowcode.context.tag_cache import FORMAT_VERSION as TAGS_VERSION
 from slowcode.context.tags import FileTags
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the graph's layout or the ranking changes: an older file is ignored."""
 
 MAX_CHANGED_FILES = 64

@@ -8,7 +8,8 @@ in effect, but with one edge per (file, name used) instead of one per (using
 file, defining file), so it stays linear in the size of the code base.
 
 This module holds the weights and what a query mentions; `rank_graph` keeps
-the graph in memory, updates it one file at a time and runs the iterations.
+the graph in memory and updates it one file at a time, and `pagerank` runs the
+iterations over its edges merged by the set of files defining the names.
 """
 
 from __future__ import annotations
