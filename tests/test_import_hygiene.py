@@ -36,3 +36,34 @@ def test_engine_imports_neither_textual_nor_rich() -> None:
 def test_engine_does_not_import_anthropic_until_a_request() -> None:
     modules = loaded_modules("\n".join(f"import {name}" for name in ENGINE_MODULES))
     assert "anthropic" not in modules
+
+
+FIRST_FRAME_PATH = (
+    "from slowcode.engine.config import load_config\n"
+    "from slowcode.engine.worktree import find_work_tree\n"
+    "from slowcode.model.settings import ModelSettings\n"
+    "from slowcode.tui.app import SlowcodeApp"
+)
+"""What `slowcode PATH` imports before the app draws its first frame."""
+
+
+def test_the_first_frame_loads_no_engine_no_model_client_and_no_other_screen() -> None:
+    modules = loaded_modules(FIRST_FRAME_PATH)
+    assert "slowcode.tui.screens.session" in modules
+    slowcode = {m for m in modules if m.startswith("slowcode.")}
+    # Each of these is loaded when first needed, after the first frame.
+    late = {
+        "slowcode.engine.workflow",
+        "slowcode.engine.journal",
+        "slowcode.engine.progress",
+        "slowcode.engine.human",
+        "slowcode.model.types",
+        "slowcode.model.client",
+        "slowcode.context.repomap",
+        "slowcode.tui.screens.review",
+        "slowcode.tui.screens.decision_log",
+        "slowcode.tui.screens.help",
+    }
+    assert sorted(slowcode & late) == []
+    assert "git" not in modules  # GitPython
+    assert "anthropic" not in modules
