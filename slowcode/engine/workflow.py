@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.context.search import search_code
 from slowcode.context.session_context import SessionContext, map_query
 from slowcode.context.system_prompt import with_cache_breakpoint
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine import protocol, repo_state
 from slowcode.engine.config import Config
 from slowcode.engine.conversation import Conversation
-from slowcode.engine.editor_tool import ToolOutcome, run_editor_command
-from slowcode.engine.errors import RepositoryError, SlowcodeError, ToolInputError
+from slowcode.engine.editor_tool import ToolOutcome
+from slowcode.engine.errors import RepositoryError, SlowcodeError
 from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.human import HumanPort
 from slowcode.engine.journal import Journal, latest_unfinished
@@ -33,7 +31,6 @@ from slowcode.engine.progress import (
     ProgressSink,
     SessionFinished,
     SessionState,
-    ToolCalled,
 )
 from slowcode.engine.recovery import recover_apply
 from slowcode.engine.resume import resume_point
@@ -41,6 +38,7 @@ from slowcode.engine.session import Session
 from slowcode.engine.staging import StagedTree
 from slowcode.engine.step_commit import StepCommitter
 from slowcode.engine.step_flow import StepFlow
+from slowcode.engine.tool_dispatch import ToolDispatcher
 from slowcode.model.client import ModelClient
 from slowcode.model.failures import MALFORMED_TOOL_INPUT
 from slowcode.model.settings import ModelSettings
@@ -107,6 +105,7 @@ class Workflow:
         self.session = Session("", "", settings.model, self.record, on_progress)
         self.tree = StagedTree(self.root, self.paths, self.policy)
         self.steps = StepFlow(self)
+        self.tools = ToolDispatcher(self)
         self._strikes = 0
         self._broke_protocol = False
         self._malformed_detail = ""
@@ -148,22 +147,10 @@ class Workflow:
         for notice in state.notices():
             self.emit(NoticeRaised("warning", notice))
 
-    def _conflict_problem(self, paths: list[str]) -> str | None:
-        conflicted = set(repo_state.conflicted_paths(self.root))
-        touched = [path for path in paths if path in conflicted]
-        return repo_state.conflict_refusal(touched) + "." if touched else None
-
     def discard_staged(self) -> None:
         """Forgets the current step's staged edits (journaled, so a resume forgets them too)."""
         self.tree.discard()
         self.record("staged_discarded", {})
-
-    def _record_staged(self, path: str) -> None:
-        rel = self.paths.normalise(path)
-        self.record(
-            "staged",
-            {"path": rel, "base": self.tree.base_text(rel), "text": self.tree.staged_text(rel)},
-        )
 
     def _append_message(self, message: dict[str, Any]) -> None:
         # Recording it adds it to the conversation (and may fold a finished step).
@@ -215,6 +202,7 @@ class Workflow:
         self.conversation = point.conversation
         self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
         self.steps.restored = point.review
+        self.steps.last_review = point.sent_back
         self.record("session_resumed", {"state": str(point.state)}, sync=True)
         if point.pending_uses:
             await self._answer(point.pending_uses, point.done_calls)
@@ -340,7 +328,7 @@ class Workflow:
                 text, is_error = done[use["id"]]
                 outcome = ToolOutcome(text, is_error)
             else:
-                outcome = await self._dispatch(use)
+                outcome = await self.tools.dispatch(use)
             results.append(
                 {
                     "type": "tool_result",
@@ -382,83 +370,6 @@ class Workflow:
         self.emit(NoticeRaised("error", message))
         self.session.transition(S.FAILED, message)
         raise ProtocolStop(message)
-
-    # -- tools -----------------------------------------------------------------------
-
-    async def _dispatch(self, use: dict[str, Any]) -> ToolOutcome:
-        name = str(use.get("name", ""))
-        tool_input = use.get("input")
-        problem = protocol.input_problem(name, tool_input)
-        if problem is None and isinstance(tool_input, dict):
-            try:
-                outcome = await self._run_tool(name, tool_input)
-            except ToolInputError as error:
-                outcome = ToolOutcome(str(error), is_error=True)
-        else:
-            self._broke_protocol = True
-            outcome = ToolOutcome(problem or "Invalid tool input.", is_error=True)
-        self.record(
-            "tool_call",
-            {
-                "id": use.get("id"),
-                "name": name,
-                "input": tool_input,
-                "is_error": outcome.is_error,
-                "result": outcome.text,
-            },
-        )
-        self.emit(ToolCalled(name, _summarise(name, tool_input), outcome.is_error))
-        return outcome
-
-    async def _run_tool(self, name: str, tool_input: dict[str, Any]) -> ToolOutcome:
-        if name == protocol.EDITOR_TOOL:
-            command = tool_input["command"]
-            if command in protocol.STAGING_EDITOR_COMMANDS and self.session.state is not (
-                S.STEP_WORKING
-            ):
-                self._broke_protocol = True
-                return ToolOutcome(
-                    "No approved plan yet: call propose_plan and wait for approval before "
-                    "staging edits.",
-                    is_error=True,
-                )
-            if command in protocol.STAGING_EDITOR_COMMANDS:
-                problem = self._conflict_problem([self.paths.normalise(str(tool_input["path"]))])
-                if problem is not None:
-                    return ToolOutcome(problem, is_error=True)
-            outcome = await asyncio.to_thread(run_editor_command, self.tree, tool_input)
-            if command in protocol.STAGING_EDITOR_COMMANDS and not outcome.is_error:
-                self._record_staged(str(tool_input["path"]))
-            return outcome
-        if name == protocol.SEARCH_TOOL:
-            text = await asyncio.to_thread(
-                search_code,
-                self.root,
-                self.policy,
-                tool_input["pattern"],
-                tool_input.get("path_glob"),
-                int(tool_input.get("max_results", 50)),
-            )
-            return ToolOutcome(text)
-        if name == protocol.PLAN_TOOL:
-            return await self.steps.propose_plan(tool_input)
-        if name == protocol.ASK_TOOL:
-            return await self.steps.ask_human(tool_input)
-        problem = self._conflict_problem(self.tree.staged_paths())
-        if problem is not None:
-            return ToolOutcome(problem, is_error=True)
-        return await self.steps.finish_step(tool_input)
-
-
-def _summarise(name: str, tool_input: object) -> str:
-    """One line for the activity log: `view src/app.py`, `search_code 'retry'`."""
-    if not isinstance(tool_input, dict):
-        return name
-    if name == protocol.EDITOR_TOOL:
-        return f"{tool_input.get('command', '?')} {tool_input.get('path', '')}".strip()
-    if name == protocol.SEARCH_TOOL:
-        return f"search {json.dumps(tool_input.get('pattern', ''))}"
-    return name.replace("_", " ")
 
 
 def _assistant_message(turn: ModelTurn) -> dict[str, Any]:
