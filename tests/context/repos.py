@@ -27,6 +27,13 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
     return path
 
 
+def with_identity(root: Path) -> Path:
+    """Gives the repository a local git identity, as a developer's machine has one."""
+    git(root, "config", "user.name", "Ada Developer")
+    git(root, "config", "user.email", "ada@example.com")
+    return root
+
+
 def make_repo(
     root: Path, files: dict[str, str | bytes] | None = None, *, commit: bool = True
 ) -> Path:

@@ -20,7 +20,7 @@ from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.workflow import Workflow
 from slowcode.model.loopback import COUNT_TOKENS_PATH
 from tests.context.mapped_repo import make_mapped_repo
-from tests.context.repos import git, write
+from tests.context.repos import with_identity, write
 from tests.fakeapi import FakeMessagesAPI, fake_settings, reply, tool_use_block
 
 EDITOR = "str_replace_based_edit_tool"
@@ -61,8 +61,7 @@ def repo(tmp_path: Path) -> Path:
     )
     for rel, text in SECRETS.items():
         write(root, rel, text)
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

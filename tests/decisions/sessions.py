@@ -8,7 +8,7 @@ from typing import Any
 from slowcode.engine.config import Config
 from slowcode.engine.progress import Progress
 from slowcode.engine.workflow import Workflow
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 from tests.fakeapi.server import fake_settings
 
@@ -21,8 +21,7 @@ APP = (
 def project(root: Path) -> Path:
     """A repository with `app.py`, a README and a git identity."""
     repo = make_repo(root, {"app.py": APP, "README.md": "# demo\n"})
-    git(repo, "config", "user.name", "Ada Developer")
-    git(repo, "config", "user.email", "ada@example.com")
+    with_identity(repo)
     return repo
 
 

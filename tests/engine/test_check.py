@@ -18,7 +18,7 @@ from slowcode.engine.progress import (
     NoticeRaised,
     Progress,
 )
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
@@ -73,8 +73,7 @@ async def test_a_command_that_runs_too_long_is_killed(tmp_path: Path) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

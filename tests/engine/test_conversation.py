@@ -23,7 +23,7 @@ from slowcode.engine.journal import JOURNAL_FILE, find_sessions, read_events
 from slowcode.engine.progress import SessionState
 from slowcode.engine.resume import resume_point
 from slowcode.engine.review import StepReview, Verdict
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import Turn, reply, tool_use_block
 from tests.fakeapi.conversation_rules import conversation_problem
@@ -89,8 +89,7 @@ class StepHuman(ApprovingHuman):
 
 def new_repo(folder: Path) -> Path:
     root = make_repo(folder, {"README.md": "# five\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

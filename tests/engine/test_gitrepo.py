@@ -9,6 +9,7 @@ import pytest
 
 from slowcode.engine.errors import RepositoryError
 from slowcode.engine.gitrepo import GitRepo, format_message
+from tests.context.repos import with_identity
 
 
 def git(cwd: Path, *args: str, stdin: str | None = None) -> str:
@@ -33,8 +34,7 @@ def make_repo(path: Path, identity: bool = True) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
     if identity:
-        git(path, "config", "user.name", "Ada Developer")
-        git(path, "config", "user.email", "ada@example.com")
+        with_identity(path)
     return path
 
 

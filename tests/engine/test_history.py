@@ -15,7 +15,7 @@ from slowcode.engine.review import Verdict
 from slowcode.engine.undo import undo_last_step
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
@@ -23,8 +23,7 @@ from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

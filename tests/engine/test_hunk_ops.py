@@ -22,7 +22,7 @@ from slowcode.engine.hunk_ops import (
     split_in_review,
 )
 from slowcode.engine.review import FileDiff, LineKind, StepReview, Verdict
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
@@ -241,8 +241,7 @@ async def test_a_revised_step_opens_with_the_unchanged_hunks_already_decided(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
     repo = make_repo(tmp_path / "project", {"app.py": APP})
-    git(repo, "config", "user.name", "Ada Developer")
-    git(repo, "config", "user.email", "ada@example.com")
+    with_identity(repo)
     fake_api.script(
         plan_turn("Greet politely"),
         reply(

@@ -24,7 +24,7 @@ from slowcode.engine.human import PlanVerdict, StepVerdict
 from slowcode.engine.plan import Plan, PlanStep
 from slowcode.engine.progress import SessionState
 from slowcode.engine.review import StepReview
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import reply, tool_use_block
 
@@ -149,8 +149,7 @@ def run_session(root: Path, server: RawJsonAPI, steps: int) -> LoadResult:
 def repo(tmp_path: Path) -> Path:
     files = {module_path(n): module(n, 0) for n in range(1, MODULES + 1)}
     root = make_repo(tmp_path / "project", {"README.md": "# load\n", **files})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

@@ -13,7 +13,7 @@ from slowcode.engine.human import StepVerdict
 from slowcode.engine.merge import merge_texts
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.engine.review import FileDiff, StepReview, Verdict
-from tests.context.repos import git, make_repo, write
+from tests.context.repos import make_repo, with_identity, write
 from tests.engine.test_workflow import (
     APP,
     EDITOR,
@@ -108,8 +108,7 @@ def test_apply_step_writes_nothing_when_any_file_conflicts(tmp_path: Path) -> No
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

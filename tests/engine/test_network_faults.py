@@ -13,7 +13,7 @@ import pytest
 from slowcode.engine.journal import read_events
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.model.types import ModelError
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import Turn, http_error, reply, tool_use_block
 
@@ -46,8 +46,7 @@ INJECTED: dict[str, int] = {}
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": "x = 1\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

@@ -27,7 +27,7 @@ from slowcode.engine.progress import SessionState
 from slowcode.engine.session import Session
 from slowcode.engine.workflow import MAX_PROTOCOL_STRIKES, ProtocolStop, Workflow
 from slowcode.model.types import ModelError
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.engine.hostile import (
     CautiousHuman,
     RawJsonAPI,
@@ -156,8 +156,7 @@ def as_uses(calls: list[tuple[str, Any]]) -> list[dict[str, Any]]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

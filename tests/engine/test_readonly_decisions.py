@@ -21,7 +21,7 @@ import pytest
 
 from slowcode.engine.journal import find_sessions, read_events, verify
 from slowcode.engine.progress import SessionState
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, workflow_for
 from tests.fakeapi import reply
 
@@ -37,8 +37,7 @@ def repo() -> Iterator[Path]:
     try:
         os.chmod(base, 0o755)
         root = make_repo(base / "project", {"a.txt": "hello\n", "README.md": "# greet\n"})
-        git(root, "config", "user.name", "Ada Developer")
-        git(root, "config", "user.email", "ada@example.com")
+        with_identity(root)
         (root / DECISIONS).mkdir(parents=True)
         for folder, dirs, files in os.walk(root):
             for name in [*dirs, *files]:

@@ -15,6 +15,7 @@ from slowcode.engine.journal import Journal, find_sessions, read_events, verify
 from slowcode.engine.recovery import ROLLED_BACK, interrupted_intent, recover_apply
 from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.step_commit import StepCommitter
+from tests.context.repos import with_identity
 from tests.engine.test_workflow import (
     APP,
     Quit,
@@ -30,11 +31,10 @@ from tests.fakeapi import FakeMessagesAPI
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    from tests.context.repos import git, make_repo
+    from tests.context.repos import make_repo
 
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

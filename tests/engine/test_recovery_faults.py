@@ -21,7 +21,7 @@ from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.journal import Journal, find_sessions, read_events, verify
 from slowcode.engine.recovery import COMPLETED, recover_apply
 from slowcode.engine.step_commit import StepCommitter
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 
 CHILD = Path(__file__).with_name("apply_fault_child.py")
 sys.path.insert(0, str(CHILD.parent))
@@ -36,8 +36,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tmp_path_factory.mktemp("template") / "project",
         {"a.txt": child.OLD_A, "pkg/b.py": child.OLD_B, "README.md": "# x\n"},
     )
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     GitRepo.open(root).ensure_excluded(".slowcode/")
     journal = Journal.create(root)
     journal.append("session_started", {"task": "spell numbers"}, sync=True)

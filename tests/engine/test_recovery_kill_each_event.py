@@ -22,7 +22,7 @@ import pytest
 from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.journal import find_sessions, read_events, verify
 from slowcode.model.loopback import MessagesServer, ReceivedRequest, ResponseWriter, error_body
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.test_workflow import APP, two_step_script
 
 CHILD = Path(__file__).with_name("session_kill_child.py")
@@ -69,8 +69,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_repo(
         tmp_path_factory.mktemp("t") / "project", {"app.py": APP, "README.md": "# demo\n"}
     )
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     GitRepo.open(root).ensure_excluded(".slowcode/")
     return root
 

@@ -13,7 +13,7 @@ from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.journal import JOURNAL_FILE, SESSIONS_DIR, canonical_json, read_events
 from slowcode.engine.replay import ReplayHuman, recorded_responses
 from slowcode.engine.review import Verdict
-from tests.context.repos import git, make_repo
+from tests.context.repos import git, make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
@@ -21,8 +21,7 @@ from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

@@ -14,7 +14,7 @@ from slowcode.engine import repo_state
 from slowcode.engine.errors import RepositoryError
 from slowcode.engine.instance_lock import InstanceLock
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
-from tests.context.repos import IDENTITY, git, make_repo, write
+from tests.context.repos import IDENTITY, git, make_repo, with_identity, write
 from tests.engine.hostile import (
     ApprovingHuman,
     CautiousHuman,
@@ -25,12 +25,6 @@ from tests.engine.hostile import (
 from tests.fakeapi import reply, tool_use_block
 
 EDITOR = "str_replace_based_edit_tool"
-
-
-def with_identity(root: Path) -> Path:
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
-    return root
 
 
 def try_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

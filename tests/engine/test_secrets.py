@@ -8,7 +8,7 @@ from pathlib import Path
 from slowcode.engine.config import Config
 from slowcode.engine.workflow import Workflow
 from slowcode.model.settings import ModelSettings
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, two_step_script
 from tests.fakeapi import FakeMessagesAPI
 
@@ -28,8 +28,7 @@ async def test_a_session_with_a_sentinel_key_leaves_it_nowhere(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     fake_api.script(*two_step_script())
     settings = ModelSettings(
         base_url=fake_api.base_url,

@@ -12,7 +12,7 @@ from slowcode.engine.journal import SESSIONS_DIR, find_sessions, latest_unfinish
 from slowcode.engine.journal import verify as verify_journal
 from slowcode.engine.progress import Progress
 from slowcode.engine.undo import UndoRefused, undo_last_step
-from tests.context.repos import git, make_repo, write
+from tests.context.repos import git, make_repo, with_identity, write
 from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI
 
@@ -20,8 +20,7 @@ from tests.fakeapi import FakeMessagesAPI
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

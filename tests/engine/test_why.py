@@ -12,7 +12,7 @@ from slowcode.engine.progress import Progress, UsageRecorded
 from slowcode.engine.review import StepReview
 from slowcode.engine.why import WhyQuestion
 from slowcode.model.types import ModelError
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, http_error, reply, tool_use_block
 
@@ -22,8 +22,7 @@ ANSWER = "The greeting is shown to users, so it should read as a sentence."
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 

@@ -26,7 +26,7 @@ from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.workflow import ProtocolStop, Workflow
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import ModelError
-from tests.context.repos import git, make_repo
+from tests.context.repos import make_repo, with_identity
 from tests.fakeapi import FakeMessagesAPI, http_error, reply, tool_use_block
 
 EDITOR = "str_replace_based_edit_tool"
@@ -73,8 +73,7 @@ class ScriptedHuman:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    git(root, "config", "user.name", "Ada Developer")
-    git(root, "config", "user.email", "ada@example.com")
+    with_identity(root)
     return root
 
 
