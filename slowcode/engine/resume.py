@@ -9,7 +9,8 @@ from slowcode.engine.conversation import Conversation
 from slowcode.engine.journal import Event
 from slowcode.engine.plan import Plan, StepState
 from slowcode.engine.progress import SessionState
-from slowcode.engine.review_state import OpenReview
+from slowcode.engine.review import StepReview
+from slowcode.engine.review_state import OpenReview, SentBackRound
 from slowcode.engine.staging import JOURNAL_VERSION
 
 S = SessionState
@@ -22,6 +23,8 @@ class ResumePoint:
     `done_calls` maps the tool_use ids of the last, unanswered model turn that were
     already carried out to their results, so they are not run twice; the others
     are run again (a question or review the developer had not answered yet).
+    `sent_back` is the current step's last round when the session stopped after
+    sending it back and before the revised review opened: its verdicts carry over.
     """
 
     session_id: str
@@ -33,6 +36,7 @@ class ResumePoint:
     staged: dict[str, Any]
     done_calls: dict[str, tuple[str, bool]] = field(default_factory=dict)
     review: OpenReview | None = None
+    sent_back: StepReview | None = None
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -60,9 +64,11 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     staged: dict[str, str] = {}
     done_calls: dict[str, tuple[str, bool]] = {}
     review: OpenReview | None = None
+    sent_back: SentBackRound | None = None
     for event in events:
         kind, data = event["type"], event["data"]
         review = OpenReview.follow(review, kind, data)
+        sent_back = SentBackRound.follow(sent_back, kind, data)
         conversation.follow(kind, data)
         if kind == "session_started":
             task = str(data.get("task", ""))
@@ -99,4 +105,6 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
         staged={"version": JOURNAL_VERSION, "base": base, "staged": staged},
         done_calls=done_calls,
         review=review,
+        # A review still open is answered again, and a send-back from it sets the round.
+        sent_back=sent_back.review() if sent_back is not None and review is None else None,
     )

@@ -5,6 +5,10 @@ edit) is journaled as a `review_progress` event holding the whole review's hunks
 the step's verdict, the intent to apply and the commit follow. `OpenReview`
 follows those events; `restore_hunks` puts the last snapshot back on a review
 rebuilt from the staged edits.
+
+A step sent back (or handed back by a merge conflict) journals its round's hunks
+in full with that event (`ROUND`), so the next round's carry-over works after a
+restart too: `SentBackRound` follows those events and rebuilds the round.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from typing import Any
 
 from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
-from slowcode.engine.review import DiffLine, Hunk, LineKind, StepReview, Verdict
+from slowcode.engine.review import DiffLine, FileDiff, Hunk, LineKind, StepReview, Verdict
 
 REVIEW_PROGRESS = "review_progress"
+# The key of a send-back's (`step_verdict`) or a merge conflict's (`merge_conflict`)
+# data holding the round's hunks in full; journals written before it have none.
+ROUND = "round"
 # Events after which the finish_step call that opened the review is answered.
 _CLOSING = frozenset({"step_applied", "conversation_message", "staged_discarded"})
 
@@ -57,6 +64,53 @@ class OpenReview:
         elif kind == "commit_made" and int(data["step"]) == review.step:
             review.applied = dict(data)
         return review
+
+
+@dataclass
+class SentBackRound:
+    """The last review round of the current step, sent back to the model.
+
+    It lives from the send-back (or the merge conflict that handed the step back)
+    until the next review of a step opens or a step is applied, as the in-memory
+    `StepFlow.last_review` does.
+
+    Attributes:
+        step: The step's number.
+        hunks: The round's hunks (`hunks_to_json`), verdicts, comments and edits included.
+    """
+
+    step: int
+    hunks: list[dict[str, Any]]
+
+    @classmethod
+    def follow(
+        cls, round_: SentBackRound | None, kind: str, data: dict[str, Any]
+    ) -> SentBackRound | None:
+        """The sent-back round after one more journal event."""
+        if kind in ("step_review_opened", "step_applied"):
+            return None
+        handed_back = kind == "merge_conflict" or (
+            kind == "step_verdict" and data.get("action") == str(StepAction.SEND_BACK)
+        )
+        if not handed_back:
+            return round_
+        saved = data.get(ROUND)
+        if not isinstance(saved, list):
+            # An older journal: the round is unknown, so nothing carries over.
+            return None
+        return cls(int(data["step"]), list(saved))
+
+    def review(self) -> StepReview:
+        """The round as a review `carry_over` can take its verdicts from.
+
+        Only the hunks are journaled: the files' texts, the title and the summary
+        are left empty.
+        """
+        files = [
+            FileDiff(str(entry["path"]), None, "", [_hunk_from_json(row) for row in entry["hunks"]])
+            for entry in self.hunks
+        ]
+        return StepReview(self.step, "", "", files)
 
 
 def hunks_to_json(review: StepReview) -> list[dict[str, Any]]:
@@ -148,8 +202,12 @@ def decision_from_json(data: dict[str, Any] | None) -> DecisionRecord | None:
 
 
 def verdict_to_json(step: int, verdict: StepVerdict, review: StepReview) -> dict[str, Any]:
-    """The `step_verdict` event's data: what the developer decided, in full."""
-    return {
+    """The `step_verdict` event's data: what the developer decided, in full.
+
+    A send-back also holds the round's hunks (`ROUND`): the next round carries
+    their verdicts over, after a restart too.
+    """
+    data: dict[str, Any] = {
         "step": step,
         "action": str(verdict.action),
         "hunks": review.verdicts_json(),
@@ -158,6 +216,9 @@ def verdict_to_json(step: int, verdict: StepVerdict, review: StepReview) -> dict
         "reason": verdict.reason,
         "decision": decision_to_json(verdict.decision),
     }
+    if verdict.action is StepAction.SEND_BACK:
+        data[ROUND] = hunks_to_json(review)
+    return data
 
 
 def verdict_from_json(data: dict[str, Any]) -> StepVerdict:

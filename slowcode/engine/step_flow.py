@@ -35,8 +35,10 @@ from slowcode.engine.progress import (
 )
 from slowcode.engine.review import StepReview
 from slowcode.engine.review_state import (
+    ROUND,
     OpenReview,
     ReviewJournal,
+    hunks_to_json,
     restore_hunks,
     verdict_from_json,
     verdict_to_json,
@@ -176,7 +178,7 @@ class StepFlow:
             review.decision = self.pending_decision
             review.architectural = True
             review.architectural_reasons.append("an architectural question was answered")
-        self._carry_over(review)
+        carried = self._carry_over(review)
         review.ask_why = lambda position: self.why(review, position)
         restored, self.restored = self.restored, None
         if restored is not None and restored.step == number:
@@ -191,6 +193,9 @@ class StepFlow:
                 {"step": number, "summary": review.summary, "hunks": len(review.hunks)},
             )
         review.on_change = ReviewJournal(flow.record)
+        if carried and restored is None:
+            # Journaled now, so a stop before the first verdict reopens them carried.
+            review.changed()
         session.transition(S.STEP_REVIEW, f"reviewing step {number}")
         applied = restored.applied if restored else None
         if restored is not None and restored.verdict is not None:
@@ -218,16 +223,21 @@ class StepFlow:
             )
         return await self._apply(review, verdict, applied)
 
-    def _carry_over(self, review: StepReview) -> None:
-        """Gives hunks unchanged since the step was sent back their earlier verdicts."""
+    def _carry_over(self, review: StepReview) -> int:
+        """Gives hunks unchanged since the step was sent back their earlier verdicts.
+
+        Returns:
+            How many hunks got a verdict.
+        """
         previous, self.last_review = self.last_review, None
         if previous is None or previous.step_number != review.step_number:
-            return
+            return 0
         carried = carry_over(previous, review)
         if carried:
             self.flow.record(
                 "verdicts_carried_over", {"step": review.step_number, "hunks": carried}
             )
+        return carried
 
     async def why(self, review: StepReview, position: int) -> str:
         """Asks the model "why?" about one hunk in a side request; the step is unchanged.
@@ -355,7 +365,12 @@ class StepFlow:
         """Nothing was written: tells the developer, and sends the step back with the new text."""
         flow = self.flow
         flow.emit(NoticeRaised("error", str(error)))
-        flow.record("merge_conflict", {"step": review.step_number, "paths": error.paths}, sync=True)
+        flow.record(
+            "merge_conflict",
+            # The round in full, as a send-back journals it: a resume carries it over.
+            {"step": review.step_number, "paths": error.paths, ROUND: hunks_to_json(review)},
+            sync=True,
+        )
         self.last_review = review
         flow.session.transition(S.STEP_WORKING, "files changed during review")
         flow.discard_staged()
