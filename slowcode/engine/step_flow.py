@@ -10,8 +10,6 @@ from slowcode.decisions.detector import changes_from_diffs, existed_in
 from slowcode.decisions.detector import detect as detect_architectural
 from slowcode.decisions.record import ConsideredOption, DecisionRecord
 from slowcode.engine import repo_state
-from slowcode.engine.apply import StaleFileError, stale_paths
-from slowcode.engine.check import run_check
 from slowcode.engine.diffs import diff_step
 from slowcode.engine.editor_tool import ToolOutcome
 from slowcode.engine.guards import parse_guard_message, parse_regressions
@@ -23,27 +21,21 @@ from slowcode.engine.human import (
     StepVerdict,
 )
 from slowcode.engine.hunk_ops import carry_over
-from slowcode.engine.plan import Plan, StepState
+from slowcode.engine.plan import Plan
 from slowcode.engine.progress import (
-    CheckFinished,
-    CheckOutput,
-    CheckStarted,
     NoticeRaised,
     PlanUpdated,
     SessionState,
-    StepApplied,
 )
 from slowcode.engine.review import StepReview
 from slowcode.engine.review_state import (
-    ROUND,
     OpenReview,
     ReviewJournal,
-    hunks_to_json,
     restore_hunks,
     verdict_from_json,
     verdict_to_json,
 )
-from slowcode.engine.step_commit import StepCommitter, committed_step
+from slowcode.engine.step_apply import StepApplier
 from slowcode.engine.why import WhyQuestion
 
 if TYPE_CHECKING:
@@ -67,6 +59,7 @@ class StepFlow:
         self.last_review: StepReview | None = None
         # The review a resumed session had open, to reopen exactly as it was.
         self.restored: OpenReview | None = None
+        self.applier = StepApplier(self)
 
     # -- propose_plan ------------------------------------------------------------------
 
@@ -221,7 +214,7 @@ class StepFlow:
             return _json(
                 {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
             )
-        return await self._apply(review, verdict, applied)
+        return await self.applier.apply(review, verdict, applied)
 
     def _carry_over(self, review: StepReview) -> int:
         """Gives hunks unchanged since the step was sent back their earlier verdicts.
@@ -295,115 +288,6 @@ class StepFlow:
                 continue
             return verdict
 
-    async def _apply(
-        self, review: StepReview, verdict: StepVerdict, done: dict[str, Any] | None = None
-    ) -> ToolOutcome:
-        """Applies the step, or takes over the commit a recovered apply already made (`done`)."""
-        flow = self.flow
-        session = flow.session
-        session.transition(S.APPLYING, f"applying step {review.step_number}")
-        decision = verdict.decision or review.decision
-        if verdict.decision_action is not DecisionAction.RECORD:
-            decision = None
-        if verdict.decision_action is DecisionAction.NOT_ARCHITECTURAL:
-            flow.record("not_architectural", {"reason": verdict.reason}, sync=True)
-        committer = StepCommitter(
-            flow.repo, flow.decisions, session.session_id, flow.settings.model, flow.record
-        )
-        changed = [] if done else await asyncio.to_thread(stale_paths, flow.root, review.files)
-        if changed:
-            flow.record("merge_attempted", {"step": review.step_number, "paths": changed})
-        try:
-            if done is not None:
-                applied = committed_step(done)
-            else:
-                applied = await asyncio.to_thread(committer.apply, review, decision, flow.today)
-        except StaleFileError as error:
-            return self._conflicted(review, error)
-        if changed:
-            flow.emit(
-                NoticeRaised(
-                    "info", "your own edits were merged with the step in " + ", ".join(changed)
-                )
-            )
-        self.last_review = None
-        if decision is not None:
-            self.pending_decision = None
-        flow.record(
-            "step_applied",
-            {
-                "step": review.step_number,
-                "commit": applied.commit,
-                "paths": applied.written,
-                # The model's summary of done steps names the record by its title too.
-                "decision_title": decision.title if applied.decision_path and decision else None,
-                **session.step_usage_json(),
-            },
-            sync=True,
-        )
-        flow.tree.discard()
-        flow.emit(
-            StepApplied(
-                review.step_number, review.title, applied.commit or "", applied.decision_path
-            )
-        )
-        result: dict[str, Any] = {
-            "applied": True,
-            "commit": applied.commit,
-            "hunks": review.verdicts_json(),
-            "decision": _decision_result(verdict, applied.decision_path),
-        }
-        check = await self._run_check()
-        if check is not None:
-            result["check"] = check
-        state = StepState.APPLIED if applied.commit else StepState.SKIPPED
-        result["next_step"] = session.finish_current_step(state)
-        session.transition(S.STEP_WORKING, "next step" if result["next_step"] else "summing up")
-        return _json(result)
-
-    def _conflicted(self, review: StepReview, error: StaleFileError) -> ToolOutcome:
-        """Nothing was written: tells the developer, and sends the step back with the new text."""
-        flow = self.flow
-        flow.emit(NoticeRaised("error", str(error)))
-        flow.record(
-            "merge_conflict",
-            # The round in full, as a send-back journals it: a resume carries it over.
-            {"step": review.step_number, "paths": error.paths, ROUND: hunks_to_json(review)},
-            sync=True,
-        )
-        self.last_review = review
-        flow.session.transition(S.STEP_WORKING, "files changed during review")
-        flow.discard_staged()
-        parts = [
-            f"{error}. The developer edited these files during the review and their edits "
-            "conflict with the step, so the step is back with you. Your staged edits were "
-            "discarded. Stage the step again against the files as they are now, keeping the "
-            "developer's edits, then call finish_step.",
-            "Verdicts of this round: " + json.dumps(review.verdicts_json(), ensure_ascii=False),
-        ]
-        for path in error.paths:
-            text = error.current.get(path)
-            shown = "(missing, or not text)" if text is None else f"```\n{text}```"
-            parts.append(f"{path} on disk now:\n{shown}")
-        return ToolOutcome("\n\n".join(parts), is_error=True)
-
-    async def _run_check(self) -> dict[str, Any] | None:
-        command = self.flow.config.check_command
-        if not command:
-            return None
-        flow = self.flow
-        flow.emit(CheckStarted(command))
-        result = await run_check(command, flow.root, lambda line: flow.emit(CheckOutput(line)))
-        flow.record("check_run", result.to_json())
-        flow.emit(CheckFinished(command, result.exit_code))
-        if result.passed:
-            flow.emit(NoticeRaised("info", f"check passed: {command}"))
-        else:
-            flow.emit(
-                NoticeRaised("error", f"check FAILED (exit code {result.exit_code}): {command}")
-            )
-        return result.to_json()
-
 
 ARCHITECTURAL_HINT = (
     "this step is architectural: record its decision, or say why it is not architectural"
@@ -419,14 +303,6 @@ def _settles_architecture(review: StepReview, verdict: StepVerdict) -> bool:
     return verdict.decision_action is DecisionAction.NOT_ARCHITECTURAL and bool(
         verdict.reason.strip()
     )
-
-
-def _decision_result(verdict: StepVerdict, path: str | None) -> str:
-    if path:
-        return f"recorded: {path}"
-    if verdict.decision_action is DecisionAction.REJECT:
-        return "rejected"
-    return "none"
 
 
 def _draft_from_question(question: Question, answer: str, option: int | None) -> DecisionRecord:
