@@ -40,7 +40,7 @@ pytest: $(VENV)/.installed-dev
 test: lint typecheck contracts pytest
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/startup.py --runs 15
 	$(BIN)/python bench/review_large_diff.py
 	$(BIN)/python bench/repomap.py
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_recovery_faults.py tests/engine/test_recovery_kill_each_event.py
