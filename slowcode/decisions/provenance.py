@@ -8,7 +8,6 @@ trailer names a record.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import subprocess
 from dataclasses import asdict, dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from slowcode.decisions.formats import parse_any
 from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.journal import SESSIONS_DIR, read_events
+from slowcode.engine.worktree import git_text
 
 _NOT_COMMITTED = "0" * 40
 _FIELD, _RECORD = "\x1f", "\x1e"
@@ -58,25 +58,11 @@ class LineOrigin:
         return asdict(self)
 
 
-def _git(root: Path, *args: str) -> str:
-    env = dict(os.environ, LC_ALL="C")
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False
-        )
-    except OSError as exc:
-        raise SlowcodeError(f"cannot run git: {exc.strerror or exc}") from None
-    if result.returncode != 0:
-        detail = (result.stderr.strip() or f"exit status {result.returncode}").splitlines()[0]
-        raise SlowcodeError(f"git {args[0]} failed: {detail}")
-    return result.stdout
-
-
 def citations(root: Path) -> dict[str, list[CitingCommit]]:
     """Record path → the commits, newest first, whose `Decision:` trailer names it."""
     fmt = _FIELD.join(["%H", "%as", "%s", "%(trailers:key=Decision,valueonly,separator=%x1d)"])
     try:
-        out = _git(root, "log", f"--format={fmt}{_RECORD}")
+        out = git_text(root, "log", f"--format={fmt}{_RECORD}")
     except SlowcodeError:
         # A repository with no commits yet cites nothing.
         return {}
@@ -106,7 +92,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
     if line < 1:
         raise SlowcodeError(f"line numbers start at 1, got {line}")
     try:
-        blame = _git(root, "blame", "--porcelain", "-L", f"{line},{line}", "--", path)
+        blame = git_text(root, "blame", "--porcelain", "-L", f"{line},{line}", "--", path)
     except SlowcodeError as error:
         if "has only" in str(error):
             raise SlowcodeError(f"{path} has no line {line}") from None
@@ -119,7 +105,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
     if sha == _NOT_COMMITTED:
         return LineOrigin(path, line, text, None)
     fields = dict(row.split(" ", 1) for row in header[1:] if " " in row and row[0] != "\t")
-    body = _git(root, "log", "-1", "--format=%B", sha)
+    body = git_text(root, "log", "-1", "--format=%B", sha)
     trailers = _trailers(root, body)
     subject, _, rest = body.partition("\n")
     explanation = _without_trailers(rest).strip()
@@ -132,7 +118,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
         text=text,
         commit=sha,
         author=fields.get("author", ""),
-        date=_git(root, "log", "-1", "--format=%as", sha).strip(),
+        date=git_text(root, "log", "-1", "--format=%as", sha).strip(),
         subject=subject.strip(),
         explanation=explanation,
         session=session,

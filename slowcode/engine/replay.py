@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from slowcode.engine.config import load_config
-from slowcode.engine.errors import RepositoryError, SlowcodeError
+from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
 from slowcode.engine.journal import Event, read_events
 from slowcode.engine.plan import Plan
 from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.review_state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
 from slowcode.engine.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP
+from slowcode.engine.worktree import git_text
 
 
 class ReplayDiverged(SlowcodeError):
@@ -216,7 +216,7 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
     if not commits:
         raise SlowcodeError(f"session {folder.name} made no commit: there is nothing to replay")
     first = str(commits[0]["data"]["commit"])
-    parent = _git(root, "rev-parse", "--verify", "--quiet", f"{first}^", check=False).strip()
+    parent = git_text(root, "rev-parse", "--verify", "--quiet", f"{first}^", check=False).strip()
     if not parent:
         raise SlowcodeError(
             f"the first commit of session {folder.name} ({first[:8]}) has no parent"
@@ -297,27 +297,13 @@ def scratch_worktree(root: Path, commit: str) -> Iterator[Path]:
     base = Path(tempfile.mkdtemp(prefix="slowcode-replay-"))
     path = base / "worktree"
     try:
-        _git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
+        git_text(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
         yield path
     finally:
-        _git(root, "worktree", "remove", "--force", str(path), check=False)
+        git_text(root, "worktree", "remove", "--force", str(path), check=False)
         shutil.rmtree(base, ignore_errors=True)
-        _git(root, "worktree", "prune", check=False)
+        git_text(root, "worktree", "prune", check=False)
 
 
 def _tree(root: Path, commit: str) -> str:
-    return _git(root, "rev-parse", f"{commit}^{{tree}}").strip()
-
-
-def _git(root: Path, *args: str, check: bool = True) -> str:
-    env = {**os.environ, "LC_ALL": "C"}
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, env=env, check=False
-        )
-    except OSError as exc:
-        raise RepositoryError(f"cannot run git: {exc.strerror or exc}") from None
-    if check and result.returncode != 0:
-        reason = result.stderr.strip().splitlines() or ["failed"]
-        raise RepositoryError(f"git {args[0]} failed: {reason[0]}")
-    return result.stdout
+    return git_text(root, "rev-parse", f"{commit}^{{tree}}").strip()

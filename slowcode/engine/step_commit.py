@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +30,10 @@ from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.apply import plan_writes
 from slowcode.engine.atomic import write_bytes_atomic
-from slowcode.engine.errors import RepositoryError, SlowcodeError
+from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.review import StepReview
+from slowcode.engine.worktree import git_output
 
 Recorder = Callable[..., None]
 """Writes a journal event: `record(kind, data, sync=...)`."""
@@ -167,26 +166,12 @@ def disk_bytes(path: Path) -> bytes | None:
 
 def store_blob(root: Path, data: bytes) -> str:
     """Writes `data` into the repository's object store; returns its blob id."""
-    return _git(root, "hash-object", "-w", "--stdin", stdin=data).decode().strip()
+    return git_output(root, "hash-object", "-w", "--stdin", stdin=data).decode().strip()
 
 
 def read_blob(root: Path, blob: str) -> bytes:
     """The bytes of blob `blob`."""
-    return _git(root, "cat-file", "blob", blob)
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    env = {**os.environ, "LC_ALL": "C"}
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, input=stdin, capture_output=True, env=env, check=False
-        )
-    except OSError as exc:
-        raise RepositoryError(f"cannot run git: {exc.strerror or exc}") from None
-    if result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"]
-        raise RepositoryError(f"git {args[0]} failed: {reason[0]}")
-    return result.stdout
+    return git_output(root, "cat-file", "blob", blob)
 
 
 def find_step_commit(repo: GitRepo, session_id: str, step: int, parent: str | None) -> str | None:
@@ -199,7 +184,7 @@ def find_step_commit(repo: GitRepo, session_id: str, step: int, parent: str | No
         f"%H%x1f%(trailers:key={SESSION_TRAILER},valueonly,separator=%x2c)"
         f"%x1f%(trailers:key={STEP_TRAILER},valueonly,separator=%x2c)"
     )
-    out = _git(repo.root, "log", f"-n{COMMIT_SEARCH_DEPTH}", f"--format={fields}", span, "--")
+    out = git_output(repo.root, "log", f"-n{COMMIT_SEARCH_DEPTH}", f"--format={fields}", span, "--")
     for line in out.decode("utf-8", "replace").splitlines():
         sha, _sep, rest = line.partition("\x1f")
         session, _sep, number = rest.partition("\x1f")
@@ -300,7 +285,7 @@ class StepCommitter:
             if done is not None:
                 # Every write came before the commit. A kill between update-ref and
                 # the index refresh left the index behind HEAD for these paths.
-                _git(root, "update-index", "--add", "--remove", "--", *intent.paths)
+                git_output(root, "update-index", "--add", "--remove", "--", *intent.paths)
                 return self._committed(intent, done, recovered=True)
         todo = pending_writes(root, intent)
         for planned in todo:

@@ -16,18 +16,17 @@ session's journal is not on this machine.
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from slowcode.engine import repo_state
 from slowcode.engine.atomic import write_bytes_atomic
-from slowcode.engine.errors import RepositoryError, SlowcodeError
+from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.gitrepo import GitRepo
 from slowcode.engine.journal import JOURNAL_FILE, SESSIONS_DIR, Journal
 from slowcode.engine.step_commit import SESSION_TRAILER, STEP_TRAILER, disk_bytes, read_blob
+from slowcode.engine.worktree import git_text
 
 UNDO_TRAILER = "Slowcode-Undo"
 UNDO_STARTED = "undo_started"
@@ -96,7 +95,7 @@ def undo_last_step(root: Path) -> UndoResult:
         )
     if repo.identity() is None:
         raise UndoRefused(repo.identity_hint())
-    parents = _git(repo.root, "rev-list", "--parents", "-n1", head).split()[1:]
+    parents = git_text(repo.root, "rev-list", "--parents", "-n1", head).split()[1:]
     if len(parents) > 1:
         raise UndoRefused(f"HEAD ({short}) is a merge commit; slowcode steps never are")
     parent = parents[0] if parents else None
@@ -113,7 +112,7 @@ def undo_last_step(root: Path) -> UndoResult:
     journal.append(UNDO_STARTED, details, sync=True)
     for path in paths:
         _restore(repo.root, path, before.get(path))
-    subject = _git(repo.root, "log", "-1", "--format=%s", head).strip()
+    subject = git_text(repo.root, "log", "-1", "--format=%s", head).strip()
     commit = repo.commit_step(
         paths,
         f'Revert "{subject}"',
@@ -134,7 +133,7 @@ def _journal_for(root: Path, session_id: str) -> Journal:
 
 def _changed_paths(root: Path, commit: str) -> list[str]:
     # --root: a root commit is compared with the empty tree.
-    out = _git(
+    out = git_text(
         root,
         "diff-tree",
         "-r",
@@ -152,7 +151,7 @@ def _entries(root: Path, commit: str | None, paths: list[str]) -> dict[str, _Ent
     """Each path's mode and blob in `commit` (absent paths left out)."""
     if commit is None or not paths:
         return {}
-    out = _git(root, "ls-tree", "-z", "--full-tree", commit, "--", *paths)
+    out = git_text(root, "ls-tree", "-z", "--full-tree", commit, "--", *paths)
     found: dict[str, _Entry] = {}
     for record in out.split("\0"):
         if not record:
@@ -168,7 +167,7 @@ def _entries(root: Path, commit: str | None, paths: list[str]) -> dict[str, _Ent
 def _refuse_uncommitted(
     root: Path, paths: list[str], before: dict[str, _Entry], after: dict[str, _Entry]
 ) -> None:
-    staged = _git(root, "diff", "--cached", "--name-only", "-z", "HEAD", "--", *paths)
+    staged = git_text(root, "diff", "--cached", "--name-only", "-z", "HEAD", "--", *paths)
     dirty = {path for path in staged.split("\0") if path}
     for path in paths:
         now = disk_bytes(root / path)
@@ -213,17 +212,3 @@ def _remove_empty_folders(root: Path, folder: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def _git(root: Path, *args: str) -> str:
-    env = {**os.environ, "LC_ALL": "C"}
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, env=env, check=False
-        )
-    except OSError as exc:
-        raise RepositoryError(f"cannot run git: {exc.strerror or exc}") from None
-    if result.returncode != 0:
-        reason = result.stderr.strip().splitlines() or ["failed"]
-        raise RepositoryError(f"git {args[0]} failed: {reason[0]}")
-    return result.stdout

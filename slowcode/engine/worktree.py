@@ -1,7 +1,12 @@
-"""Finding the repository's work tree with one `git` call, before anything heavy is imported."""
+"""git on the command line: finding the work tree, and running git for the engine.
+
+Nothing heavy is imported here: start-up finds the work tree with one `git` call
+before Textual or GitPython load.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -83,3 +88,29 @@ def git_failure(what: str, result: subprocess.CompletedProcess[bytes]) -> Reposi
     """The one-line error for a git command that exited with a failure status."""
     detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
     return RepositoryError(f"{what} failed: {detail[0] if detail else result.returncode}")
+
+
+def git_output(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
+    """Runs `git ARGS` in `root` and returns its standard output.
+
+    git speaks English (`LC_ALL=C`), so its messages read the same everywhere.
+
+    Raises:
+        RepositoryError: git could not be started, or (with `check`) it failed: one line
+            naming the subcommand and git's first line of error.
+    """
+    env = {**os.environ, "LC_ALL": "C"}
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, input=stdin, capture_output=True, env=env, check=False
+        )
+    except OSError as exc:
+        raise RepositoryError(f"cannot run git: {exc.strerror or exc}") from None
+    if check and result.returncode != 0:
+        raise git_failure(f"git {args[0]}", result)
+    return result.stdout
+
+
+def git_text(root: Path, *args: str, check: bool = True) -> str:
+    """`git_output` as text; bytes that are not UTF-8 (odd file names) survive a round trip."""
+    return git_output(root, *args, check=check).decode("utf-8", "surrogateescape")
