@@ -68,7 +68,7 @@ def around(function: Callable[..., Any]) -> Callable[..., Any]:
 def install_points() -> None:
     journal.Journal.append = around(journal.Journal.append)  # type: ignore[method-assign]
     step_commit.write_bytes_atomic = around(step_commit.write_bytes_atomic)
-    step_commit._git = around(step_commit._git)
+    step_commit.git_output = around(step_commit.git_output)
     gitrepo.GitRepo._run = around(gitrepo.GitRepo._run)  # type: ignore[method-assign]
 
 
