@@ -103,7 +103,7 @@ async def _measure(make: Callable[[], Widget], *, trace: bool) -> tuple[float, l
         await pilot.pause()
         if trace:
             tracemalloc.start()
-            before = tracemalloc.get_traced_memory()[0]
+            traced_before = tracemalloc.get_traced_memory()[0]
         started = time.perf_counter()
         widget = make()
         await app.mount(widget)
@@ -116,13 +116,13 @@ async def _measure(make: Callable[[], Widget], *, trace: bool) -> tuple[float, l
             # The key goes in as the terminal driver sends it (the pilot's own waits
             # would add tens of milliseconds to every widget alike); the clock stops
             # at the first frame painted after the widget scrolled.
-            before = widget.scroll_y
+            scrolled_from = widget.scroll_y
             key = events.Key("pagedown", None)
             key.set_sender(app)
             assert app._driver is not None
             pressed = time.perf_counter()
             app._driver.send_message(key)
-            while widget.scroll_y == before:
+            while widget.scroll_y == scrolled_from:
                 if time.perf_counter() - pressed > 5:
                     raise RuntimeError(f"{type(widget).__name__} did not scroll")
                 await asyncio.sleep(0)
@@ -130,7 +130,7 @@ async def _measure(make: Callable[[], Widget], *, trace: bool) -> tuple[float, l
             keys.append(time.perf_counter() - pressed)
         memory = 0
         if trace:
-            memory = tracemalloc.get_traced_memory()[0] - before
+            memory = tracemalloc.get_traced_memory()[0] - traced_before
             tracemalloc.stop()
     return opened, keys, memory
 

@@ -11,11 +11,8 @@ would have: the result is the same, bit for bit, as a graph built afresh.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from typing import Any
 from slowcode.context.pagerank import gc_paused
 from slowcode.context.rank_graph import RankGraph
 from slowcode.context.tag_cache import FORMAT_VERSION as TAGS_VERSION
+from slowcode.context.tag_cache import replace_quietly
 from slowcode.context.tags import FileTags
 
 FORMAT_VERSION = 2
@@ -43,18 +41,7 @@ def save_snapshot(path: Path, graph: RankGraph, digests: Mapping[str, bytes]) ->
     versions = (FORMAT_VERSION, TAGS_VERSION, sys.version_info[:2])
     hashes = [digests[rel] for rel in graph.paths]
     payload = marshal.dumps((versions, graph.query, graph.paths, hashes, graph.state()))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".graph-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        Path(temporary).replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
+    replace_quietly(path, payload, ".graph-")
 
 
 def load_snapshot(

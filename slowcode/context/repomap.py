@@ -2,7 +2,7 @@
 
 `RepoMap.refresh` brings the tags up to date (content-hash cache; a cold build
 parses in worker processes across the machine's cores); `RepoMap.render`
-ranks files and definitions (`ranking.rank`) and fills the budget with the
+ranks files and definitions (`rank_graph.RankGraph`) and fills the budget with the
 best ones, grouped by file:
 
     src/app/models.py:

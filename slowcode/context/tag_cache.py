@@ -60,6 +60,27 @@ def fingerprint(stat: os.stat_result) -> Fingerprint:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
+def replace_quietly(path: Path, data: bytes, prefix: str) -> bool:
+    """Replaces `path` with `data` by renaming a temporary file over it; False on any error.
+
+    Not fsynced: a cache lost to a power cut only makes the next start slower.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(temporary).replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        return False
+    return True
+
+
 @dataclass
 class TagCache:
     """Tags by content hash, and each path's last known fingerprint and hash.
@@ -233,18 +254,7 @@ class TagCache:
                 self.results,
             )
         )
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tags-")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            Path(temporary).replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink()
+        if not replace_quietly(self.path, payload, ".tags-"):
             return
         with contextlib.suppress(OSError):
             self.journal_path.unlink()

@@ -30,15 +30,22 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from slowcode.decisions.links import MARKDOWN_LINK, href_to, link_label, target_of
-from slowcode.decisions.madr import escape, one_line, parse_status, split_sections, unescape
+from slowcode.decisions.links import MARKDOWN_LINK, target_of
+from slowcode.decisions.madr import (
+    escape,
+    link_to,
+    number_from_path,
+    one_line,
+    parse_status,
+    split_sections,
+    unescape,
+)
 from slowcode.decisions.record import DecisionRecord, DecisionStatus
 
 _TITLE = re.compile(r"(\d+)\.\s+(.*)")
 _DATE = re.compile(r"Date:[ \t]*(.*)")
 _SUPERSEDED_BY = ("superceded by", "superseded by")
 _SUPERSEDES = ("supercedes", "supersedes")
-_NUMBER_IN_NAME = re.compile(r"(\d+)-")
 
 
 def fold(record: DecisionRecord) -> DecisionRecord:
@@ -77,7 +84,7 @@ def render(record: DecisionRecord) -> str:
     number = f"{record.number}. " if record.number is not None else ""
     lines = [f"# {number}{record.title}", "", f"Date: {record.date}".rstrip(), "", "## Status", ""]
     superseded_line = (
-        f"Superceded by {_link(record, record.superseded_by)}" if record.superseded_by else ""
+        f"Superceded by {link_to(record, record.superseded_by)}" if record.superseded_by else ""
     )
     if record.status is DecisionStatus.SUPERSEDED and superseded_line:
         lines += [superseded_line, ""]
@@ -86,7 +93,7 @@ def render(record: DecisionRecord) -> str:
         if superseded_line:
             lines += [superseded_line, ""]
     if record.supersedes:
-        lines += [f"Supercedes {_link(record, record.supersedes)}", ""]
+        lines += [f"Supercedes {link_to(record, record.supersedes)}", ""]
     for heading, text in (
         ("Context", record.context),
         ("Decision", record.outcome),
@@ -96,10 +103,6 @@ def render(record: DecisionRecord) -> str:
         if text:
             lines += [escape(text), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _link(record: DecisionRecord, target: str) -> str:
-    return f"[{link_label(target)}]({href_to(record.path, target).replace(' ', '%20')})"
 
 
 def parse(text: str, path: str | None = None) -> DecisionRecord:
@@ -121,7 +124,7 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
     sections = split_sections(lines[start:], "## ")
     date = next((m.group(1).strip() for m in map(_DATE.fullmatch, sections.get("", [])) if m), "")
     status, superseded_by, supersedes = _read_status(sections.get("status", []), path)
-    name_number = _NUMBER_IN_NAME.match(path.rsplit("/", 1)[-1]) if path else None
+    name_number = number_from_path(path)
     return DecisionRecord(
         title=title,
         context=_text(sections.get("context")),
@@ -129,7 +132,7 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
         consequences=_text(sections.get("consequences")),
         status=status,
         date=date,
-        number=int(name_number.group(1)) if name_number else number,
+        number=name_number if name_number is not None else number,
         path=path,
         superseded_by=superseded_by,
         supersedes=supersedes,
@@ -146,7 +149,7 @@ def _read_status(
             continue
         lowered = line.lower()
         link = MARKDOWN_LINK.search(line)
-        target = target_of(path, link.group(2).replace("%20", " ")) if link else None
+        target = target_of(path, link.group(2)) if link else None
         if lowered.startswith(_SUPERSEDED_BY) and target:
             superseded_by = target
             status = status or DecisionStatus.SUPERSEDED

@@ -209,7 +209,7 @@ def _touched_file_reason(path: str) -> str | None:
         return f"touches the migration {path}"
     if folders & SCHEMA_FOLDERS or _matches(path, SCHEMA_GLOBS):
         return f"touches the schema {path}"
-    if _matches(path, CI_GLOBS) or path.startswith((".github/workflows/", ".circleci/")):
+    if _matches(path, CI_GLOBS):
         return f"touches the CI configuration {path}"
     if _matches(path, CONTAINER_GLOBS):
         return f"touches the container file {path}"

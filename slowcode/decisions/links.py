@@ -16,8 +16,14 @@ def href_to(record_path: str | None, target: str) -> str:
     return target
 
 
+def markdown_link(record_path: str | None, target: str) -> str:
+    """`[label](href)` to the repository path `target`, from the file at `record_path`."""
+    return f"[{link_label(target)}]({href_to(record_path, target).replace(' ', '%20')})"
+
+
 def target_of(record_path: str | None, href: str) -> str:
-    """The repository path an href in the file at `record_path` points to."""
+    """The repository path an href (spaces written `%20`) in the file at `record_path` points to."""
+    href = href.replace("%20", " ")
     if record_path and "/" in record_path and "://" not in href and not href.startswith("/"):
         return posixpath.normpath(posixpath.join(posixpath.dirname(record_path), href))
     return href

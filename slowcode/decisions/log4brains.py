@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 
 from slowcode.decisions import madr
-from slowcode.decisions.links import MARKDOWN_LINK, href_to, link_label, target_of
-from slowcode.decisions.madr import one_line, parse_status, split_sections
+from slowcode.decisions.links import MARKDOWN_LINK, target_of
+from slowcode.decisions.madr import link_to, one_line, parse_status, split_sections
 from slowcode.decisions.record import DecisionRecord, DecisionStatus
 
 LINKS = "Links"
@@ -37,7 +37,7 @@ def render(record: DecisionRecord) -> str:
     body = madr.render_body(record, link_lines=False)
     status = record.status.value
     if record.status is DecisionStatus.SUPERSEDED and record.superseded_by:
-        status = f"superseded by {_link(record, record.superseded_by)}"
+        status = f"superseded by {link_to(record, record.superseded_by)}"
     meta = [f"- Status: {status}"]
     makers = [one_line(name).replace(",", " ") for name in record.decision_makers]
     if makers:
@@ -47,9 +47,9 @@ def render(record: DecisionRecord) -> str:
     lines = [*body[:2], *meta, "", *body[2:]]
     links = []
     if record.supersedes:
-        links.append(f"- Supersedes {_link(record, record.supersedes)}")
+        links.append(f"- Supersedes {link_to(record, record.supersedes)}")
     if record.superseded_by and record.status is not DecisionStatus.SUPERSEDED:
-        links.append(f"- Superseded by {_link(record, record.superseded_by)}")
+        links.append(f"- Superseded by {link_to(record, record.superseded_by)}")
     if links:
         lines = [*_trimmed(lines), "", f"## {LINKS}", "", *links]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -59,11 +59,6 @@ def _trimmed(lines: list[str]) -> list[str]:
     while lines and not lines[-1]:
         lines = lines[:-1]
     return lines
-
-
-def _link(record: DecisionRecord, target: str) -> str:
-    target = one_line(target)
-    return f"[{link_label(target)}]({href_to(record.path, target).replace(' ', '%20')})"
 
 
 def parse(text: str, path: str | None = None) -> DecisionRecord:
@@ -95,22 +90,18 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
     record.superseded_by = None
     record.supersedes = None
     if status_link and record.status is DecisionStatus.SUPERSEDED:
-        record.superseded_by = _target(path, status_link.group(2))
+        record.superseded_by = target_of(path, status_link.group(2))
     sections = split_sections(kept, "## ")
     for line in sections.get(LINKS.lower(), []):
         link = MARKDOWN_LINK.search(line)
         words = line.lstrip("-* ").lower()
         if link and words.startswith(("supersedes", "supercedes")):
-            record.supersedes = _target(path, link.group(2))
+            record.supersedes = target_of(path, link.group(2))
         elif link and words.startswith(("superseded by", "superceded by")):
-            record.superseded_by = _target(path, link.group(2))
+            record.superseded_by = target_of(path, link.group(2))
     if not record.consequences:
         record.consequences = _positive_negative(sections.get(madr.OUTCOME.lower(), []))
     return record
-
-
-def _target(path: str | None, href: str) -> str:
-    return target_of(path, href.replace("%20", " "))
 
 
 def _positive_negative(outcome_lines: list[str]) -> str:

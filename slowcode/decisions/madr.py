@@ -20,6 +20,7 @@ import json
 import posixpath
 import re
 
+from slowcode.decisions.links import markdown_link
 from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 
 CONTEXT = "Context and Problem Statement"
@@ -79,9 +80,9 @@ def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]
     """
     lines = [f"# {one_line(record.title)}", ""]
     if link_lines and record.superseded_by:
-        lines += [f"Superseded by {_link(record, record.superseded_by)}.", ""]
+        lines += [f"Superseded by {link_to(record, record.superseded_by)}.", ""]
     if link_lines and record.supersedes:
-        lines += [f"Supersedes {_link(record, record.supersedes)}.", ""]
+        lines += [f"Supersedes {link_to(record, record.supersedes)}.", ""]
 
     lines += [f"## {CONTEXT}", ""]
     if record.context.strip():
@@ -128,14 +129,9 @@ def _outcome_paragraph(chosen: str, outcome: str) -> str:
     return escape(outcome)
 
 
-def _link(record: DecisionRecord, target: str) -> str:
-    target = one_line(target)
-    label = posixpath.splitext(posixpath.basename(target))[0] or target
-    if record.path and "/" in target:
-        href = posixpath.relpath(target, posixpath.dirname(record.path) or ".")
-    else:
-        href = target
-    return f"[{label}]({href.replace(' ', '%20')})"
+def link_to(record: DecisionRecord, target: str) -> str:
+    """A Markdown link from `record`'s file to the repository path `target`."""
+    return markdown_link(record.path, one_line(target))
 
 
 def escape(text: str) -> str:
@@ -204,7 +200,7 @@ def parse(text: str, path: str | None = None, *, numbered_title: bool = True) ->
         decision_makers=_names(meta.get("decision-makers")),
         options=_options(sections.get(OPTIONS.lower(), []), sections.get(PROS_AND_CONS.lower())),
         chosen=chosen,
-        number=_number(path),
+        number=number_from_path(path),
         path=path,
         superseded_by=_scalar(meta.get("superseded-by")) or None,
         supersedes=_scalar(meta.get("supersedes")) or None,
@@ -379,7 +375,8 @@ def parse_status(text: str) -> DecisionStatus:
     return DecisionStatus.PROPOSED
 
 
-def _number(path: str | None) -> int | None:
+def number_from_path(path: str | None) -> int | None:
+    """The number a record's file name starts with (`0003-use-x.md` → 3), or None."""
     if not path:
         return None
     match = _NUMBER_IN_NAME.match(posixpath.basename(path))

@@ -78,11 +78,6 @@ def citations(root: Path) -> dict[str, list[CitingCommit]]:
     return found
 
 
-def citing_commits(root: Path, record_path: str) -> list[CitingCommit]:
-    """The commits, newest first, whose `Decision:` trailer is `record_path`."""
-    return citations(root).get(posixpath.normpath(record_path), [])
-
-
 def line_origin(root: Path, path: str, line: int) -> LineOrigin:
     """Why line `line` of `path` (repository-relative) is what it is.
 
@@ -105,7 +100,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
     if sha == _NOT_COMMITTED:
         return LineOrigin(path, line, text, None)
     fields = dict(row.split(" ", 1) for row in header[1:] if " " in row and row[0] != "\t")
-    body = git_text(root, "log", "-1", "--format=%B", sha)
+    date, _, body = git_text(root, "log", "-1", "--format=%as%n%B", sha).partition("\n")
     trailers = _trailers(root, body)
     subject, _, rest = body.partition("\n")
     explanation = _without_trailers(rest).strip()
@@ -118,7 +113,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
         text=text,
         commit=sha,
         author=fields.get("author", ""),
-        date=git_text(root, "log", "-1", "--format=%as", sha).strip(),
+        date=date.strip(),
         subject=subject.strip(),
         explanation=explanation,
         session=session,

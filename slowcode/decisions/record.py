@@ -51,8 +51,8 @@ class DecisionRecord:
     @classmethod
     def from_finish_step(cls, data: dict[str, Any]) -> DecisionRecord:
         """The draft a `finish_step` call's `decision` object describes."""
-        options = [ConsideredOption(title=str(data.get("decision", "")).split("\n")[0][:80])]
-        options[0].title = str(data.get("title", options[0].title))
+        first_line = str(data.get("decision", "")).split("\n")[0][:80]
+        options = [ConsideredOption(title=str(data.get("title", first_line)))]
         for alternative in data.get("alternatives") or []:
             options.append(
                 ConsideredOption(

@@ -80,8 +80,6 @@ def _python(block: Node, prefix: str) -> Iterator[tuple[str, str]]:
         name = _name(node)
         if not name or not _python_public(name):
             continue
-        if prefix and name.startswith("_") and node.type == "class_definition":
-            continue
         if node.type == "function_definition":
             yield prefix + name, "def " + _signature(node, "parameters", "return_type")
         elif node.type == "class_definition" and not name.startswith("_"):

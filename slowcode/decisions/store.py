@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import posixpath
 import re
-import tempfile
 from pathlib import Path
 
-from slowcode.decisions.formats import (
-    DEFAULT_DECISIONS_DIR,
-    KNOWN_DECISIONS_DIRS,
-    DecisionFormat,
-    DecisionLayout,
-    detect_layout,
-    parse_any,
-)
+from slowcode.decisions.formats import DecisionFormat, DecisionLayout, detect_layout, parse_any
 from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.slug import slugify
+from slowcode.engine.atomic import write_text_atomic
 from slowcode.engine.errors import ConfigError, SlowcodeError
 
 __all__ = [
-    "DEFAULT_DECISIONS_DIR",
-    "KNOWN_DECISIONS_DIRS",
     "DecisionStore",
     "detect_decisions_dir",
     "summary_line",
@@ -154,7 +144,7 @@ class DecisionStore:
         target = self.root / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, self.format.render(record))
+            write_text_atomic(target, self.format.render(record))
         except OSError as exc:
             raise SlowcodeError(
                 f"cannot write decision record {relative}: {exc.strerror or exc}"
@@ -195,16 +185,3 @@ def _inside_repository(folder: str) -> str:
     if normalized.startswith("/") or normalized.split("/")[0] in ("..", ".git"):
         raise ConfigError(f"decisions folder must be inside the repository, got {folder!r}")
     return normalized
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

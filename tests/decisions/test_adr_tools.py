@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from slowcode.decisions import adr_tools
 from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from tests.decisions.samples import ADR_TOOLS_NEW, ADR_TOOLS_OLD
+from tests.decisions.strategies import LINE, texts
 
 
 def test_parse_adr_tools_own_files() -> None:
@@ -79,23 +80,14 @@ def test_a_status_word_and_a_superseded_link_both_survive() -> None:
     assert adr_tools.parse(adr_tools.render(record)) == record
 
 
-_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
-_line = st.text(_CHARS, min_size=1, max_size=20).map(str.strip).filter(bool)
-_text = (
-    st.lists(
-        st.one_of(_line, st.sampled_from(["## Status", "# 3. Title", "Date: x", "\\", ""])),
-        max_size=5,
-    )
-    .map("\n".join)
-    .map(str.strip)
-)
+_text = texts(["## Status", "# 3. Title", "Date: x", "\\", ""])
 _paths = st.sampled_from([None, "doc/adr/0001-a.md", "doc/adr/0007-b.md", "other/0002-c d.md"])
 
 
 @st.composite
 def records(draw: st.DrawFn) -> DecisionRecord:
     return DecisionRecord(
-        title=draw(_line),
+        title=draw(LINE),
         context=draw(_text),
         outcome=draw(_text),
         consequences=draw(_text),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from slowcode.decisions import log4brains
 from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from tests.decisions.samples import HAND_WRITTEN
+from tests.decisions.strategies import LINE, texts
 
 
 def test_parse_a_hand_written_record() -> None:
@@ -64,17 +65,8 @@ def test_superseded_status_carries_its_link() -> None:
     assert log4brains.parse(text, record.path) == record
 
 
-_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
-_line = st.text(_CHARS, min_size=1, max_size=20).map(str.strip).filter(bool)
 _name = st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8)
-_text = (
-    st.lists(
-        st.one_of(_line, st.sampled_from(["- Status: accepted", "## Links", "# T", "\\", ""])),
-        max_size=5,
-    )
-    .map("\n".join)
-    .map(str.strip)
-)
+_text = texts(["- Status: accepted", "## Links", "# T", "\\", ""])
 _paths = st.sampled_from([None, "adr/20240101-a.md", "adr/20240102-b c.md"])
 
 
@@ -82,11 +74,11 @@ _paths = st.sampled_from([None, "adr/20240101-a.md", "adr/20240102-b c.md"])
 def records(draw: st.DrawFn) -> DecisionRecord:
     options = draw(
         st.lists(
-            st.builds(ConsideredOption, title=_line, pros=st.lists(_line, max_size=2)), max_size=3
+            st.builds(ConsideredOption, title=LINE, pros=st.lists(LINE, max_size=2)), max_size=3
         )
     )
     return DecisionRecord(
-        title=draw(_line),
+        title=draw(LINE),
         context=draw(_text),
         outcome=draw(_text),
         consequences=draw(_text),
