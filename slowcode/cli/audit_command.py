@@ -16,11 +16,11 @@ def repository_root(directory: Path) -> Path:
     Raises:
         SlowcodeError: `directory` is missing or in no repository.
     """
-    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.engine.worktree import find_work_tree
 
     if not directory.is_dir():
         raise SlowcodeError(f"no such folder: {directory}")
-    return GitRepo.open(directory).root
+    return find_work_tree(directory)
 
 
 def run_audit_verify(directory: Path, session: str | None, out: TextIO | None = None) -> int:

@@ -55,11 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 def open_store(path: Path) -> DecisionStore:
     """The decision store of the repository containing `path`, as configured."""
     from slowcode.engine.config import load_config
-    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.engine.worktree import find_work_tree
 
-    repo = GitRepo.open(path)
-    config = load_config(repo.root, os.environ, {})
-    return DecisionStore(repo.root, config.decisions_dir)
+    root = find_work_tree(path)
+    config = load_config(root, os.environ, {})
+    return DecisionStore(root, config.decisions_dir)
 
 
 def matches(record: DecisionRecord, text: str) -> bool:

@@ -9,7 +9,7 @@ from slowcode.engine.atomic import write_text_atomic
 from slowcode.engine.errors import SlowcodeError
 from slowcode.engine.merge import merge_texts
 from slowcode.engine.paths import PathPolicy
-from slowcode.engine.review import FileDiff, Hunk, LineKind
+from slowcode.engine.review import FileDiff, Hunk, LineKind, side_lines
 
 
 class StaleFileError(SlowcodeError):
@@ -37,16 +37,6 @@ def _split_lines(text: str) -> list[str]:
     if parts[-1]:
         lines.append(parts[-1])
     return lines
-
-
-def _side(hunk: Hunk, *, new: bool) -> list[str]:
-    """The hunk's lines on one side, with line endings restored."""
-    skipped = LineKind.REMOVED if new else LineKind.ADDED
-    return [
-        line.text if line.no_newline else line.text + "\n"
-        for line in hunk.lines
-        if line.kind is not skipped
-    ]
 
 
 def compose(file: FileDiff) -> str | None:
@@ -77,7 +67,7 @@ def compose(file: FileDiff) -> str | None:
         if overlap > _leading_context(hunk) or begin + hunk.source_length > len(old_lines):
             raise ValueError(f"hunk {hunk.header} of {file.path} does not fit its old text")
         pieces.extend(old_lines[position:begin])
-        pieces.extend(_side(hunk, new=hunk.takes_new_side)[overlap:])
+        pieces.extend(side_lines(hunk, new=hunk.takes_new_side)[overlap:])
         position = begin + hunk.source_length
     pieces.extend(old_lines[position:])
     result = "".join(pieces)

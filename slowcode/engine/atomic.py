@@ -16,6 +16,9 @@ from pathlib import Path
 NEW_FILE_MODE = 0o644
 """Mode of a newly created file, before the process umask is applied (by the kernel)."""
 
+TEMPORARY_SUFFIX = ".slowcode-tmp"
+"""The end of a temporary file's name: `.<target>.<random>.slowcode-tmp`, next to its target."""
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Replaces (or creates) `path` with `text`, UTF-8 encoded, atomically.
@@ -63,7 +66,7 @@ def _create_temporary(folder: Path, name: str) -> tuple[Path, int]:
     # umask, which avoids the process-wide os.umask() read-and-restore dance.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _attempt in range(100):
-        candidate = folder / f".{name}.{secrets.token_hex(4)}.slowcode-tmp"
+        candidate = folder / f".{name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
         try:
             return candidate, os.open(candidate, flags, NEW_FILE_MODE)
         except FileExistsError:

@@ -117,11 +117,6 @@ class Conversation:
         self._closing: StepSummary | None = None
         self._prefix: Message | None = None
 
-    @property
-    def folded(self) -> bool:
-        """True once a step's exchanges were folded into the summary."""
-        return self._prefix is not None
-
     def request_messages(self) -> list[Message]:
         """The messages of the next request: the prefix, then the current step's."""
         if self._prefix is None:

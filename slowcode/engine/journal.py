@@ -137,13 +137,9 @@ def verify(path: Path) -> tuple[bool, str]:
     except (OSError, UnicodeDecodeError) as exc:
         return False, f"cannot read {file}: {exc}"
     lines = text.split("\n")
-    if lines[-1]:
-        # A torn last write is worth reporting, but it is not tampering.
-        unfinished = f"; line {len(lines)} is an unfinished write"
-        lines = lines[:-1]
-    else:
-        unfinished = ""
-        lines = lines[:-1]
+    # A torn last write is worth reporting, but it is not tampering.
+    unfinished = f"; line {len(lines)} is an unfinished write" if lines[-1] else ""
+    lines = lines[:-1]
     previous: str | None = None
     for number, line in enumerate(lines, start=1):
         where = f"event {number} (line {number})"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slowcode.engine.atomic import write_bytes_atomic
+from slowcode.engine.atomic import TEMPORARY_SUFFIX, write_bytes_atomic
 from slowcode.engine.journal import Event
 from slowcode.engine.step_commit import (
     ApplyConflict,
@@ -31,8 +31,6 @@ from slowcode.engine.step_commit import (
 
 COMPLETED = "completed"
 ROLLED_BACK = "rolled_back"
-# The suffix `atomic.py` gives its temporary files.
-TEMPORARY_SUFFIX = ".slowcode-tmp"
 
 
 @dataclass(frozen=True)

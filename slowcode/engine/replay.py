@@ -10,6 +10,7 @@ action. Each replayed step's tree is then compared with the committed one.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import shutil
@@ -28,8 +29,10 @@ from slowcode.engine.journal import Event, read_events
 from slowcode.engine.plan import Plan
 from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.review_state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
-from slowcode.engine.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP
+from slowcode.engine.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP, Workflow
 from slowcode.engine.worktree import git_text
+from slowcode.model.loopback import ReplayServer
+from slowcode.model.settings import ModelSettings
 
 
 class ReplayDiverged(SlowcodeError):
@@ -206,8 +209,6 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
         SlowcodeError: The journal cannot be read, or the session made no commit
             (the replay would not know where the session started).
     """
-    import asyncio
-
     events = read_events(folder)
     started = next((e["data"] for e in events if e["type"] == "session_started"), None)
     if started is None:
@@ -244,10 +245,6 @@ async def _run(
     scratch: Path, events: list[Event], task: str, report: ReplayReport, when: str
 ) -> dict[int, str]:
     """Runs the workflow in `scratch`; returns each replayed step's commit."""
-    from slowcode.engine.workflow import Workflow
-    from slowcode.model.loopback import ReplayServer
-    from slowcode.model.settings import ModelSettings
-
     model = str(next(e["data"].get("model", "") for e in events if e["type"] == "session_started"))
     # The check command's result goes to the model, whose answers are recorded: running
     # it again would change nothing but the time a replay takes.

@@ -195,13 +195,19 @@ class StepReview:
         return rows
 
 
-def new_side_text(hunk: Hunk) -> str:
-    """The hunk's new side as text, line endings included (none after a last line without one)."""
-    return "".join(
+def side_lines(hunk: Hunk, *, new: bool) -> list[str]:
+    """The hunk's lines on one side, line endings restored (none after a last line without one)."""
+    skipped = LineKind.REMOVED if new else LineKind.ADDED
+    return [
         line.text if line.no_newline else line.text + "\n"
         for line in hunk.lines
-        if line.kind is not LineKind.REMOVED
-    )
+        if line.kind is not skipped
+    ]
+
+
+def new_side_text(hunk: Hunk) -> str:
+    """The hunk's new side as text, line endings included (none after a last line without one)."""
+    return "".join(side_lines(hunk, new=True))
 
 
 def _model_comment(hunk: Hunk) -> str:

@@ -39,6 +39,13 @@ def _usage(message: JsonDict) -> JsonDict:
     }
 
 
+def _start(index: int, block: JsonDict) -> SseEvent:
+    return (
+        "content_block_start",
+        {"type": "content_block_start", "index": index, "content_block": block},
+    )
+
+
 def _delta(index: int, delta: JsonDict) -> SseEvent:
     return ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
 
@@ -47,27 +54,13 @@ def _block_events(index: int, block: JsonDict) -> list[SseEvent]:
     kind = block.get("type")
     events: list[SseEvent] = []
     if kind == "text":
-        events.append(
-            (
-                "content_block_start",
-                {
-                    "type": "content_block_start",
-                    "index": index,
-                    "content_block": {"type": "text", "text": ""},
-                },
-            )
-        )
+        events.append(_start(index, {"type": "text", "text": ""}))
         for piece in _chunks(str(block.get("text", "")), TEXT_CHUNK_CHARS):
             delta = {"type": "text_delta", "text": piece}
             events.append(_delta(index, delta))
     elif kind in ("tool_use", "server_tool_use"):
         start = {"type": kind, "id": block["id"], "name": block["name"], "input": {}}
-        events.append(
-            (
-                "content_block_start",
-                {"type": "content_block_start", "index": index, "content_block": start},
-            )
-        )
+        events.append(_start(index, start))
         # The live API's first input fragment is often empty; streaming it the same way
         # keeps replayed sessions faithful to recorded ones.
         encoded = json.dumps(block.get("input", {}), ensure_ascii=False)
@@ -75,16 +68,7 @@ def _block_events(index: int, block: JsonDict) -> list[SseEvent]:
             delta = {"type": "input_json_delta", "partial_json": piece}
             events.append(_delta(index, delta))
     elif kind == "thinking":
-        events.append(
-            (
-                "content_block_start",
-                {
-                    "type": "content_block_start",
-                    "index": index,
-                    "content_block": {"type": "thinking", "thinking": "", "signature": ""},
-                },
-            )
-        )
+        events.append(_start(index, {"type": "thinking", "thinking": "", "signature": ""}))
         for piece in _chunks(str(block.get("thinking", "")), TEXT_CHUNK_CHARS):
             delta = {"type": "thinking_delta", "thinking": piece}
             events.append(_delta(index, delta))
@@ -93,12 +77,7 @@ def _block_events(index: int, block: JsonDict) -> list[SseEvent]:
     else:
         # Blocks without a delta form (redacted thinking, tool results of server
         # tools) arrive whole in their start event.
-        events.append(
-            (
-                "content_block_start",
-                {"type": "content_block_start", "index": index, "content_block": dict(block)},
-            )
-        )
+        events.append(_start(index, dict(block)))
     events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
     return events
 

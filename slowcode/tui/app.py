@@ -258,7 +258,7 @@ class SlowcodeApp(App[None]):
         yield SystemCommand("Keys", "Every key of this screen (?)", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hides `l` while the decision log is already open."""
+        """Hides `l` and `h` while their screen is already open."""
         if action == "decision_log":
             return not _is_decision_log(self.screen)
         if action == "history":

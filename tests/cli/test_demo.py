@@ -31,6 +31,15 @@ def git(repository: Path, *args: str) -> str:
     ).stdout.strip()
 
 
+def run_sample_tests(repository: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_the_sample_becomes_a_repository_with_one_commit_and_a_local_identity(
     tmp_path: Path,
 ) -> None:
@@ -59,12 +68,7 @@ def test_a_new_temporary_folder_is_used_when_none_is_given() -> None:
 
 def test_the_sample_tests_pass_as_shipped(tmp_path: Path) -> None:
     repository = create_sample_repository(tmp_path / "demo")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=repository,
-        capture_output=True,
-        text=True,
-    )
+    result = run_sample_tests(repository)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -172,12 +176,7 @@ def test_the_recorded_edits_apply_to_the_sample_step_by_step(tmp_path: Path) -> 
         git(repository, "commit", "--quiet", "-m", f"step {index - 1}")
 
     # The steps leave a working project: its own tests (two of them new) pass.
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=repository,
-        capture_output=True,
-        text=True,
-    )
+    result = run_sample_tests(repository)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 passed" in result.stdout
     assert "import storage" in (repository / "todo.py").read_text(encoding="utf-8")

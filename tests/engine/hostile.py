@@ -22,9 +22,8 @@ from slowcode.engine.progress import Progress
 from slowcode.engine.review import StepReview, Verdict
 from slowcode.engine.workflow import Workflow
 from slowcode.model.loopback import ResponseWriter
-from slowcode.model.settings import ModelSettings
 from slowcode.model.sse import message_events
-from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
+from tests.fakeapi import FakeMessagesAPI, Turn, fake_settings, reply, tool_use_block
 
 RAW_JSON = "__raw_json__"
 """A tool_use input `{RAW_JSON: text}` is streamed as `text` itself, valid JSON or not."""
@@ -109,19 +108,6 @@ class ApprovingHuman(CautiousHuman):
         return StepVerdict(StepAction.APPLY)
 
 
-def settings_for(server: FakeMessagesAPI, **overrides: Any) -> ModelSettings:
-    values: dict[str, Any] = {
-        "base_url": server.base_url,
-        "api_key": "test-key",
-        "retry_backoff_seconds": 0.01,
-        "timeout_seconds": 5,
-        "stream_retries": 1,
-        "max_retries": 0,
-    }
-    values.update(overrides)
-    return ModelSettings(**values)
-
-
 def workflow_for(
     root: Path,
     server: FakeMessagesAPI,
@@ -133,7 +119,7 @@ def workflow_for(
     return Workflow(
         root=root,
         config=Config(),
-        settings=settings_for(server, **settings),
+        settings=fake_settings(server, **{"stream_retries": 1, "max_retries": 0, **settings}),
         human=human,
         on_progress=sink,
     )

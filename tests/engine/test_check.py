@@ -18,8 +18,7 @@ from slowcode.engine.progress import (
     NoticeRaised,
     Progress,
 )
-from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
+from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
 PY = sys.executable
@@ -72,9 +71,7 @@ async def test_a_command_that_runs_too_long_is_killed(tmp_path: Path) -> None:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "project", {"app.py": APP})
-    with_identity(root)
-    return root
+    return app_repo(tmp_path)
 
 
 async def test_a_failing_check_is_streamed_shown_and_reported_to_the_model(

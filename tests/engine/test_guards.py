@@ -10,8 +10,7 @@ import pytest
 from slowcode.engine.diffs import diff_texts
 from slowcode.engine.guards import language_of, parse_guard_message, parse_regressions
 from slowcode.engine.progress import SessionState
-from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
+from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
 
@@ -59,8 +58,7 @@ def test_languages_are_picked_by_suffix() -> None:
 async def test_a_broken_step_is_refused_before_the_developer_sees_it(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    repo = make_repo(tmp_path / "project", {"app.py": APP})
-    with_identity(repo)
+    repo = app_repo(tmp_path)
     fake_api.script(
         plan_turn("Greet politely"),
         reply(edit("'hello '", "'Hello, '"), edit("def shout(name):", "def shout(name:")),

@@ -22,8 +22,7 @@ from slowcode.engine.hunk_ops import (
     split_in_review,
 )
 from slowcode.engine.review import FileDiff, LineKind, StepReview, Verdict
-from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
+from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
 
@@ -240,8 +239,7 @@ def test_carry_over_matches_by_file_and_content_not_line_numbers() -> None:
 async def test_a_revised_step_opens_with_the_unchanged_hunks_already_decided(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    repo = make_repo(tmp_path / "project", {"app.py": APP})
-    with_identity(repo)
+    repo = app_repo(tmp_path)
     fake_api.script(
         plan_turn("Greet politely"),
         reply(

@@ -13,11 +13,12 @@ from slowcode.engine.human import StepVerdict
 from slowcode.engine.merge import merge_texts
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.engine.review import FileDiff, StepReview, Verdict
-from tests.context.repos import make_repo, with_identity, write
+from tests.context.repos import make_repo, write
 from tests.engine.test_workflow import (
     APP,
     EDITOR,
     ScriptedHuman,
+    app_repo,
     edit,
     log,
     make_workflow,
@@ -107,9 +108,7 @@ def test_apply_step_writes_nothing_when_any_file_conflicts(tmp_path: Path) -> No
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "project", {"app.py": APP})
-    with_identity(root)
-    return root
+    return app_repo(tmp_path)
 
 
 class EditsDuringReview(ScriptedHuman):

@@ -67,6 +67,10 @@ def create(path: str, text: str) -> dict[str, Any]:
     return tool_use_block(EDITOR, {"command": "create", "path": path, "file_text": text})
 
 
+GOOD_STEP = reply(create("good.py", "ok = True\n"), tool_use_block("finish_step", {"summary": "s"}))
+SUMMED_UP = reply("done", stop_reason="end_turn")
+
+
 def retry_notices(events: list[Progress]) -> list[str]:
     return [
         event.message
@@ -91,8 +95,8 @@ async def test_a_fault_is_retried_by_slowcode_and_the_session_goes_on(
     server.script(
         plan_reply("Add good.py"),
         *[FAULTS[fault]] * RETRIES,
-        reply(create("good.py", "ok = True\n"), tool_use_block("finish_step", {"summary": "s"})),
-        reply("done", stop_reason="end_turn"),
+        GOOD_STEP,
+        SUMMED_UP,
     )
     events: list[Progress] = []
     workflow = faulty_workflow(repo, server, events)
@@ -113,8 +117,8 @@ async def test_retry_after_is_honoured(repo: Path, server: RawJsonAPI) -> None:
     server.script(
         plan_reply("Add good.py"),
         *[http_error(429, retry_after_ms=300)] * 2,
-        reply(create("good.py", "ok = True\n"), tool_use_block("finish_step", {"summary": "s"})),
-        reply("done", stop_reason="end_turn"),
+        GOOD_STEP,
+        SUMMED_UP,
     )
     events: list[Progress] = []
     workflow = faulty_workflow(repo, server, events)
@@ -153,7 +157,7 @@ async def test_a_fault_that_persists_fails_clearly_and_resumes_losing_nothing(
     # slowcode started again: the session resumes from its journal, the staged edit kept.
     server.script(
         reply(tool_use_block("finish_step", {"summary": "s"})),
-        reply("done", stop_reason="end_turn"),
+        SUMMED_UP,
     )
     human = ApprovingHuman()
     resumed = faulty_workflow(repo, server, [])
@@ -175,8 +179,8 @@ async def test_r_retries_the_failed_request_in_the_same_session(
         await workflow.run("task")
     requests_before = len(server.message_requests)
     server.script(
-        reply(create("good.py", "ok = True\n"), tool_use_block("finish_step", {"summary": "s"})),
-        reply("done", stop_reason="end_turn"),
+        GOOD_STEP,
+        SUMMED_UP,
     )
     await workflow.retry()  # what `r` does in the TUI
     await workflow.client.aclose()

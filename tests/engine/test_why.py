@@ -12,8 +12,7 @@ from slowcode.engine.progress import Progress, UsageRecorded
 from slowcode.engine.review import StepReview
 from slowcode.engine.why import WhyQuestion
 from slowcode.model.types import ModelError
-from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, edit, make_workflow, plan_turn
+from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, http_error, reply, tool_use_block
 
 ANSWER = "The greeting is shown to users, so it should read as a sentence."
@@ -21,9 +20,7 @@ ANSWER = "The greeting is shown to users, so it should read as a sentence."
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "project", {"app.py": APP})
-    with_identity(root)
-    return root
+    return app_repo(tmp_path)
 
 
 class AsksWhy(ScriptedHuman):

@@ -70,6 +70,13 @@ class ScriptedHuman:
         return self.answers.pop(0)
 
 
+def app_repo(tmp_path: Path) -> Path:
+    """A repository holding only APP as app.py, with a git identity to commit with."""
+    root = make_repo(tmp_path / "project", {"app.py": APP})
+    with_identity(root)
+    return root
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})

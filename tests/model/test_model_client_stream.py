@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from slowcode.engine.protocol import tool_definitions
 from slowcode.model.client import ModelClient
 from slowcode.model.settings import ModelSettings
-from slowcode.model.tools import text_editor_tool
 from slowcode.model.types import (
     JsonDict,
     ModelTurn,
@@ -17,6 +17,12 @@ from slowcode.model.types import (
 )
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 
+
+def editor_tool(builtin: bool) -> dict[str, object]:
+    """The text editor's definition, as every request sends it first among the tools."""
+    return tool_definitions(builtin_text_editor=builtin)[0]
+
+
 SYSTEM: list[JsonDict] = [
     {"type": "text", "text": "You are careful.", "cache_control": {"type": "ephemeral"}}
 ]
@@ -24,9 +30,7 @@ MESSAGES: list[JsonDict] = [{"role": "user", "content": "Add a docstring to a.py
 
 
 def make_request() -> TurnRequest:
-    return TurnRequest(
-        system=SYSTEM, tools=[text_editor_tool(True)], messages=MESSAGES, max_tokens=1000
-    )
+    return TurnRequest(system=SYSTEM, tools=[editor_tool(True)], messages=MESSAGES, max_tokens=1000)
 
 
 async def complete(settings: ModelSettings, events: list[StreamEvent]) -> ModelTurn:

@@ -9,7 +9,6 @@ SCRIPT = """
 import sys
 import slowcode.model.client
 import slowcode.model.loopback
-import slowcode.model.tools
 from slowcode.model.client import ModelClient
 from slowcode.model.settings import ModelSettings
 client = ModelClient(ModelSettings(api_key="k"))

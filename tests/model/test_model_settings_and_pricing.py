@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from slowcode.engine.protocol import tool_definitions
 from slowcode.model.pricing import DEFAULT_PRICE, cost_usd, price_of
 from slowcode.model.settings import ModelSettings
-from slowcode.model.tools import text_editor_tool
 from slowcode.model.types import Usage
 from slowcode.prompts import load_prompt
+
+
+def editor_tool(builtin: bool) -> dict[str, object]:
+    """The text editor's definition, as every request sends it first among the tools."""
+    return tool_definitions(builtin_text_editor=builtin)[0]
 
 
 def test_from_env_reads_the_anthropic_variables_and_overrides_win() -> None:
@@ -77,12 +82,12 @@ def test_cost_counts_cache_writes_and_reads_at_their_factors() -> None:
 
 
 def test_text_editor_tool_builtin_and_custom() -> None:
-    assert text_editor_tool(True) == {
+    assert editor_tool(True) == {
         "type": "text_editor_20250728",
         "name": "str_replace_based_edit_tool",
     }
 
-    custom = text_editor_tool(False)
+    custom = editor_tool(False)
 
     assert custom["name"] == "str_replace_based_edit_tool"
     assert "type" not in custom

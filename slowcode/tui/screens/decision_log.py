@@ -164,8 +164,11 @@ class DecisionLogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="decisions", exit_on_error=False)
     def _load(self) -> None:
-        log = DecisionLog(self._store.records(), citations(self._root))
-        self.app.call_from_thread(self._loaded, log)
+        self.app.call_from_thread(self._loaded, self._read_log())
+
+    def _read_log(self) -> DecisionLog:
+        # Reads every record and runs git log: too slow for the UI thread, so workers call it.
+        return DecisionLog(self._store.records(), citations(self._root))
 
     def _loaded(self, log: DecisionLog, select: str | None = None) -> None:
         self._log = log
@@ -296,8 +299,7 @@ class DecisionLogScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         self.app.call_from_thread(self.notify, f"{record.path}: {before.value} → {status.value}")
-        log = DecisionLog(self._store.records(), citations(self._root))
-        self.app.call_from_thread(self._loaded, log, record.path)
+        self.app.call_from_thread(self._loaded, self._read_log(), record.path)
 
     def action_supersede(self) -> None:
         """Asks for the new decision, then writes it and links both records."""
@@ -338,8 +340,7 @@ class DecisionLogScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         self.app.call_from_thread(self.notify, f"{old.path} superseded by {new.path}")
-        log = DecisionLog(self._store.records(), citations(self._root))
-        self.app.call_from_thread(self._loaded, log, new.path)
+        self.app.call_from_thread(self._loaded, self._read_log(), new.path)
 
     def action_cursor(self, offset: int) -> None:
         """Moves the selection (`j`/`k`)."""

@@ -48,7 +48,7 @@ class HunkEditScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         """Puts the cursor in the editor."""
-        self.query_one(TextArea).focus()
+        self.text_area.focus()
 
     @property
     def text_area(self) -> TextArea:

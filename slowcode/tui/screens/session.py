@@ -328,20 +328,20 @@ class SessionScreen(Screen[None]):
 
     def on_plan_list_send_back_requested(self, event: PlanList.SendBackRequested) -> None:
         """Asks for feedback, then sends the plan back with it."""
-
         from slowcode.engine.human import PlanVerdict
+        from slowcode.tui.screens.feedback import FeedbackScreen  # not needed for the first frame
 
         def answered(feedback: str | None) -> None:
             if feedback:
                 self._answer_plan(PlanVerdict(approved=False, feedback=feedback))
                 self._write_line(f"Plan sent back: {feedback}")
 
-        from slowcode.tui.screens.feedback import FeedbackScreen  # not needed for the first frame
-
         self.app.push_screen(FeedbackScreen("What should the plan do differently?"), answered)
 
     def on_plan_list_edit_requested(self, event: PlanList.EditRequested) -> None:
         """Asks for a step's text (``title — why``) and puts it in the plan."""
+        from slowcode.tui.screens.feedback import FeedbackScreen
+
         plan_list = self.plan_list
         index, insert = event.index, event.insert
         value = ""
@@ -359,8 +359,6 @@ class SessionScreen(Screen[None]):
                 plan_list.replace_step(index, step)
 
         prompt = "New step (title — why)" if insert else "Edit step (title — why)"
-        from slowcode.tui.screens.feedback import FeedbackScreen
-
         self.app.push_screen(FeedbackScreen(prompt, value=value), answered)
 
     def _answer_plan(self, verdict: PlanVerdict) -> None:

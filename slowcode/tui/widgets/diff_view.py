@@ -192,16 +192,19 @@ class DiffView(ScrollView, can_focus=True):
     def refresh_hunk(self, position: int) -> None:
         """Redraws a hunk's header after its verdict changed."""
         row = self._layout.hunk_rows[position]
-        self._strips.discard((row, True))
-        self._strips.discard((row, False))
+        self._forget_row(row)
         self.refresh_lines(row - int(self.scroll_y), 1)
 
     def refresh_all_hunks(self) -> None:
         """Redraws every hunk header (after `accept all`)."""
         for row in self._layout.hunk_rows:
-            self._strips.discard((row, True))
-            self._strips.discard((row, False))
+            self._forget_row(row)
         self.refresh()
+
+    def _forget_row(self, row: int) -> None:
+        # A row is cached twice: drawn as part of the current hunk, and not.
+        self._strips.discard((row, True))
+        self._strips.discard((row, False))
 
     def watch_current(self, old: int, new: int) -> None:
         """Moves the gutter bar and brings the new current hunk into view."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from slowcode.engine.review import DiffLine, LineKind
+from slowcode.engine.review import DiffLine
+from slowcode.tui.widgets.diff_layout import side_by_side_pairs
 
 Span = tuple[int, int]
 """A [start, end) range of characters inside a line's text."""
@@ -23,24 +24,17 @@ MAX_CHANGED_SHARE = 0.6
 
 
 def pair_lines(lines: list[DiffLine]) -> dict[int, int]:
-    """Index → partner index for the removed/added lines of a hunk that pair up."""
+    """Index → partner index for the removed/added lines of a hunk that pair up.
+
+    The pairs are the rows the side-by-side view shows, so emphasis always marks
+    the two lines that sit on one row there.
+    """
     partners: dict[int, int] = {}
-    index = 0
-    total = len(lines)
-    while index < total:
-        if lines[index].kind is not LineKind.REMOVED:
-            index += 1
-            continue
-        removed_start = index
-        while index < total and lines[index].kind is LineKind.REMOVED:
-            index += 1
-        added_start = index
-        while index < total and lines[index].kind is LineKind.ADDED:
-            index += 1
-        pairs = min(added_start - removed_start, index - added_start)
-        for offset in range(pairs):
-            partners[removed_start + offset] = added_start + offset
-            partners[added_start + offset] = removed_start + offset
+    for left, right in side_by_side_pairs(lines):
+        # An unchanged line is its own pair (left == right); a lone line has -1.
+        if left >= 0 and right >= 0 and left != right:
+            partners[left] = right
+            partners[right] = left
     return partners
 
 
