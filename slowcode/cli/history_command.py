@@ -53,12 +53,9 @@ def session_lines(session: SessionHistory) -> list[str]:
         f"{format_duration(session.duration_seconds)}  {session.task or '(no task)'}"
     ]
     for step in session.steps:
-        commit = step.commit[:8] if step.commit else "not applied"
-        if step.undone_by:
-            commit += f" (undone by {step.undone_by[:8]})"
         lines.append(
             f"  {step.number:>2}  {step.title}  ·  {step.accepted} accepted, "
-            f"{step.rejected} rejected, {step.edited} edited  ·  {commit}"
+            f"{step.rejected} rejected, {step.edited} edited  ·  {step.outcome}"
         )
     return lines
 

@@ -50,6 +50,14 @@ class StepHistory:
     commit: str | None = None
     undone_by: str | None = None
 
+    @property
+    def outcome(self) -> str:
+        """`1a2b3c4d`, `1a2b3c4d (undone by 5e6f7a8b)` or `not applied`."""
+        if not self.commit:
+            return "not applied"
+        undone = f" (undone by {self.undone_by[:8]})" if self.undone_by else ""
+        return self.commit[:8] + undone
+
     def to_json(self) -> dict[str, Any]:
         """The step as `slowcode history --json` prints it."""
         return {

@@ -40,13 +40,10 @@ def session_label(session: SessionHistory) -> str:
 
 def step_label(step: StepHistory) -> str:
     """`2. Add a farewell module · 3 accepted, 1 rejected, 0 edited · 1a2b3c4d`."""
-    commit = step.commit[:8] if step.commit else "not applied"
-    if step.undone_by:
-        commit += f" (undone by {step.undone_by[:8]})"
     rounds = f" · {step.rounds} rounds" if step.rounds > 1 else ""
     return (
         f"{step.number}. {step.title} · {step.accepted} accepted, {step.rejected} rejected, "
-        f"{step.edited} edited{rounds} · {commit}"
+        f"{step.edited} edited{rounds} · {step.outcome}"
     )
 
 
