@@ -33,8 +33,8 @@ from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Log
 
-from slowcode.engine.diffs import diff_texts
-from slowcode.engine.review import StepReview
+from slowcode.core.step_review import StepReview
+from slowcode.engine.staging.diffs import diff_texts
 from slowcode.tui.widgets.diff_view import DiffView
 
 OPEN_TARGET_SECONDS = 0.5

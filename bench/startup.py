@@ -65,8 +65,8 @@ import os
 import sys
 from pathlib import Path
 
-from slowcode.engine.config import load_config
-from slowcode.engine.worktree import find_work_tree
+from slowcode.core.config import load_config
+from slowcode.git.worktree import find_work_tree
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
 

@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 ENGINE_MODULES = [
-    "slowcode.engine.workflow",
-    "slowcode.engine.session",
-    "slowcode.engine.step_flow",
-    "slowcode.engine.config",
-    "slowcode.engine.journal",
-    "slowcode.engine.gitrepo",
+    "slowcode.engine.session.workflow",
+    "slowcode.engine.session.lifecycle",
+    "slowcode.engine.session.step_flow",
+    "slowcode.core.config",
+    "slowcode.journal.log",
+    "slowcode.git.repo",
     "slowcode.decisions.store",
     "slowcode.model.client",
     "slowcode.context.system_prompt",
@@ -28,7 +28,7 @@ def loaded_modules(statement: str) -> set[str]:
 
 def test_engine_imports_neither_textual_nor_rich() -> None:
     modules = loaded_modules("\n".join(f"import {name}" for name in ENGINE_MODULES))
-    assert "slowcode.engine.workflow" in modules
+    assert "slowcode.engine.session.workflow" in modules
     offenders = sorted(m for m in modules if m.split(".")[0] in {"textual", "rich"})
     assert offenders == []
 
@@ -39,8 +39,8 @@ def test_engine_does_not_import_anthropic_until_a_request() -> None:
 
 
 FIRST_FRAME_PATH = (
-    "from slowcode.engine.config import load_config\n"
-    "from slowcode.engine.worktree import find_work_tree\n"
+    "from slowcode.core.config import load_config\n"
+    "from slowcode.git.worktree import find_work_tree\n"
     "from slowcode.model.settings import ModelSettings\n"
     "from slowcode.tui.app import SlowcodeApp"
 )
@@ -53,8 +53,8 @@ def test_the_first_frame_loads_no_engine_no_model_client_and_no_other_screen() -
     slowcode = {m for m in modules if m.startswith("slowcode.")}
     # Each of these is loaded when first needed, after the first frame.
     late = {
-        "slowcode.engine.workflow",
-        "slowcode.engine.journal",
+        "slowcode.engine.session.workflow",
+        "slowcode.journal.log",
         "slowcode.engine.progress",
         "slowcode.engine.human",
         "slowcode.model.types",

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from slowcode.demo.runner import create_sample_repository, load_session
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
 from slowcode.model.loopback import ReplayServer
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp

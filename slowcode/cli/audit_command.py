@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from slowcode.engine.errors import SlowcodeError
+from slowcode.core.errors import SlowcodeError
 
 
 def repository_root(directory: Path) -> Path:
@@ -16,7 +16,7 @@ def repository_root(directory: Path) -> Path:
     Raises:
         SlowcodeError: `directory` is missing or in no repository.
     """
-    from slowcode.engine.worktree import find_work_tree
+    from slowcode.git.worktree import find_work_tree
 
     if not directory.is_dir():
         raise SlowcodeError(f"no such folder: {directory}")
@@ -32,7 +32,7 @@ def run_audit_verify(directory: Path, session: str | None, out: TextIO | None = 
     Raises:
         SlowcodeError: No repository, or SESSION names no single session.
     """
-    from slowcode.engine.journal import find_sessions, resolve_session, verify
+    from slowcode.journal.log import find_sessions, resolve_session, verify
 
     stream = out or sys.stdout
     root = repository_root(directory)

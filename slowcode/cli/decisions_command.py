@@ -10,10 +10,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
+from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import find, set_status
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine.errors import SlowcodeError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def open_store(path: Path) -> DecisionStore:
     """The decision store of the repository containing `path`, as configured."""
-    from slowcode.engine.config import load_config
-    from slowcode.engine.worktree import find_work_tree
+    from slowcode.core.config import load_config
+    from slowcode.git.worktree import find_work_tree
 
     root = find_work_tree(path)
     config = load_config(root, os.environ, {})

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from slowcode.cli.audit_command import add_directory_option, repository_root
 
 if TYPE_CHECKING:
-    from slowcode.engine.history import SessionHistory
+    from slowcode.ops.history import SessionHistory
 
 
 def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = None) -> int:
@@ -23,7 +23,7 @@ def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = 
     Raises:
         SlowcodeError: `directory` is in no repository.
     """
-    from slowcode.engine.history import load_history
+    from slowcode.ops.history import load_history
 
     stream = out or sys.stdout
     root = repository_root(directory)
@@ -42,7 +42,7 @@ def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = 
 
 def session_lines(session: SessionHistory) -> list[str]:
     """A session's summary line, then one indented line per step."""
-    from slowcode.engine.history import format_duration, plural
+    from slowcode.ops.history import format_duration, plural
 
     if session.problem:
         return [f"{session.session_id}  unreadable: {session.problem}"]

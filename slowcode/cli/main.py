@@ -166,7 +166,7 @@ def run_reporting_errors(runner: CommandRunner, args: argparse.Namespace) -> int
     """Runs a command; a user-facing error becomes one line on stderr and status 1."""
     # Imported here, not at the top: importing any engine module runs the
     # engine package's __init__, which must not cost `--help` anything.
-    from slowcode.engine.errors import SlowcodeError
+    from slowcode.core.errors import SlowcodeError
 
     try:
         return runner(args)

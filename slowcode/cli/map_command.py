@@ -50,9 +50,9 @@ def run_map(args: argparse.Namespace) -> int:
     from slowcode.context.policy import ContextPolicy
     from slowcode.context.repomap import RepoMap
     from slowcode.context.session_context import token_counter
-    from slowcode.engine.config import load_config
-    from slowcode.engine.errors import SlowcodeError
-    from slowcode.engine.worktree import find_work_tree
+    from slowcode.core.config import load_config
+    from slowcode.core.errors import SlowcodeError
+    from slowcode.git.worktree import find_work_tree
     from slowcode.model.settings import ModelSettings
 
     path = Path(args.path)

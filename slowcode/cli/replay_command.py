@@ -23,8 +23,8 @@ def run_replay(
         SlowcodeError: No repository, SESSION names no single session, or the
             session cannot be replayed.
     """
-    from slowcode.engine.journal import resolve_session
-    from slowcode.engine.replay import replay_session
+    from slowcode.journal.log import resolve_session
+    from slowcode.ops.replay import replay_session
 
     stream = out or sys.stdout
     root = repository_root(directory)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from slowcode.engine.errors import SlowcodeError
+from slowcode.core.errors import SlowcodeError
 
 
 def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int:
@@ -28,10 +28,10 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
             repository is mid-merge or mid-rebase, another slowcode works in it, or
             the configuration cannot be used.
     """
-    from slowcode.engine import repo_state
-    from slowcode.engine.config import load_config
-    from slowcode.engine.instance_lock import InstanceLock
-    from slowcode.engine.worktree import find_work_tree
+    from slowcode.core.config import load_config
+    from slowcode.git import repo_state
+    from slowcode.git.worktree import find_work_tree
+    from slowcode.journal.lock import InstanceLock
     from slowcode.model.settings import ModelSettings
 
     if not path.exists():

@@ -20,8 +20,8 @@ def run_undo(directory: Path, out: TextIO | None = None) -> int:
         SlowcodeError: No repository, another slowcode works in it, or the step
             cannot be undone (the reason in one line; nothing was written).
     """
-    from slowcode.engine.instance_lock import InstanceLock
-    from slowcode.engine.undo import undo_last_step
+    from slowcode.journal.lock import InstanceLock
+    from slowcode.ops.undo import undo_last_step
 
     root = repository_root(directory)
     # A running session would race the undo for HEAD and for its own journal.

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from slowcode.decisions.provenance import LineOrigin, line_origin
-from slowcode.engine.errors import SlowcodeError
+from slowcode.core.errors import SlowcodeError
+from slowcode.ops.blame import LineOrigin, line_origin
 
 _LOCATION = re.compile(r"(.+):(\d+)")
 
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _resolve(location: str) -> tuple[Path, str, int]:
     """The repository root, the file relative to it, and the line number."""
-    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.git.repo import GitRepo
 
     match = _LOCATION.fullmatch(location)
     if match is None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.errors import RepositoryError
+from slowcode.core.errors import RepositoryError
 
 _GIT_TIMEOUT_SECONDS = 60
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.errors import ToolInputError
+from slowcode.core.errors import ToolInputError
 
 DEFAULT_MAX_RESULTS = 50
 MAX_RESULTS_LIMIT = 500

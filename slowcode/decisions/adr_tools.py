@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.decisions.links import MARKDOWN_LINK, target_of
 from slowcode.decisions.madr import (
     escape,
@@ -40,7 +41,6 @@ from slowcode.decisions.madr import (
     split_sections,
     unescape,
 )
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
 
 _TITLE = re.compile(r"(\d+)\.\s+(.*)")
 _DATE = re.compile(r"Date:[ \t]*(.*)")

@@ -28,7 +28,7 @@ from slowcode.decisions import manifests
 from slowcode.decisions.signatures import public_signatures
 
 if TYPE_CHECKING:
-    from slowcode.engine.review import FileDiff
+    from slowcode.core.step_review import FileDiff
 
 # Files that are code: a new one at the top level is a new module.
 MODULE_SUFFIXES = frozenset(

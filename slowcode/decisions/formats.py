@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from slowcode.core.decision_record import DecisionRecord
 from slowcode.decisions import adr_tools, log4brains, madr
-from slowcode.decisions.record import DecisionRecord
 
 DEFAULT_DECISIONS_DIR = "docs/decisions"
 ADR_TOOLS_DEFAULT_DIR = "doc/adr"

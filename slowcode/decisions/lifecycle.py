@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
+from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine.errors import SlowcodeError
 
 S = DecisionStatus
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.decisions import madr
 from slowcode.decisions.links import MARKDOWN_LINK, target_of
 from slowcode.decisions.madr import link_to, one_line, parse_status, split_sections
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
 
 LINKS = "Links"
 _META = re.compile(r"[-*] (Status|Deciders|Date|Tags|Technical Story):[ \t]*(.*)", re.I)

@@ -20,8 +20,8 @@ import json
 import posixpath
 import re
 
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions.links import markdown_link
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 
 CONTEXT = "Context and Problem Statement"
 OPTIONS = "Considered Options"

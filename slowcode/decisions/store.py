@@ -7,11 +7,11 @@ import posixpath
 import re
 from pathlib import Path
 
+from slowcode.core.atomic import write_text_atomic
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
+from slowcode.core.errors import ConfigError, SlowcodeError
 from slowcode.decisions.formats import DecisionFormat, DecisionLayout, detect_layout, parse_any
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.slug import slugify
-from slowcode.engine.atomic import write_text_atomic
-from slowcode.engine.errors import ConfigError, SlowcodeError
 
 __all__ = [
     "DecisionStore",

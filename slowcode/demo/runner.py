@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from slowcode.engine.errors import SlowcodeError
+from slowcode.core.errors import SlowcodeError
 
 DEMO_DIR = Path(__file__).resolve().parent
 SAMPLE_DIR = DEMO_DIR / "sample"
@@ -108,7 +108,7 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
     Returns:
         The app's exit status.
     """
-    from slowcode.engine.config import Config
+    from slowcode.core.config import Config
     from slowcode.model.loopback import ReplayServer
     from slowcode.model.settings import ModelSettings
 

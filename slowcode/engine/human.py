@@ -11,9 +11,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from slowcode.decisions.record import DecisionRecord
-    from slowcode.engine.plan import Plan, PlanStep
-    from slowcode.engine.review import StepReview
+    from slowcode.core.decision_record import DecisionRecord
+    from slowcode.core.plan import Plan, PlanStep
+    from slowcode.core.step_review import StepReview
 
 
 @dataclass

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slowcode.engine.session_state import SessionState as SessionState
+from slowcode.core.session_state import SessionState as SessionState
 
 if TYPE_CHECKING:
-    from slowcode.engine.plan import Plan
+    from slowcode.core.plan import Plan
     from slowcode.model.types import Usage
 
 

@@ -12,8 +12,8 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
-from slowcode.engine.errors import SlowcodeError
-from slowcode.engine.worktree import SESSIONS_DIR
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.layout import SESSIONS_DIR
 from slowcode.tui.human import TuiHuman
 from slowcode.tui.messages import (
     ProgressReported,
@@ -28,10 +28,10 @@ from slowcode.tui.screens.session import SessionScreen
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from slowcode.engine.config import Config
+    from slowcode.core.config import Config
     from slowcode.engine.human import Answer, StepVerdict
     from slowcode.engine.progress import Progress
-    from slowcode.engine.workflow import Workflow
+    from slowcode.engine.session.workflow import Workflow
     from slowcode.model.settings import ModelSettings
 
 
@@ -45,7 +45,7 @@ def _is_decision_log(screen: object) -> bool:
 def _has_unfinished_session(root: Path) -> bool:
     if not (root / SESSIONS_DIR).is_dir():
         return False  # most starts: no session ever, so no journal code to load
-    from slowcode.engine.journal import latest_unfinished
+    from slowcode.journal.log import latest_unfinished
 
     return latest_unfinished(root) is not None
 
@@ -163,7 +163,7 @@ class SlowcodeApp(App[None]):
         if self.workflow is None:
             # Imported here: the engine pulls in git and the model client, which the
             # screens (and their tests) never need.
-            from slowcode.engine.workflow import Workflow
+            from slowcode.engine.session.workflow import Workflow
 
             self.workflow = Workflow(
                 root=self.root,
@@ -202,7 +202,7 @@ class SlowcodeApp(App[None]):
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def _undo(self) -> None:
-        from slowcode.engine.undo import undo_last_step
+        from slowcode.ops.undo import undo_last_step
 
         try:
             result = undo_last_step(self.root)

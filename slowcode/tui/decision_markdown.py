@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slowcode.decisions.record import DecisionRecord
+from slowcode.core.decision_record import DecisionRecord
 
 
 def options_markdown(record: DecisionRecord) -> str:

@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.message_pump import MessagePump
 
+    from slowcode.core.plan import Plan
+    from slowcode.core.step_review import StepReview
     from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
-    from slowcode.engine.plan import Plan
-    from slowcode.engine.review import StepReview
 
 _T = TypeVar("_T")
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from slowcode.core.plan import Plan
+    from slowcode.core.step_review import StepReview
     from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
-    from slowcode.engine.plan import Plan
     from slowcode.engine.progress import Progress
-    from slowcode.engine.review import StepReview
 
 
 class RequestPlanReview(Message):

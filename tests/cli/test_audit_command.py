@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
-from slowcode.engine.journal import Journal
+from slowcode.journal.log import Journal
 from tests.context.repos import make_repo
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from tests.context.repos import make_repo, write
 from tests.decisions.samples import ADR_TOOLS_NEW, ADR_TOOLS_OLD

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from slowcode.context.policy import ContextPolicy
+from slowcode.core.paths import PathPolicy
 from slowcode.demo.runner import (
     DEMO_USER_EMAIL,
     DEMO_USER_NAME,
@@ -19,10 +20,9 @@ from slowcode.demo.runner import (
     create_sample_repository,
     load_session,
 )
-from slowcode.engine.diffs import diff_step
-from slowcode.engine.editor_tool import run_editor_command
-from slowcode.engine.paths import PathPolicy
-from slowcode.engine.staging import StagedTree
+from slowcode.engine.staging.diffs import diff_step
+from slowcode.engine.staging.editor_tool import run_editor_command
+from slowcode.engine.staging.tree import StagedTree
 
 
 def git(repository: Path, *args: str) -> str:

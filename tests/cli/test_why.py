@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview
 from slowcode.engine.human import (
     Answer,
     DecisionAction,
@@ -17,8 +19,6 @@ from slowcode.engine.human import (
     StepAction,
     StepVerdict,
 )
-from slowcode.engine.plan import Plan
-from slowcode.engine.review import StepReview
 from tests.context.repos import git
 from tests.decisions.sessions import edit, finish, plan, project, workflow
 from tests.fakeapi import FakeMessagesAPI, reply

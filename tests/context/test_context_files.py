@@ -8,7 +8,7 @@ import pytest
 
 from slowcode.context.files import directory_listing, list_files
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.errors import RepositoryError
+from slowcode.core.errors import RepositoryError
 from tests.context.repos import make_repo, write
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from slowcode.context.policy import ContextPolicy
 from slowcode.context.search import NO_MATCHES, search_code
-from slowcode.engine.errors import ToolInputError
+from slowcode.core.errors import ToolInputError
 from tests.context.repos import make_repo, write
 
 

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import Answer, PlanVerdict, Question, StepAction, StepVerdict
-from slowcode.engine.plan import Plan
 from slowcode.engine.progress import SessionState
-from slowcode.engine.review import StepReview, Verdict
-from slowcode.engine.workflow import Workflow
+from slowcode.engine.session.workflow import Workflow
 from slowcode.model.loopback import COUNT_TOKENS_PATH
 from tests.context.mapped_repo import make_mapped_repo
 from tests.context.repos import with_identity, write

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
 from slowcode.engine.progress import Progress
-from slowcode.engine.workflow import Workflow
+from slowcode.engine.session.workflow import Workflow
 from tests.context.repos import make_repo, with_identity
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 from tests.fakeapi.server import fake_settings

@@ -7,8 +7,8 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions import adr_tools
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from tests.decisions.samples import ADR_TOOLS_NEW, ADR_TOOLS_OLD
 from tests.decisions.strategies import LINE, texts
 

@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.human import (
     Answer,
@@ -16,11 +18,9 @@ from slowcode.engine.human import (
     StepAction,
     StepVerdict,
 )
-from slowcode.engine.journal import read_events
-from slowcode.engine.plan import Plan
 from slowcode.engine.progress import NoticeRaised, Progress
-from slowcode.engine.review import StepReview
-from slowcode.engine.step_flow import ARCHITECTURAL_HINT
+from slowcode.engine.session.step_flow import ARCHITECTURAL_HINT
+from slowcode.journal.log import read_events
 from tests.context.repos import git
 from tests.decisions.sessions import edit, finish, plan, project, workflow
 from tests.fakeapi import FakeMessagesAPI, reply

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.decisions import adr_tools, log4brains, madr
 from slowcode.decisions.formats import DecisionFormat, detect_layout, parse_any, sniff
 from slowcode.decisions.lifecycle import LifecycleError, find, set_status, supersede
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from tests.decisions.samples import ADR_TOOLS_NEW, ADR_TOOLS_OLD, HAND_WRITTEN
 

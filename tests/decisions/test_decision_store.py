@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
+from slowcode.core.errors import ConfigError, SlowcodeError
 from slowcode.decisions.madr import parse, render
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore, detect_decisions_dir
-from slowcode.engine.errors import ConfigError, SlowcodeError
 
 _TITLE_WORDS = ["Use", "Drop", "Adopt", "Ünïcode", "cache/layer", "API: v2", "Retry & backoff"]
 

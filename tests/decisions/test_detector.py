@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from slowcode.decisions.detector import FileChange, changes_from_diffs, detect, existed_in
-from slowcode.engine.diffs import diff_texts
+from slowcode.engine.staging.diffs import diff_texts
 
 
 def nothing_existed(path: str) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions import log4brains
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from tests.decisions.samples import HAND_WRITTEN
 from tests.decisions.strategies import LINE, texts
 

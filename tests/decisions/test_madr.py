@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions.madr import parse, read_front_matter, render
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 
 
 def sample_record() -> DecisionRecord:

@@ -22,13 +22,15 @@ from typing import Any
 ROOT_OF_PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT_OF_PROJECT))
 
-from slowcode.decisions.record import DecisionRecord  # noqa: E402
+from slowcode.core.decision_record import DecisionRecord  # noqa: E402
+from slowcode.core.step_review import StepReview, Verdict  # noqa: E402
 from slowcode.decisions.store import DecisionStore  # noqa: E402
-from slowcode.engine import gitrepo, journal, step_commit  # noqa: E402
-from slowcode.engine.diffs import diff_texts  # noqa: E402
-from slowcode.engine.journal import Journal, find_sessions  # noqa: E402
-from slowcode.engine.recovery import recover_apply  # noqa: E402
-from slowcode.engine.review import StepReview, Verdict  # noqa: E402
+from slowcode.engine.apply.writes import commit as step_commit  # noqa: E402
+from slowcode.engine.session.recovery import recover_apply  # noqa: E402
+from slowcode.engine.staging.diffs import diff_texts  # noqa: E402
+from slowcode.git import repo as gitrepo  # noqa: E402
+from slowcode.journal import log as journal  # noqa: E402
+from slowcode.journal.log import Journal, find_sessions  # noqa: E402
 
 OLD_A = "".join(f"line {n}\n" for n in range(1, 30))
 NEW_A = OLD_A.replace("line 3\n", "line three\n").replace("line 25\n", "line twenty-five\n")

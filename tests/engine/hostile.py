@@ -8,7 +8,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import (
     Answer,
     DecisionAction,
@@ -17,10 +19,8 @@ from slowcode.engine.human import (
     StepAction,
     StepVerdict,
 )
-from slowcode.engine.plan import Plan
 from slowcode.engine.progress import Progress
-from slowcode.engine.review import StepReview, Verdict
-from slowcode.engine.workflow import Workflow
+from slowcode.engine.session.workflow import Workflow
 from slowcode.model.loopback import ResponseWriter
 from slowcode.model.sse import message_events
 from tests.fakeapi import FakeMessagesAPI, Turn, fake_settings, reply, tool_use_block

@@ -18,10 +18,10 @@ import sys
 import traceback  # noqa: F401  (imported while the interpreter's library is readable)
 from pathlib import Path
 
-from slowcode.engine.errors import SlowcodeError
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.step_review import StepReview
 from slowcode.engine.human import StepVerdict
 from slowcode.engine.progress import NoticeRaised, Progress
-from slowcode.engine.review import StepReview
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import reply, tool_use_block
 

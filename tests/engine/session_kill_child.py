@@ -19,8 +19,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from slowcode.engine import journal
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import (
     Answer,
     DecisionAction,
@@ -29,9 +30,8 @@ from slowcode.engine.human import (
     StepAction,
     StepVerdict,
 )
-from slowcode.engine.plan import Plan
-from slowcode.engine.review import StepReview, Verdict
-from slowcode.engine.workflow import Workflow
+from slowcode.engine.session.workflow import Workflow
+from slowcode.journal import log as journal
 from slowcode.model.settings import ModelSettings
 
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slowcode.engine.apply import StaleFileError, apply_step, compose
-from slowcode.engine.atomic import write_text_atomic
-from slowcode.engine.diffs import diff_texts
-from slowcode.engine.errors import ToolInputError
-from slowcode.engine.review import DiffLine, FileDiff, Hunk, LineKind, Verdict
+from slowcode.core.atomic import write_text_atomic
+from slowcode.core.errors import ToolInputError
+from slowcode.core.step_review import DiffLine, FileDiff, Hunk, LineKind, Verdict
+from slowcode.engine.apply.writes import StaleFileError, apply_step, compose
+from slowcode.engine.staging.diffs import diff_texts
 from tests.context.repos import make_repo, write
 
 

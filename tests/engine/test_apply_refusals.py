@@ -12,11 +12,11 @@ import asyncio
 import subprocess
 from pathlib import Path
 
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import StepAction, StepVerdict
-from slowcode.engine.journal import find_sessions, read_events, verify
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
-from slowcode.engine.replay import replay_session
-from slowcode.engine.review import StepReview, Verdict
+from slowcode.journal.log import find_sessions, read_events, verify
+from slowcode.ops.replay import replay_session
 from tests.context.repos import IDENTITY, git
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.engine.test_repo_states import conflicting_branches

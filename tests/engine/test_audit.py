@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from slowcode.engine.journal import HEAD_FILE, Journal, verify
+from slowcode.journal.log import HEAD_FILE, Journal, verify
 
 
 def filled(root: Path, count: int = 5) -> Journal:

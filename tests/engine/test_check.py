@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.check import CHECK_TAIL_CHARS, run_check
+from slowcode.engine.apply.check import CHECK_TAIL_CHARS, run_check
 from slowcode.engine.progress import (
     CheckFinished,
     CheckOutput,

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.config import (
+from slowcode.core.config import (
     Config,
     default_user_config,
     describe_sources,
     load_config,
 )
-from slowcode.engine.errors import ConfigError
+from slowcode.core.errors import ConfigError
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from slowcode.engine.conversation import Conversation
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
-from slowcode.engine.journal import JOURNAL_FILE, find_sessions, read_events
+from slowcode.engine.model_loop.conversation import Conversation
 from slowcode.engine.progress import SessionState
-from slowcode.engine.resume import resume_point
-from slowcode.engine.review import StepReview, Verdict
+from slowcode.engine.session.resume import resume_point
+from slowcode.journal.log import JOURNAL_FILE, find_sessions, read_events
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import Turn, reply, tool_use_block

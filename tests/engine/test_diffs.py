@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.diffs import diff_step, diff_texts, parse_unified_diff
-from slowcode.engine.paths import PathPolicy
-from slowcode.engine.review import DiffLine, LineKind
-from slowcode.engine.staging import StagedTree
+from slowcode.core.paths import PathPolicy
+from slowcode.core.step_review import DiffLine, LineKind
+from slowcode.engine.staging.diffs import diff_step, diff_texts, parse_unified_diff
+from slowcode.engine.staging.tree import StagedTree
 from tests.context.repos import git, make_repo, write
 
 C, R, A = LineKind.CONTEXT, LineKind.REMOVED, LineKind.ADDED

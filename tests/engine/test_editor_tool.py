@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.editor_tool import ToolOutcome, run_editor_command
-from slowcode.engine.paths import PathPolicy
-from slowcode.engine.staging import StagedTree
+from slowcode.core.paths import PathPolicy
+from slowcode.engine.staging.editor_tool import ToolOutcome, run_editor_command
+from slowcode.engine.staging.tree import StagedTree
 from tests.context.repos import make_repo, write
 
 SOURCE = "".join(f"line {n}\n" for n in range(1, 13))

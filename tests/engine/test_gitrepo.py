@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.errors import RepositoryError
-from slowcode.engine.gitrepo import GitRepo, format_message
+from slowcode.core.errors import RepositoryError
+from slowcode.git.repo import GitRepo, format_message
 from tests.context.repos import with_identity
 
 

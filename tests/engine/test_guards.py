@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.diffs import diff_texts
-from slowcode.engine.guards import language_of, parse_guard_message, parse_regressions
 from slowcode.engine.progress import SessionState
+from slowcode.engine.staging.diffs import diff_texts
+from slowcode.engine.staging.guards import language_of, parse_guard_message, parse_regressions
 from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
-from slowcode.engine.history import load_history
+from slowcode.core.step_review import Verdict
 from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.progress import Progress
-from slowcode.engine.review import Verdict
-from slowcode.engine.undo import undo_last_step
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
+from slowcode.ops.history import load_history
+from slowcode.ops.undo import undo_last_step
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block

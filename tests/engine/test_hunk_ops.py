@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slowcode.engine.apply import compose
-from slowcode.engine.diffs import diff_texts
+from slowcode.core.step_review import FileDiff, LineKind, StepReview, Verdict
+from slowcode.engine.apply.writes import compose
 from slowcode.engine.human import StepAction, StepVerdict
-from slowcode.engine.hunk_ops import (
+from slowcode.engine.review.hunk_ops import (
     HunkOpError,
     carry_over,
     edit_in_review,
@@ -21,7 +21,7 @@ from slowcode.engine.hunk_ops import (
     split_hunk,
     split_in_review,
 )
-from slowcode.engine.review import FileDiff, LineKind, StepReview, Verdict
+from slowcode.engine.staging.diffs import diff_texts
 from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 

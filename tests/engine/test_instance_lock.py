@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.errors import SlowcodeError
-from slowcode.engine.instance_lock import (
+from slowcode.core.errors import SlowcodeError
+from slowcode.journal.lock import (
     InstanceLock,
     InstanceLockedError,
     LockHolder,
@@ -23,7 +23,7 @@ from slowcode.engine.instance_lock import (
 HOLD = """
 import sys, time
 from pathlib import Path
-from slowcode.engine.instance_lock import InstanceLock
+from slowcode.journal.lock import InstanceLock
 lock = InstanceLock(Path(sys.argv[1])).acquire()
 print("locked", flush=True)
 time.sleep(60)

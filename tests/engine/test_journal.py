@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.journal import (
+from slowcode.journal.log import (
     REDACTED,
     SESSION_FINISHED,
     Journal,

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from slowcode.core.plan import Plan, PlanStep
+from slowcode.core.step_review import StepReview
 from slowcode.engine.human import PlanVerdict, StepVerdict
-from slowcode.engine.plan import Plan, PlanStep
 from slowcode.engine.progress import SessionState
-from slowcode.engine.review import StepReview
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import reply, tool_use_block

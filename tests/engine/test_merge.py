@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.apply import StaleFileError, apply_step
-from slowcode.engine.diffs import diff_texts
+from slowcode.core.step_review import FileDiff, StepReview, Verdict
+from slowcode.engine.apply.writes import StaleFileError, apply_step
 from slowcode.engine.human import StepVerdict
-from slowcode.engine.merge import merge_texts
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
-from slowcode.engine.review import FileDiff, StepReview, Verdict
+from slowcode.engine.staging.diffs import diff_texts
+from slowcode.git.merge import merge_texts
 from tests.context.repos import make_repo, write
 from tests.engine.test_workflow import (
     APP,

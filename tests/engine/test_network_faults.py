@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from slowcode.engine.journal import read_events
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
+from slowcode.journal.log import read_events
 from slowcode.model.types import ModelError
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.errors import ToolInputError
-from slowcode.engine.paths import PathPolicy
+from slowcode.core.errors import ToolInputError
+from slowcode.core.paths import PathPolicy
 
 
 @pytest.fixture

@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.apply import apply_step
-from slowcode.engine.diffs import diff_step
-from slowcode.engine.errors import SlowcodeError
-from slowcode.engine.paths import PathPolicy
-from slowcode.engine.review import Verdict
-from slowcode.engine.staging import StagedTree
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.paths import PathPolicy
+from slowcode.core.step_review import Verdict
+from slowcode.engine.apply.writes import apply_step
+from slowcode.engine.staging.diffs import diff_step
+from slowcode.engine.staging.tree import StagedTree
 
 LINK_PLACES = ["l1", "sub/l2", "sub/deeper/l3", "l4"]
 

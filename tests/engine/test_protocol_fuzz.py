@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slowcode.engine.gitrepo import GitRepo
-from slowcode.engine.journal import Journal, read_events, verify
 from slowcode.engine.progress import SessionState
-from slowcode.engine.session import Session
-from slowcode.engine.workflow import MAX_PROTOCOL_STRIKES, ProtocolStop, Workflow
+from slowcode.engine.session.lifecycle import Session
+from slowcode.engine.session.workflow import MAX_PROTOCOL_STRIKES, ProtocolStop, Workflow
+from slowcode.git.repo import GitRepo
+from slowcode.journal.log import Journal, read_events, verify
 from slowcode.model.types import ModelError
 from tests.context.repos import make_repo, with_identity
 from tests.engine.hostile import (

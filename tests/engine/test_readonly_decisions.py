@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.journal import find_sessions, read_events, verify
 from slowcode.engine.progress import SessionState
+from slowcode.journal.log import find_sessions, read_events, verify
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.hostile import ApprovingHuman, RawJsonAPI, workflow_for
 from tests.fakeapi import reply

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine.gitrepo import GitRepo
+from slowcode.engine.apply.commit import StepCommitter
 from slowcode.engine.human import StepVerdict
-from slowcode.engine.journal import Journal, find_sessions, read_events, verify
-from slowcode.engine.recovery import ROLLED_BACK, interrupted_intent, recover_apply
-from slowcode.engine.review import StepReview, Verdict
-from slowcode.engine.step_commit import StepCommitter
+from slowcode.engine.session.recovery import ROLLED_BACK, interrupted_intent, recover_apply
+from slowcode.git.repo import GitRepo
+from slowcode.journal.log import Journal, find_sessions, read_events, verify
 from tests.context.repos import with_identity
 from tests.engine.test_workflow import (
     APP,
@@ -144,7 +144,7 @@ async def test_a_file_changed_since_the_crash_rolls_the_apply_back(
     committer = StepCommitter(
         GitRepo.open(repo), DecisionStore(repo), journal.session_id, "m", journal.append
     )
-    from slowcode.engine.diffs import diff_texts
+    from slowcode.engine.staging.diffs import diff_texts
 
     files = diff_texts(
         {"app.py": (APP, APP.replace("'hello '", "'Hi '")), "other.py": ("x = 1\n", "x = 2\n")}

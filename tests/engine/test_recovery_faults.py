@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine.gitrepo import GitRepo
-from slowcode.engine.journal import Journal, find_sessions, read_events, verify
-from slowcode.engine.recovery import COMPLETED, recover_apply
-from slowcode.engine.step_commit import StepCommitter
+from slowcode.engine.apply.commit import StepCommitter
+from slowcode.engine.session.recovery import COMPLETED, recover_apply
+from slowcode.git.repo import GitRepo
+from slowcode.journal.log import Journal, find_sessions, read_events, verify
 from tests.context.repos import git, make_repo, with_identity
 
 CHILD = Path(__file__).with_name("apply_fault_child.py")

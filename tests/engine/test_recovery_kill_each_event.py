@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from slowcode.engine.gitrepo import GitRepo
-from slowcode.engine.journal import find_sessions, read_events, verify
+from slowcode.git.repo import GitRepo
+from slowcode.journal.log import find_sessions, read_events, verify
 from slowcode.model.loopback import MessagesServer, ReceivedRequest, ResponseWriter, error_body
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.test_workflow import APP, two_step_script

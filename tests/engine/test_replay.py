@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
+from slowcode.core.step_review import Verdict
 from slowcode.engine.human import StepAction, StepVerdict
-from slowcode.engine.journal import JOURNAL_FILE, SESSIONS_DIR, canonical_json, read_events
-from slowcode.engine.replay import ReplayHuman, recorded_responses
-from slowcode.engine.review import Verdict
+from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, canonical_json, read_events
+from slowcode.ops.replay import ReplayHuman, recorded_responses
 from tests.context.repos import git, make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from slowcode.cli.main import main
+from slowcode.core.errors import RepositoryError
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine import repo_state
-from slowcode.engine.errors import RepositoryError
-from slowcode.engine.instance_lock import InstanceLock
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
+from slowcode.git import repo_state
+from slowcode.journal.lock import InstanceLock
 from tests.context.repos import IDENTITY, git, make_repo, with_identity, write
 from tests.engine.hostile import (
     ApprovingHuman,

@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 
+from slowcode.core.step_review import StepReview, Verdict, new_side_text
 from slowcode.engine.human import StepAction, StepVerdict
-from slowcode.engine.hunk_ops import edit_in_review
-from slowcode.engine.journal import (
+from slowcode.engine.review.hunk_ops import edit_in_review
+from slowcode.engine.review.state import ROUND
+from slowcode.engine.session.resume import resume_point
+from slowcode.journal.log import (
     HEAD_FILE,
     JOURNAL_FILE,
     Event,
@@ -27,9 +30,6 @@ from slowcode.engine.journal import (
     read_events,
     verify,
 )
-from slowcode.engine.resume import resume_point
-from slowcode.engine.review import StepReview, Verdict, new_side_text
-from slowcode.engine.review_state import ROUND
 from slowcode.model.types import ModelError
 from tests.context.repos import git, make_repo
 from tests.engine.test_workflow import Quit, ScriptedHuman, edit, make_workflow, plan_turn

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from slowcode.engine.config import Config
-from slowcode.engine.workflow import Workflow
+from slowcode.core.config import Config
+from slowcode.engine.session.workflow import Workflow
 from slowcode.model.settings import ModelSettings
 from tests.context.repos import make_repo, with_identity
 from tests.engine.test_workflow import APP, ScriptedHuman, two_step_script

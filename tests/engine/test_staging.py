@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.engine.errors import ToolInputError
-from slowcode.engine.paths import PathPolicy
-from slowcode.engine.staging import StagedTree
+from slowcode.core.errors import ToolInputError
+from slowcode.core.paths import PathPolicy
+from slowcode.engine.staging.tree import StagedTree
 from tests.context.repos import make_repo, write
 
 

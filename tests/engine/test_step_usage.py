@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from slowcode.engine.journal import read_events
 from slowcode.engine.progress import Progress, UsageRecorded
+from slowcode.journal.log import read_events
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
 from tests.engine.test_workflow import ScriptedHuman, make_workflow, two_step_script

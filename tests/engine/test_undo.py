@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
-from slowcode.engine.gitrepo import GitRepo
-from slowcode.engine.journal import SESSIONS_DIR, find_sessions, latest_unfinished, read_events
-from slowcode.engine.journal import verify as verify_journal
 from slowcode.engine.progress import Progress
-from slowcode.engine.undo import UndoRefused, undo_last_step
+from slowcode.git.repo import GitRepo
+from slowcode.journal.log import SESSIONS_DIR, find_sessions, latest_unfinished, read_events
+from slowcode.journal.log import verify as verify_journal
+from slowcode.ops.undo import UndoRefused, undo_last_step
 from tests.context.repos import git, make_repo, with_identity, write
 from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.engine.diffs import diff_texts
+from slowcode.core.step_review import StepReview
 from slowcode.engine.human import StepVerdict
 from slowcode.engine.progress import Progress, UsageRecorded
-from slowcode.engine.review import StepReview
-from slowcode.engine.why import WhyQuestion
+from slowcode.engine.review.hunk_question import WhyQuestion
+from slowcode.engine.staging.diffs import diff_texts
 from slowcode.model.types import ModelError
 from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, http_error, reply, tool_use_block

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import (
     Answer,
     DecisionAction,
@@ -19,11 +21,9 @@ from slowcode.engine.human import (
     StepAction,
     StepVerdict,
 )
-from slowcode.engine.journal import read_events, verify
-from slowcode.engine.plan import Plan
 from slowcode.engine.progress import Progress, SessionFinished, SessionState, StepApplied
-from slowcode.engine.review import StepReview, Verdict
-from slowcode.engine.workflow import ProtocolStop, Workflow
+from slowcode.engine.session.workflow import ProtocolStop, Workflow
+from slowcode.journal.log import read_events, verify
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import ModelError
 from tests.context.repos import make_repo, with_identity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slowcode.engine.protocol import tool_definitions
+from slowcode.engine.model_loop.protocol import tool_definitions
 from slowcode.model.client import ModelClient
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import (

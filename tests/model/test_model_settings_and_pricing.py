@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from slowcode.engine.protocol import tool_definitions
+from slowcode.engine.model_loop.protocol import tool_definitions
 from slowcode.model.pricing import DEFAULT_PRICE, cost_usd, price_of
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import Usage

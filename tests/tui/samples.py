@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from slowcode.decisions.record import ConsideredOption, DecisionRecord
-from slowcode.engine.review import DiffLine, FileDiff, Hunk, LineKind, StepReview
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord
+from slowcode.core.step_review import DiffLine, FileDiff, Hunk, LineKind, StepReview
 
 
 def _hunk(file: str, index: int, start: int, body: list[tuple[str, str]]) -> Hunk:

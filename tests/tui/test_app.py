@@ -7,9 +7,10 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
+from slowcode.core.plan import Plan, PlanStep, StepState
+from slowcode.core.step_review import Verdict
 from slowcode.engine.human import Question, QuestionOption, StepAction
-from slowcode.engine.plan import Plan, PlanStep, StepState
 from slowcode.engine.progress import (
     ModelTextStreamed,
     NoticeRaised,
@@ -19,7 +20,6 @@ from slowcode.engine.progress import (
     ToolCalled,
     UsageRecorded,
 )
-from slowcode.engine.review import Verdict
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import Usage
 from slowcode.tui.app import SlowcodeApp

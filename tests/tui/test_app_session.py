@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from slowcode.engine.config import Config
+from slowcode.core.config import Config
 from slowcode.engine.progress import SessionState
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
@@ -167,7 +167,7 @@ async def test_outside_a_git_repository_the_app_says_so_in_one_line(tmp_path: Pa
 async def test_u_undoes_the_last_step_after_a_confirmation(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    from slowcode.engine.gitrepo import GitRepo
+    from slowcode.git.repo import GitRepo
     from slowcode.tui.screens.confirm import ConfirmScreen
 
     root = _repo(tmp_path)

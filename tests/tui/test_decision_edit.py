@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Markdown
 
-from slowcode.decisions.record import ConsideredOption, DecisionRecord
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord
 from slowcode.engine.human import DecisionAction, StepAction
 from slowcode.tui.screens.decision import DecisionScreen
 from slowcode.tui.screens.decision_edit import DecisionEditScreen, edited

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Markdown, OptionList
 
-from slowcode.decisions.record import DecisionStatus
+from slowcode.core.decision_record import DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.decision_log import DecisionLogScreen

@@ -6,7 +6,7 @@ import time
 
 from textual.app import App, ComposeResult
 
-from slowcode.engine.review import StepReview, Verdict
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
 from slowcode.tui.widgets.diff_view import DiffView
 

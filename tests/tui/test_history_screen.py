@@ -25,7 +25,7 @@ def test_history_screen_shows_sessions_and_their_steps(snap_compare: Any, tmp_pa
 async def test_h_opens_the_history_and_escape_closes_it(tmp_path: Path) -> None:
     from textual.widgets import Tree
 
-    from slowcode.engine.config import Config
+    from slowcode.core.config import Config
     from slowcode.model.settings import ModelSettings
     from slowcode.tui.app import SlowcodeApp
     from slowcode.tui.screens.history import HistoryScreen

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from slowcode.engine.apply import compose
-from slowcode.engine.config import Config
-from slowcode.engine.diffs import diff_texts
+from slowcode.core.config import Config
+from slowcode.core.step_review import LineKind, StepReview, Verdict
+from slowcode.engine.apply.writes import compose
 from slowcode.engine.human import StepAction
 from slowcode.engine.progress import CheckFinished, CheckOutput, CheckStarted
-from slowcode.engine.review import LineKind, StepReview, Verdict
+from slowcode.engine.staging.diffs import diff_texts
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.hunk_edit import HunkEditScreen

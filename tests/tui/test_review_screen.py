@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from slowcode.core.step_review import Verdict
 from slowcode.engine.human import DecisionAction, StepAction
-from slowcode.engine.review import Verdict
 from slowcode.tui.screens.decision import DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.screens.review import ReviewScreen

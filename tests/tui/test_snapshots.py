@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from slowcode.engine.hunk_ops import edit_in_review, editable_text, from_editor
-from slowcode.engine.review import Verdict
+from slowcode.core.step_review import Verdict
+from slowcode.engine.review.hunk_ops import edit_in_review, editable_text, from_editor
 
 from .samples import three_hunk_review
 from .snapshot_apps.review_app import ReviewApp

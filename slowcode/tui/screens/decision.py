@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
-from slowcode.decisions.record import DecisionRecord
+from slowcode.core.decision_record import DecisionRecord
 from slowcode.engine.human import DecisionAction
 from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.screens.decision_edit import DecisionEditScreen

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
-from slowcode.decisions.record import DecisionRecord
+from slowcode.core.decision_record import DecisionRecord
 
 # The sections edited in text areas: (record field, label).
 SECTIONS: tuple[tuple[str, str], ...] = (

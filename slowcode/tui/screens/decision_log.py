@@ -22,11 +22,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
+from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import can_move, set_status, supersede
-from slowcode.decisions.provenance import CitingCommit, citations
-from slowcode.decisions.record import DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
-from slowcode.engine.errors import SlowcodeError
+from slowcode.ops.blame import CitingCommit, citations
 from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.feedback import FeedbackScreen

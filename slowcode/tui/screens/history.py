@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Label, Tree
 
-from slowcode.engine.history import (
+from slowcode.ops.history import (
     SessionHistory,
     StepHistory,
     format_duration,

@@ -11,16 +11,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Markdown, Static
 
-from slowcode.engine.errors import SlowcodeError
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.step_review import Hunk, StepReview, Verdict
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
-from slowcode.engine.hunk_ops import (
+from slowcode.engine.review.hunk_ops import (
     HunkOpError,
     edit_in_review,
     editable_text,
     from_editor,
     split_in_review,
 )
-from slowcode.engine.review import Hunk, StepReview, Verdict
 from slowcode.model.types import ModelError
 from slowcode.tui.screens.decision import DecisionOutcome, DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen

@@ -12,16 +12,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Log, Static
 
-from slowcode.engine.plan import PlanStep
-from slowcode.engine.session_state import SessionState
+from slowcode.core.plan import PlanStep
+from slowcode.core.session_state import SessionState
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
 from slowcode.tui.widgets.stream_wrap import StreamWrap
 
 if TYPE_CHECKING:
+    from slowcode.core.plan import Plan
     from slowcode.engine.human import PlanVerdict
-    from slowcode.engine.plan import Plan
     from slowcode.engine.progress import Progress
 
 CONFIGURE_HINT = (

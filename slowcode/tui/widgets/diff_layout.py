@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import NamedTuple
 
-from slowcode.engine.review import DiffLine, Hunk, LineKind, StepReview
+from slowcode.core.step_review import DiffLine, Hunk, LineKind, StepReview
 
 NOTE_WIDTH = 96
 """Notes under a hunk (the model's answer to "why?") are wrapped to this many cells."""

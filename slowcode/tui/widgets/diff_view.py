@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from slowcode.engine.review import DiffLine, LineKind, StepReview, Verdict
+from slowcode.core.step_review import DiffLine, LineKind, StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
 from slowcode.tui.widgets.syntax import LineHighlighter
 from slowcode.tui.widgets.word_diff import Span, changed_spans, pair_lines

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from slowcode.engine.plan import Plan, PlanStep, StepState
+from slowcode.core.plan import Plan, PlanStep, StepState
 
 STATE_MARKERS: dict[StepState, str] = {
     StepState.PENDING: "○",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from slowcode.engine.session_state import SessionState
+from slowcode.core.session_state import SessionState
 from slowcode.model.usage import Usage
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from slowcode.engine.review import DiffLine
+from slowcode.core.step_review import DiffLine
 from slowcode.tui.widgets.diff_layout import side_by_side_pairs
 
 Span = tuple[int, int]

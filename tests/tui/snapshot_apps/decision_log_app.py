@@ -9,8 +9,8 @@ from pathlib import Path
 
 from textual.app import App
 
+from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions.lifecycle import supersede
-from slowcode.decisions.record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.decisions.store import DecisionStore
 from slowcode.tui.screens.decision_log import DecisionLogScreen
 

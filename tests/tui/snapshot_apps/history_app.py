@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import App
 
-from slowcode.engine.journal import JOURNAL_FILE, SESSIONS_DIR, canonical_json, event_hash
+from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, canonical_json, event_hash
 from slowcode.tui.screens.history import HistoryScreen
 
 USAGE = {

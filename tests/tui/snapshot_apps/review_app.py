@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App
 
+from slowcode.core.step_review import StepReview
 from slowcode.engine.human import StepVerdict
-from slowcode.engine.review import StepReview
 from slowcode.tui.screens.review import ReviewScreen
 
 

@@ -1,0 +1,1 @@
+"""Applying a reviewed step: composing files, writing them, committing, running the check."""

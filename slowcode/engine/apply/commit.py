@@ -1,0 +1,346 @@
+"""Applying a reviewed step crash-safely: intent, writes, decision record, one commit.
+
+The sequence, each arrow one fsynced journal event:
+
+1. Everything is worked out before anything is written: each file's final text
+   (composed from the verdicts, merged when the developer kept editing), the
+   decision record's path and text, the commit message. Both sides of every file
+   are stored as git blobs (`git hash-object -w`), so the exact bytes can be
+   restored without the journal holding them, and without redaction touching them.
+2. → `apply_intent`: per file the SHA-256 of its bytes before and after and both
+   blob ids, the parent commit and the message.
+3. Each file is written atomically → `file_written`; the record → `decision_written`.
+4. The commit → `commit_made`.
+
+`recovery.py` finishes (or, when the developer changed a file since, rolls back)
+an intent without a `commit_made`, and never commits twice: a commit carrying the
+session's and step's trailers is found and adopted instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slowcode.core.atomic import write_bytes_atomic
+from slowcode.core.decision_record import DecisionRecord, DecisionStatus
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.step_review import StepReview
+from slowcode.decisions.store import DecisionStore
+from slowcode.engine.apply.writes import plan_writes
+from slowcode.git.repo import GitRepo
+from slowcode.git.worktree import git_output
+
+Recorder = Callable[..., None]
+"""Writes a journal event: `record(kind, data, sync=...)`."""
+
+SESSION_TRAILER = "Slowcode-Session"
+STEP_TRAILER = "Slowcode-Step"
+# How far back from HEAD a step's commit is looked for when the parent is unknown.
+COMMIT_SEARCH_DEPTH = 200
+
+
+class ApplyConflict(SlowcodeError):
+    """A file of an interrupted apply holds neither its old nor its new bytes."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = list(paths)
+        super().__init__(
+            "These files changed since the interrupted apply began: " + ", ".join(self.paths)
+        )
+
+
+@dataclass(frozen=True)
+class AppliedStep:
+    """What applying a step wrote and committed (commit None when nothing was accepted)."""
+
+    commit: str | None
+    written: list[str]
+    decision_path: str | None
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file of an apply: its bytes before (None: absent) and after, by hash and blob."""
+
+    path: str
+    before: str | None
+    after: str
+    before_blob: str | None
+    after_blob: str
+    decision: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The file as it is journaled."""
+        return {
+            "path": self.path,
+            "before": self.before,
+            "after": self.after,
+            "before_blob": self.before_blob,
+            "after_blob": self.after_blob,
+            "decision": self.decision,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PlannedFile:
+        """The file from its journaled form."""
+        return cls(
+            path=str(data["path"]),
+            before=data.get("before"),
+            after=str(data["after"]),
+            before_blob=data.get("before_blob"),
+            after_blob=str(data["after_blob"]),
+            decision=bool(data.get("decision", False)),
+        )
+
+
+@dataclass(frozen=True)
+class ApplyIntent:
+    """Everything an apply will do, journaled before its first write."""
+
+    step: int
+    parent: str | None
+    files: tuple[PlannedFile, ...]
+    subject: str
+    body: str
+    trailers: tuple[tuple[str, str], ...]
+    contents: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path the commit holds, decision record last."""
+        return [f.path for f in self.files]
+
+    @property
+    def written(self) -> list[str]:
+        """The step's own files (not the decision record)."""
+        return [f.path for f in self.files if not f.decision]
+
+    @property
+    def decision_path(self) -> str | None:
+        """The decision record's path, when the step writes one."""
+        return next((f.path for f in self.files if f.decision), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `apply_intent` event's data."""
+        return {
+            "step": self.step,
+            "parent": self.parent,
+            "files": [f.to_json() for f in self.files],
+            "subject": self.subject,
+            "body": self.body,
+            "trailers": [list(pair) for pair in self.trailers],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ApplyIntent:
+        """The intent from an `apply_intent` event's data."""
+        return cls(
+            step=int(data["step"]),
+            parent=data.get("parent"),
+            files=tuple(PlannedFile.from_json(f) for f in data["files"]),
+            subject=str(data["subject"]),
+            body=str(data["body"]),
+            trailers=tuple((str(k), str(v)) for k, v in data["trailers"]),
+        )
+
+
+def sha256_of(data: bytes | None) -> str | None:
+    """The hex SHA-256 of `data` (None for None: an absent file)."""
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def disk_bytes(path: Path) -> bytes | None:
+    """The file's bytes, None when absent; a folder in its place reads as a marker."""
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except IsADirectoryError:
+        return b"\0 a folder"
+
+
+def store_blob(root: Path, data: bytes) -> str:
+    """Writes `data` into the repository's object store; returns its blob id."""
+    return git_output(root, "hash-object", "-w", "--stdin", stdin=data).decode().strip()
+
+
+def read_blob(root: Path, blob: str) -> bytes:
+    """The bytes of blob `blob`."""
+    return git_output(root, "cat-file", "blob", blob)
+
+
+def find_step_commit(repo: GitRepo, session_id: str, step: int, parent: str | None) -> str | None:
+    """The commit on HEAD's history (after `parent`) with this session's and step's trailers."""
+    head = repo.head_sha()
+    if head is None or head == parent:
+        return None
+    span = f"{parent}..{head}" if parent else head
+    fields = (
+        f"%H%x1f%(trailers:key={SESSION_TRAILER},valueonly,separator=%x2c)"
+        f"%x1f%(trailers:key={STEP_TRAILER},valueonly,separator=%x2c)"
+    )
+    out = git_output(repo.root, "log", f"-n{COMMIT_SEARCH_DEPTH}", f"--format={fields}", span, "--")
+    for line in out.decode("utf-8", "replace").splitlines():
+        sha, _sep, rest = line.partition("\x1f")
+        session, _sep, number = rest.partition("\x1f")
+        if session.strip() == session_id and number.strip() == str(step):
+            return sha
+    return None
+
+
+@dataclass(frozen=True)
+class StepCommitter:
+    """Writes reviewed steps and commits them with slowcode's trailers, crash-safely."""
+
+    repo: GitRepo
+    decisions: DecisionStore
+    session_id: str
+    model: str
+    record: Recorder
+
+    def apply(
+        self, review: StepReview, decision: DecisionRecord | None, today: dt.date | None = None
+    ) -> AppliedStep:
+        """Journals the intent, writes the accepted hunks and `decision`, makes the commit.
+
+        Raises:
+            StaleFileError: A file changed on disk in a way that cannot be merged;
+                nothing was written and nothing journaled as intended.
+        """
+        intent = self.prepare(review, decision, today)
+        if intent is None:
+            return AppliedStep(None, [], None)
+        self.record("apply_intent", intent.to_json(), sync=True)
+        return self.execute(intent)
+
+    def prepare(
+        self, review: StepReview, decision: DecisionRecord | None, today: dt.date | None = None
+    ) -> ApplyIntent | None:
+        """Works out every write and the commit, storing both sides as blobs; writes nothing.
+
+        Returns:
+            The intent, or None when the step writes nothing at all.
+        """
+        root = self.repo.root
+        merged: list[str] = []
+        planned = plan_writes(root, review.files, on_merged=merged.append)
+        for rel in merged:
+            self.record("file_merged", {"path": rel})
+        targets = [(rel, text.encode("utf-8"), False) for _abs, rel, text in planned]
+        trailers = [(SESSION_TRAILER, self.session_id), (STEP_TRAILER, str(review.step_number))]
+        if decision is not None:
+            decision.status = DecisionStatus.ACCEPTED
+            decision.date = (today or dt.date.today()).isoformat()
+            identity = self.repo.identity()
+            if identity and not decision.decision_makers:
+                decision.decision_makers = [identity[0]]
+            if decision.number is None:
+                decision.number = self.decisions.next_number()
+            if decision.path is None:
+                decision.path = self.decisions.path_for(decision)
+            rendered = self.decisions.format.render(decision).encode("utf-8")
+            targets.append((decision.path, rendered, True))
+            trailers.append(("Decision", decision.path))
+        if not targets:
+            return None
+        trailers.append(("Assisted-by", self.model))
+        files = [self._planned(rel, data, is_decision) for rel, data, is_decision in targets]
+        return ApplyIntent(
+            step=review.step_number,
+            parent=self.repo.head_sha(),
+            files=tuple(files),
+            subject=review.title,
+            body=review.summary.strip(),
+            trailers=tuple(trailers),
+            contents={rel: data for rel, data, _d in targets},
+        )
+
+    def _planned(self, rel: str, after: bytes, is_decision: bool) -> PlannedFile:
+        root = self.repo.root
+        before = disk_bytes(root / rel)
+        return PlannedFile(
+            path=rel,
+            before=sha256_of(before),
+            after=sha256_of(after) or "",
+            before_blob=None if before is None else store_blob(root, before),
+            after_blob=store_blob(root, after),
+            decision=is_decision,
+        )
+
+    def execute(self, intent: ApplyIntent, *, recovering: bool = False) -> AppliedStep:
+        """Carries out a journaled intent; each part already done is skipped.
+
+        Raises:
+            ApplyConflict: A file holds neither its old nor its new bytes; nothing
+                was written.
+        """
+        root = self.repo.root
+        if recovering:
+            done = find_step_commit(self.repo, self.session_id, intent.step, intent.parent)
+            if done is not None:
+                # Every write came before the commit. A kill between update-ref and
+                # the index refresh left the index behind HEAD for these paths.
+                git_output(root, "update-index", "--add", "--remove", "--", *intent.paths)
+                return self._committed(intent, done, recovered=True)
+        todo = pending_writes(root, intent)
+        for planned in todo:
+            data = intent.contents.get(planned.path) or read_blob(root, planned.after_blob)
+            target = root / planned.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(target, data)
+            kind = "decision_written" if planned.decision else "file_written"
+            self.record(kind, {"path": planned.path, "sha256": planned.after}, sync=True)
+        sha = self.repo.commit_step(
+            intent.paths, intent.subject, intent.body, list(intent.trailers)
+        )
+        return self._committed(intent, sha, recovered=recovering)
+
+    def _committed(self, intent: ApplyIntent, sha: str, *, recovered: bool) -> AppliedStep:
+        self.record(
+            "commit_made",
+            {
+                "step": intent.step,
+                "commit": sha,
+                "paths": intent.paths,
+                "written": intent.written,
+                "decision_path": intent.decision_path,
+                "recovered": recovered,
+            },
+            sync=True,
+        )
+        return AppliedStep(sha, intent.written, intent.decision_path)
+
+
+def pending_writes(root: Path, intent: ApplyIntent) -> list[PlannedFile]:
+    """The intent's files still holding their old bytes.
+
+    Raises:
+        ApplyConflict: Some file holds neither its old nor its new bytes.
+    """
+    todo: list[PlannedFile] = []
+    conflicts: list[str] = []
+    for planned in intent.files:
+        now = sha256_of(disk_bytes(root / planned.path))
+        if now == planned.after:
+            continue
+        if now == planned.before:
+            todo.append(planned)
+        else:
+            conflicts.append(planned.path)
+    if conflicts:
+        raise ApplyConflict(conflicts)
+    return todo
+
+
+def committed_step(commit_made: dict[str, Any]) -> AppliedStep:
+    """The `AppliedStep` a journaled `commit_made` event describes."""
+    return AppliedStep(
+        commit=str(commit_made["commit"]),
+        written=list(commit_made.get("written", [])),
+        decision_path=commit_made.get("decision_path"),
+    )

@@ -1,0 +1,170 @@
+"""Applying a reviewed step: its files written and committed, its check run.
+
+When the developer's own edits to a file of the step conflict with it, nothing
+is written and the step goes back to the model with the files as they are now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Any
+
+from slowcode.core.plan import StepState
+from slowcode.core.step_review import StepReview
+from slowcode.engine.apply.check import run_check
+from slowcode.engine.apply.commit import StepCommitter, committed_step
+from slowcode.engine.apply.writes import StaleFileError, stale_paths
+from slowcode.engine.human import DecisionAction, StepVerdict
+from slowcode.engine.progress import (
+    CheckFinished,
+    CheckOutput,
+    CheckStarted,
+    NoticeRaised,
+    SessionState,
+    StepApplied,
+)
+from slowcode.engine.review.state import ROUND, hunks_to_json
+from slowcode.engine.staging.editor_tool import ToolOutcome
+
+if TYPE_CHECKING:
+    from slowcode.engine.session.step_flow import StepFlow
+    from slowcode.engine.session.workflow import Workflow
+
+S = SessionState
+
+
+class StepApplier:
+    """Applies the steps a `StepFlow` had reviewed.
+
+    Args:
+        steps: The step flow whose reviews this applies; an apply clears its
+            sent-back round and its pending decision.
+    """
+
+    def __init__(self, steps: StepFlow) -> None:
+        self.steps = steps
+
+    @property
+    def flow(self) -> Workflow:
+        """The session the steps belong to."""
+        return self.steps.flow
+
+    async def apply(
+        self, review: StepReview, verdict: StepVerdict, done: dict[str, Any] | None = None
+    ) -> ToolOutcome:
+        """Applies the step, or takes over the commit a recovered apply already made (`done`)."""
+        flow = self.flow
+        steps = self.steps
+        session = flow.session
+        session.transition(S.APPLYING, f"applying step {review.step_number}")
+        decision = verdict.decision or review.decision
+        if verdict.decision_action is not DecisionAction.RECORD:
+            decision = None
+        if verdict.decision_action is DecisionAction.NOT_ARCHITECTURAL:
+            flow.record("not_architectural", {"reason": verdict.reason}, sync=True)
+        committer = StepCommitter(
+            flow.repo, flow.decisions, session.session_id, flow.settings.model, flow.record
+        )
+        changed = [] if done else await asyncio.to_thread(stale_paths, flow.root, review.files)
+        if changed:
+            flow.record("merge_attempted", {"step": review.step_number, "paths": changed})
+        try:
+            if done is not None:
+                applied = committed_step(done)
+            else:
+                applied = await asyncio.to_thread(committer.apply, review, decision, flow.today)
+        except StaleFileError as error:
+            return self._conflicted(review, error)
+        if changed:
+            flow.emit(
+                NoticeRaised(
+                    "info", "your own edits were merged with the step in " + ", ".join(changed)
+                )
+            )
+        steps.last_review = None
+        if decision is not None:
+            steps.pending_decision = None
+        flow.record(
+            "step_applied",
+            {
+                "step": review.step_number,
+                "commit": applied.commit,
+                "paths": applied.written,
+                # The model's summary of done steps names the record by its title too.
+                "decision_title": decision.title if applied.decision_path and decision else None,
+                **session.step_usage_json(),
+            },
+            sync=True,
+        )
+        flow.tree.discard()
+        flow.emit(
+            StepApplied(
+                review.step_number, review.title, applied.commit or "", applied.decision_path
+            )
+        )
+        result: dict[str, Any] = {
+            "applied": True,
+            "commit": applied.commit,
+            "hunks": review.verdicts_json(),
+            "decision": decision_result(verdict, applied.decision_path),
+        }
+        check = await self._run_check()
+        if check is not None:
+            result["check"] = check
+        state = StepState.APPLIED if applied.commit else StepState.SKIPPED
+        result["next_step"] = session.finish_current_step(state)
+        session.transition(S.STEP_WORKING, "next step" if result["next_step"] else "summing up")
+        return ToolOutcome(json.dumps(result, ensure_ascii=False))
+
+    def _conflicted(self, review: StepReview, error: StaleFileError) -> ToolOutcome:
+        """Nothing was written: tells the developer, and sends the step back with the new text."""
+        flow = self.flow
+        flow.emit(NoticeRaised("error", str(error)))
+        flow.record(
+            "merge_conflict",
+            # The round in full, as a send-back journals it: a resume carries it over.
+            {"step": review.step_number, "paths": error.paths, ROUND: hunks_to_json(review)},
+            sync=True,
+        )
+        self.steps.last_review = review
+        flow.session.transition(S.STEP_WORKING, "files changed during review")
+        flow.discard_staged()
+        parts = [
+            f"{error}. The developer edited these files during the review and their edits "
+            "conflict with the step, so the step is back with you. Your staged edits were "
+            "discarded. Stage the step again against the files as they are now, keeping the "
+            "developer's edits, then call finish_step.",
+            "Verdicts of this round: " + json.dumps(review.verdicts_json(), ensure_ascii=False),
+        ]
+        for path in error.paths:
+            text = error.current.get(path)
+            shown = "(missing, or not text)" if text is None else f"```\n{text}```"
+            parts.append(f"{path} on disk now:\n{shown}")
+        return ToolOutcome("\n\n".join(parts), is_error=True)
+
+    async def _run_check(self) -> dict[str, Any] | None:
+        command = self.flow.config.check_command
+        if not command:
+            return None
+        flow = self.flow
+        flow.emit(CheckStarted(command))
+        result = await run_check(command, flow.root, lambda line: flow.emit(CheckOutput(line)))
+        flow.record("check_run", result.to_json())
+        flow.emit(CheckFinished(command, result.exit_code))
+        if result.passed:
+            flow.emit(NoticeRaised("info", f"check passed: {command}"))
+        else:
+            flow.emit(
+                NoticeRaised("error", f"check FAILED (exit code {result.exit_code}): {command}")
+            )
+        return result.to_json()
+
+
+def decision_result(verdict: StepVerdict, path: str | None) -> str:
+    """What became of the step's decision, as the `finish_step` result says it."""
+    if path:
+        return f"recorded: {path}"
+    if verdict.decision_action is DecisionAction.REJECT:
+        return "rejected"
+    return "none"

@@ -1,0 +1,216 @@
+"""The conversation sent to the model, bounded by the step (decision 0008).
+
+A request carries a stable prefix, one `user` message holding the task and a
+summary of the progress so far (the approved plan with each step's state, and
+the latest steps done), then the messages of the current step only. When a
+step is applied or skipped, its exchanges are folded into that summary: the
+messages kept are the model's closing turn (its `finish_step` call) and the
+results answering it, so tool_use/tool_result pairs stay whole and roles still
+alternate, and the model reads its `finish_step` result (verdicts, check output,
+next step) exactly as before. Until the first step is done, the conversation is
+sent as it is (the planning exchanges help with step 1).
+
+The summary is derived from journal events alone and no model is asked for it:
+`Conversation.follow` is fed every event as the session records it, and the
+same events when a session is resumed from its journal, so a resumed session
+sends the same bytes as an uninterrupted one.
+
+Its size does not grow with the number of steps done: every plan line keeps its
+length as its step changes state, and only the latest `DETAILED_STEPS` steps
+are described, each with bounded file lists and notes.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from typing import Any
+
+from slowcode.core.plan import Plan
+from slowcode.prompts import load_prompt
+
+DETAILED_STEPS = 5
+"""How many of the latest steps done the summary describes in full."""
+MAX_FILES = 8
+MAX_NOTES = 3
+MAX_NOTE_CHARS = 240
+
+# Words of equal length, so a step's plan line keeps its size as the step moves on.
+APPLIED, SKIPPED, CURRENT, PENDING = "applied", "skipped", "current", "pending"
+# The hunk verdicts in the order the summary counts them.
+VERDICT_ORDER = ("accepted", "edited", "rejected")
+
+Message = dict[str, Any]
+
+
+def _clip(text: str, limit: int = MAX_NOTE_CHARS) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass
+class StepSummary:
+    """What one step done left behind, as the summary describes it.
+
+    Attributes:
+        step: The step's number in the plan.
+        title: The step's title.
+        commit: The step's commit (None: skipped, nothing accepted).
+        paths: The files the step wrote.
+        hunks: How many hunks got each verdict.
+        decision: The decision record's path and title, when one was recorded.
+        check: The check command's exit code, when it ran.
+        notes: The developer's feedback and comments, in the order given.
+    """
+
+    step: int
+    title: str
+    commit: str | None
+    paths: list[str]
+    hunks: dict[str, int] = field(default_factory=dict)
+    decision: str | None = None
+    check: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        """The step as a few lines of the summary."""
+        outcome = f"applied as commit {self.commit[:7]}" if self.commit else "skipped"
+        parts = [f'- Step {self.step} "{_clip(self.title, 120)}": {outcome}']
+        if self.paths:
+            shown = ", ".join(self.paths[:MAX_FILES])
+            more = len(self.paths) - MAX_FILES
+            parts.append(f"files: {shown}" + (f" and {more} more" if more > 0 else ""))
+        counts = [f"{self.hunks[v]} {v}" for v in VERDICT_ORDER if self.hunks.get(v)]
+        if counts:
+            parts.append("hunks: " + ", ".join(counts))
+        if self.decision:
+            parts.append(f"decision: {self.decision}")
+        if self.check is not None:
+            parts.append(
+                "check passed" if self.check == 0 else f"check failed (exit code {self.check})"
+            )
+        lines = ["; ".join(parts) + "."]
+        lines += [f"  Developer: {note}" for note in self.notes[-MAX_NOTES:]]
+        return "\n".join(lines)
+
+
+class Conversation:
+    """The messages of a session's requests, kept bounded as steps are done.
+
+    Attributes:
+        task: The session's task.
+        messages: The current step's messages (all of them before the first step is
+            done). The workflow appends to it only through journaled
+            `conversation_message` events.
+    """
+
+    def __init__(self) -> None:
+        self.task = ""
+        self.messages: list[Message] = []
+        self._plan: Plan | None = None
+        self._outcomes: dict[int, str] = {}
+        self._recent: collections.deque[StepSummary] = collections.deque(maxlen=DETAILED_STEPS)
+        self._notes: list[str] = []
+        self._hunks: dict[str, int] = {}
+        self._decisions: dict[int, str] = {}
+        self._closing: StepSummary | None = None
+        self._prefix: Message | None = None
+
+    def request_messages(self) -> list[Message]:
+        """The messages of the next request: the prefix, then the current step's."""
+        if self._prefix is None:
+            return list(self.messages)
+        return [self._prefix, *self.messages]
+
+    def follow(self, kind: str, data: dict[str, Any]) -> None:
+        """Takes one more journal event into account (live, or read back on resume)."""
+        if kind == "conversation_message":
+            self.messages.append(data["message"])
+            if self._closing is not None and data["message"].get("role") == "user":
+                self._fold(self._closing)
+        elif kind == "session_started":
+            self.task = str(data.get("task", ""))
+        elif kind == "plan_approved":
+            self._plan = Plan.from_tool_input(data["plan"])
+            self._outcomes = {}
+        elif kind == "step_verdict":
+            self._follow_verdict(data)
+        elif kind == "not_architectural" and data.get("reason"):
+            self._notes.append("not architectural: " + _clip(str(data["reason"])))
+        elif kind == "commit_made" and data.get("decision_path"):
+            self._decisions[int(data["step"])] = str(data["decision_path"])
+        elif kind == "step_applied":
+            self._closing = self._summary_of(data)
+        elif kind == "check_run" and self._closing is not None:
+            self._closing.check = int(data.get("exit_code", 0))
+
+    def _follow_verdict(self, data: dict[str, Any]) -> None:
+        if data.get("action") == "send_back":
+            if str(data.get("feedback", "")).strip():
+                self._notes.append("sent back: " + _clip(str(data["feedback"])))
+            return
+        self._hunks = dict.fromkeys(VERDICT_ORDER, 0)
+        for row in data.get("hunks", []):
+            verdict = str(row.get("verdict", ""))
+            if verdict in self._hunks:
+                self._hunks[verdict] += 1
+            if row.get("comment"):
+                where = f"{row.get('file')} hunk {row.get('index')} ({verdict})"
+                self._notes.append(f"{where}: " + _clip(str(row["comment"])))
+
+    def _summary_of(self, applied: dict[str, Any]) -> StepSummary:
+        number = int(applied["step"])
+        title = ""
+        if self._plan is not None and 0 < number <= len(self._plan.steps):
+            title = self._plan.steps[number - 1].title
+        decision = self._decisions.get(number)
+        if decision and applied.get("decision_title"):
+            decision += f" ({_clip(str(applied['decision_title']), 120)})"
+        summary = StepSummary(
+            step=number,
+            title=title,
+            commit=applied.get("commit") or None,
+            paths=[str(p) for p in applied.get("paths", [])],
+            hunks=self._hunks,
+            decision=decision,
+            notes=self._notes,
+        )
+        self._hunks, self._notes = {}, []
+        return summary
+
+    def _fold(self, done: StepSummary) -> None:
+        """Replaces the step's exchanges with the summary; keeps its closing turn."""
+        self._closing = None
+        self._outcomes[done.step] = APPLIED if done.commit else SKIPPED
+        # A step applied again after a restart replaces its earlier summary.
+        kept = [summary for summary in self._recent if summary.step != done.step]
+        self._recent = collections.deque([*kept, done], maxlen=DETAILED_STEPS)
+        last_assistant = max(
+            (i for i, m in enumerate(self.messages) if m.get("role") == "assistant"), default=None
+        )
+        self.messages = [] if last_assistant is None else self.messages[last_assistant:]
+        self._prefix = {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": self.task or "(no task)"},
+                {"type": "text", "text": self.progress_text()},
+            ],
+        }
+
+    def progress_text(self) -> str:
+        """The summary of the plan and the latest steps done."""
+        plan = self._plan
+        lines: list[str] = []
+        current_seen = False
+        for number, step in enumerate(plan.steps if plan else [], start=1):
+            state = self._outcomes.get(number)
+            if state is None:
+                state, current_seen = (PENDING if current_seen else CURRENT), True
+            lines.append(f"{number}. [{state}] {step.title}: {step.why}")
+        done = "\n".join(summary.render() for summary in self._recent)
+        return load_prompt("progress.md").format(
+            goal=plan.goal if plan else "",
+            plan="\n".join(lines) or "(no plan)",
+            done=done or "(none yet)",
+        )

@@ -1,0 +1,1 @@
+"""Reviewing a step: verdict state across revisions, hunk edits and splits, asking why."""

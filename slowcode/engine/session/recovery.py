@@ -1,0 +1,125 @@
+"""Finishing an apply a crash interrupted, before a session resumes.
+
+An `apply_intent` with no `commit_made` (or `apply_rolled_back`) after it means
+the process stopped somewhere between the intent and the commit. Each of the
+intent's files then holds either its old bytes or its new ones (writes are
+atomic), so the apply can be completed: the files still old are written, and the
+commit is made unless one with the session's and step's trailers already exists.
+When a file holds neither (the developer changed it since), completing would
+overwrite their work, so the apply is rolled back instead: files already new get
+their old bytes back, and the step is applied again through the normal path,
+which merges or reports the conflict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slowcode.core.atomic import TEMPORARY_SUFFIX, write_bytes_atomic
+from slowcode.engine.apply.commit import (
+    ApplyConflict,
+    ApplyIntent,
+    StepCommitter,
+    disk_bytes,
+    read_blob,
+    sha256_of,
+)
+from slowcode.journal.log import Event
+
+COMPLETED = "completed"
+ROLLED_BACK = "rolled_back"
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What recovering an interrupted apply did.
+
+    Attributes:
+        step: The step whose apply was interrupted.
+        outcome: `completed` or `rolled_back`.
+        commit: The step's commit when completed.
+        conflicts: The files that changed since (why it was rolled back).
+    """
+
+    step: int
+    outcome: str
+    commit: str | None = None
+    conflicts: list[str] = field(default_factory=list)
+
+
+def interrupted_intent(events: list[Event]) -> ApplyIntent | None:
+    """The last `apply_intent` that neither a commit nor a rollback followed."""
+    open_intent: dict[str, Any] | None = None
+    for event in events:
+        kind, data = event["type"], event["data"]
+        if kind == "apply_intent":
+            open_intent = data
+        elif (
+            kind in ("commit_made", "apply_rolled_back")
+            and open_intent is not None
+            and int(data.get("step", -1)) == int(open_intent["step"])
+        ):
+            open_intent = None
+    return None if open_intent is None else ApplyIntent.from_json(open_intent)
+
+
+def recover_apply(committer: StepCommitter, events: list[Event]) -> Recovery | None:
+    """Completes or rolls back the interrupted apply in `events`, journaling what it did.
+
+    Returns:
+        What was done, or None when no apply was interrupted.
+
+    Raises:
+        RepositoryError: git failed while committing; the intent stays open, so
+            the next start tries again.
+    """
+    intent = interrupted_intent(events)
+    if intent is None:
+        return None
+    root = committer.repo.root
+    _remove_temporaries(root, intent)
+    try:
+        applied = committer.execute(intent, recovering=True)
+    except ApplyConflict as conflict:
+        restored = roll_back(root, intent)
+        committer.record(
+            "apply_rolled_back",
+            {"step": intent.step, "conflicts": conflict.paths, "restored": restored},
+            sync=True,
+        )
+        return Recovery(intent.step, ROLLED_BACK, conflicts=conflict.paths)
+    committer.record("apply_recovered", {"step": intent.step, "commit": applied.commit}, sync=True)
+    return Recovery(intent.step, COMPLETED, commit=applied.commit)
+
+
+def roll_back(root: Path, intent: ApplyIntent) -> list[str]:
+    """Gives every file of `intent` that holds its new bytes its old ones back.
+
+    Returns:
+        The paths restored (a file the intent created is removed).
+    """
+    restored: list[str] = []
+    for planned in intent.files:
+        target = root / planned.path
+        if sha256_of(disk_bytes(target)) != planned.after:
+            continue
+        if planned.before_blob is None:
+            target.unlink()
+        else:
+            write_bytes_atomic(target, read_blob(root, planned.before_blob))
+        restored.append(planned.path)
+    return restored
+
+
+def _remove_temporaries(root: Path, intent: ApplyIntent) -> None:
+    """Removes the temporary files a write killed before its rename left behind."""
+    for planned in intent.files:
+        target = root / planned.path
+        if not target.parent.is_dir():
+            continue
+        for leftover in target.parent.glob(f".{target.name}.*{TEMPORARY_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()

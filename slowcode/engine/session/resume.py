@@ -1,0 +1,110 @@
+"""Rebuilding an unfinished session from its journal, without asking the model again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from slowcode.core.plan import Plan, StepState
+from slowcode.core.step_review import StepReview
+from slowcode.engine.model_loop.conversation import Conversation
+from slowcode.engine.progress import SessionState
+from slowcode.engine.review.state import OpenReview, SentBackRound
+from slowcode.engine.staging.tree import JOURNAL_VERSION
+from slowcode.journal.log import Event
+
+S = SessionState
+
+
+@dataclass
+class ResumePoint:
+    """Where an unfinished session stopped.
+
+    `done_calls` maps the tool_use ids of the last, unanswered model turn that were
+    already carried out to their results, so they are not run twice; the others
+    are run again (a question or review the developer had not answered yet).
+    `sent_back` is the current step's last round when the session stopped after
+    sending it back and before the revised review opened: its verdicts carry over.
+    """
+
+    session_id: str
+    task: str
+    conversation: Conversation
+    plan: Plan | None
+    current_step: int | None
+    state: SessionState
+    staged: dict[str, Any]
+    done_calls: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    review: OpenReview | None = None
+    sent_back: StepReview | None = None
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The current step's messages, the last one last."""
+        return self.conversation.messages
+
+    @property
+    def pending_uses(self) -> list[dict[str, Any]]:
+        """The tool calls of the last model turn when it was never answered."""
+        if not self.messages or self.messages[-1]["role"] != "assistant":
+            return []
+        content = self.messages[-1]["content"]
+        return [b for b in content if isinstance(b, dict) and b.get("type") == "tool_use"]
+
+
+def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
+    """Replays the journal's events into the state the session had when it stopped."""
+    task = ""
+    # The same fold of the same events as the live session's: the same requests.
+    conversation = Conversation()
+    plan: Plan | None = None
+    approved = False
+    finished: list[StepState] = []
+    base: dict[str, str | None] = {}
+    staged: dict[str, str] = {}
+    done_calls: dict[str, tuple[str, bool]] = {}
+    review: OpenReview | None = None
+    sent_back: SentBackRound | None = None
+    for event in events:
+        kind, data = event["type"], event["data"]
+        review = OpenReview.follow(review, kind, data)
+        sent_back = SentBackRound.follow(sent_back, kind, data)
+        conversation.follow(kind, data)
+        if kind == "session_started":
+            task = str(data.get("task", ""))
+        elif kind == "conversation_message":
+            done_calls = {}
+        elif kind == "tool_call" and data.get("id"):
+            done_calls[str(data["id"])] = (str(data.get("result", "")), bool(data["is_error"]))
+        elif kind == "plan_proposed":
+            plan, approved = Plan.from_tool_input(data["plan"]), False
+        elif kind == "plan_approved":
+            plan, approved, finished = Plan.from_tool_input(data["plan"]), True, []
+        elif kind == "staged":
+            base.setdefault(str(data["path"]), data.get("base"))
+            staged[str(data["path"])] = str(data["text"])
+        elif kind in ("step_applied", "staged_discarded"):
+            base, staged = {}, {}
+            if kind == "step_applied":
+                finished.append(StepState.APPLIED if data.get("commit") else StepState.SKIPPED)
+    current: int | None = None
+    if plan is not None and approved:
+        for number, step in enumerate(plan.steps, start=1):
+            if number <= len(finished):
+                step.state = finished[number - 1]
+            elif current is None:
+                current, step.state = number, StepState.IN_PROGRESS
+    state = S.STEP_WORKING if approved else S.PLANNING
+    return ResumePoint(
+        session_id=session_id,
+        task=task,
+        conversation=conversation,
+        plan=plan if approved else None,
+        current_step=current,
+        state=state,
+        staged={"version": JOURNAL_VERSION, "base": base, "staged": staged},
+        done_calls=done_calls,
+        review=review,
+        # A review still open is answered again, and a send-back from it sets the round.
+        sent_back=sent_back.review() if sent_back is not None and review is None else None,
+    )

@@ -1,0 +1,1 @@
+"""Staged edits: the in-memory tree, the editor tool, the step's diff and its guards."""

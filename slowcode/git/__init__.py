@@ -1,0 +1,1 @@
+"""git for slowcode: one runner, the repository, its state, three-way merges."""

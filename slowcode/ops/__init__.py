@@ -1,0 +1,1 @@
+"""After-the-fact operations on recorded sessions: history, replay, undo, blame."""

@@ -1,0 +1,171 @@
+"""Where code and decisions meet in git: `why` a line exists, and which commits cite a record.
+
+Both read only git: `git blame` finds the commit that last changed a line, its
+trailers (`Slowcode-Session`, `Slowcode-Step`, `Decision`) say which session, step
+and decision record produced it, and `git log` finds the commits whose `Decision:`
+trailer names a record.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from slowcode.core.errors import SlowcodeError
+from slowcode.decisions.formats import parse_any
+from slowcode.git.worktree import git_text
+from slowcode.journal.log import SESSIONS_DIR, read_events
+
+_NOT_COMMITTED = "0" * 40
+_FIELD, _RECORD = "\x1f", "\x1e"
+
+
+@dataclass(frozen=True)
+class CitingCommit:
+    """A commit whose `Decision:` trailer names a record."""
+
+    sha: str
+    date: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class LineOrigin:
+    """What produced one line: its commit and, when slowcode made it, the session and step.
+
+    `session` is None for a commit slowcode did not make (no `Slowcode-Session`
+    trailer); `commit` is None for a line not committed yet.
+    """
+
+    path: str
+    line: int
+    text: str
+    commit: str | None
+    author: str = ""
+    date: str = ""
+    subject: str = ""
+    explanation: str = ""
+    session: str | None = None
+    step: int | None = None
+    task: str = ""
+    decision_path: str | None = None
+    decision_title: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The origin as a JSON object."""
+        return asdict(self)
+
+
+def citations(root: Path) -> dict[str, list[CitingCommit]]:
+    """Record path → the commits, newest first, whose `Decision:` trailer names it."""
+    fmt = _FIELD.join(["%H", "%as", "%s", "%(trailers:key=Decision,valueonly,separator=%x1d)"])
+    try:
+        out = git_text(root, "log", f"--format={fmt}{_RECORD}")
+    except SlowcodeError:
+        # A repository with no commits yet cites nothing.
+        return {}
+    found: dict[str, list[CitingCommit]] = {}
+    for entry in out.split(_RECORD):
+        parts = entry.strip("\n").split(_FIELD)
+        if len(parts) != 4:
+            continue
+        for value in parts[3].split("\x1d"):
+            if value.strip():
+                commit = CitingCommit(parts[0], parts[1], parts[2])
+                found.setdefault(posixpath.normpath(value.strip()), []).append(commit)
+    return found
+
+
+def line_origin(root: Path, path: str, line: int) -> LineOrigin:
+    """Why line `line` of `path` (repository-relative) is what it is.
+
+    Raises:
+        SlowcodeError: The file is not tracked, or has no such line (one line).
+    """
+    if line < 1:
+        raise SlowcodeError(f"line numbers start at 1, got {line}")
+    try:
+        blame = git_text(root, "blame", "--porcelain", "-L", f"{line},{line}", "--", path)
+    except SlowcodeError as error:
+        if "has only" in str(error):
+            raise SlowcodeError(f"{path} has no line {line}") from None
+        if "no such path" in str(error) or "no such file" in str(error).lower():
+            raise SlowcodeError(f"{path} is not tracked by git") from None
+        raise
+    header = blame.splitlines()
+    sha = header[0].split()[0] if header else _NOT_COMMITTED
+    text = next((row[1:] for row in header if row.startswith("\t")), "")
+    if sha == _NOT_COMMITTED:
+        return LineOrigin(path, line, text, None)
+    fields = dict(row.split(" ", 1) for row in header[1:] if " " in row and row[0] != "\t")
+    date, _, body = git_text(root, "log", "-1", "--format=%as%n%B", sha).partition("\n")
+    trailers = _trailers(root, body)
+    subject, _, rest = body.partition("\n")
+    explanation = _without_trailers(rest).strip()
+    session = trailers.get("Slowcode-Session")
+    step = trailers.get("Slowcode-Step", "")
+    decision = trailers.get("Decision")
+    return LineOrigin(
+        path=path,
+        line=line,
+        text=text,
+        commit=sha,
+        author=fields.get("author", ""),
+        date=date.strip(),
+        subject=subject.strip(),
+        explanation=explanation,
+        session=session,
+        step=int(step) if step.isdigit() else None,
+        task=_session_task(root, session) if session else "",
+        decision_path=decision,
+        decision_title=_record_title(root, decision) if decision else "",
+    )
+
+
+def _trailers(root: Path, message: str) -> dict[str, str]:
+    try:
+        result = subprocess.run(
+            ["git", "interpret-trailers", "--parse"],
+            cwd=root,
+            input=message,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    found: dict[str, str] = {}
+    for row in result.stdout.splitlines():
+        key, separator, value = row.partition(":")
+        if separator:
+            found.setdefault(key.strip(), value.strip())
+    return found
+
+
+def _without_trailers(text: str) -> str:
+    paragraphs = text.strip().split("\n\n")
+    last = paragraphs[-1].splitlines() if paragraphs else []
+    if last and all(":" in row and not row.startswith(" ") for row in last):
+        paragraphs = paragraphs[:-1]
+    return "\n\n".join(paragraphs)
+
+
+def _session_task(root: Path, session: str) -> str:
+    """The task the session was started with, from its journal when it is still here."""
+    folder = root / SESSIONS_DIR / posixpath.basename(session)
+    try:
+        events = read_events(folder)
+    except SlowcodeError:
+        return ""
+    started: object = next((e["data"] for e in events if e["type"] == "session_started"), {})
+    return str(started.get("task", "")) if isinstance(started, dict) else ""
+
+
+def _record_title(root: Path, path: str) -> str:
+    try:
+        text = (root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return parse_any(text, path).title

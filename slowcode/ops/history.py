@@ -1,0 +1,225 @@
+"""What every session did, read from the journals: steps, verdicts, commits, tokens, cost, time.
+
+Nothing here is stored apart from the journals under `.slowcode/sessions/`: the
+history is worked out each time it is asked for, so it can never disagree with
+them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from slowcode.journal.log import (
+    AFTER_THE_FACT,
+    SESSION_FINISHED,
+    Event,
+    JournalError,
+    find_sessions,
+    read_events,
+)
+from slowcode.model.pricing import cost_usd
+from slowcode.model.types import Usage
+
+_COUNTED = ("accepted", "rejected", "edited")
+
+
+@dataclass
+class StepHistory:
+    """One plan step.
+
+    Attributes:
+        number: The step's number in the plan, from 1.
+        title: The step's title.
+        accepted: Hunks accepted in the step's last review round.
+        rejected: Hunks rejected in that round.
+        edited: Hunks the developer edited in that round.
+        rounds: How many times the step was reviewed (sent back, then applied).
+        commit: The step's commit, once applied.
+        undone_by: The commit that reverted it, when it was undone.
+    """
+
+    number: int
+    title: str
+    accepted: int = 0
+    rejected: int = 0
+    edited: int = 0
+    rounds: int = 0
+    commit: str | None = None
+    undone_by: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """`1a2b3c4d`, `1a2b3c4d (undone by 5e6f7a8b)` or `not applied`."""
+        if not self.commit:
+            return "not applied"
+        undone = f" (undone by {self.undone_by[:8]})" if self.undone_by else ""
+        return self.commit[:8] + undone
+
+    def to_json(self) -> dict[str, Any]:
+        """The step as `slowcode history --json` prints it."""
+        return {
+            "number": self.number,
+            "title": self.title,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "edited": self.edited,
+            "rounds": self.rounds,
+            "commit": self.commit,
+            "undone_by": self.undone_by,
+        }
+
+
+@dataclass
+class SessionHistory:
+    """One session, as its journal tells it.
+
+    Attributes:
+        session_id: The session's id (its folder's name).
+        task: The task the developer gave (empty for a journal holding only an undo).
+        model: The model the session was started with.
+        started: The first event's timestamp (ISO 8601, UTC).
+        finished: Whether the session ran to its end.
+        duration_seconds: From the first event to the last.
+        steps: The approved plan's steps.
+        usage: Tokens of every model response, "why?" answers included.
+        cost_usd: Their estimated cost at list prices.
+        problem: Why the journal could not be read ("" when it could).
+    """
+
+    session_id: str
+    task: str = ""
+    model: str = ""
+    started: str = ""
+    finished: bool = False
+    duration_seconds: float = 0.0
+    steps: list[StepHistory] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float = 0.0
+    problem: str = ""
+
+    @property
+    def commits(self) -> list[str]:
+        """The commits the session's steps made, in order."""
+        return [step.commit for step in self.steps if step.commit]
+
+    @property
+    def tokens(self) -> int:
+        """Every token counted: input (cached or not) and output."""
+        u = self.usage
+        return (
+            u.input_tokens
+            + u.output_tokens
+            + u.cache_creation_input_tokens
+            + u.cache_read_input_tokens
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The session as `slowcode history --json` prints it."""
+        return {
+            "session": self.session_id,
+            "task": self.task,
+            "model": self.model,
+            "started": self.started,
+            "finished": self.finished,
+            "duration_seconds": round(self.duration_seconds, 3),
+            "usage": self.usage.to_json(),
+            "cost_usd": round(self.cost_usd, 6),
+            "commits": self.commits,
+            "steps": [step.to_json() for step in self.steps],
+            **({"problem": self.problem} if self.problem else {}),
+        }
+
+
+def load_history(root: Path) -> list[SessionHistory]:
+    """Every session of the repository at `root`, oldest first.
+
+    A journal that cannot be read is listed with its `problem`, not left out.
+    """
+    sessions: list[SessionHistory] = []
+    for folder in find_sessions(root):
+        try:
+            events = read_events(folder)
+        except JournalError as error:
+            sessions.append(SessionHistory(folder.name, problem=str(error)))
+            continue
+        if events:
+            sessions.append(session_history(folder.name, events))
+    return sessions
+
+
+def session_history(session_id: str, events: list[Event]) -> SessionHistory:
+    """The history of one session from its journal's events."""
+    history = SessionHistory(session_id)
+    steps: dict[int, StepHistory] = {}
+    for event in events:
+        kind, data = event["type"], event["data"]
+        if kind == "session_started":
+            history.task = str(data.get("task", ""))
+            history.model = str(data.get("model", ""))
+        elif kind in ("model_response", "why_answered") and isinstance(data.get("usage"), dict):
+            usage = _usage(data["usage"])
+            history.usage = history.usage + usage
+            history.cost_usd += cost_usd(str(data.get("model") or history.model), usage)
+        elif kind == "plan_approved":
+            titles = [str(step.get("title", "")) for step in data["plan"]["steps"]]
+            steps = {n: StepHistory(n, title) for n, title in enumerate(titles, start=1)}
+        elif kind == "step_verdict":
+            step = _step(steps, data)
+            step.rounds += 1
+            verdicts = [str(hunk.get("verdict", "")) for hunk in data.get("hunks", [])]
+            step.accepted, step.rejected, step.edited = (verdicts.count(v) for v in _COUNTED)
+        elif kind in ("commit_made", "step_applied") and data.get("commit"):
+            _step(steps, data).commit = str(data["commit"])
+        elif kind == "undo_made":
+            for step in steps.values():
+                if step.commit == data.get("commit"):
+                    step.undone_by = str(data.get("undo_commit"))
+    # An undo made later is no part of the session's own time.
+    own = [event for event in events if event["type"] not in AFTER_THE_FACT]
+    history.finished = bool(own) and own[-1]["type"] == SESSION_FINISHED
+    history.started = str(events[0]["ts"]) if events else ""
+    if own:
+        history.duration_seconds = _seconds_between(own[0]["ts"], own[-1]["ts"])
+    history.steps = [steps[n] for n in sorted(steps)]
+    return history
+
+
+def _step(steps: dict[int, StepHistory], data: dict[str, Any]) -> StepHistory:
+    number = int(data["step"])
+    return steps.setdefault(number, StepHistory(number, f"step {number}"))
+
+
+def _usage(data: dict[str, Any]) -> Usage:
+    return Usage(
+        int(data.get("input_tokens") or 0),
+        int(data.get("output_tokens") or 0),
+        int(data.get("cache_creation_input_tokens") or 0),
+        int(data.get("cache_read_input_tokens") or 0),
+    )
+
+
+def _seconds_between(first: object, last: object) -> float:
+    try:
+        start = datetime.fromisoformat(str(first).replace("Z", "+00:00"))
+        end = datetime.fromisoformat(str(last).replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return max(0.0, (end - start).total_seconds())
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 step`, `2 steps`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def format_duration(seconds: float) -> str:
+    """`42 s`, `3 min 5 s`, `1 h 02 min`."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"

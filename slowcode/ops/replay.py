@@ -1,0 +1,306 @@
+"""Re-running a session from its journal, to show that its commits follow from what was recorded.
+
+The session is run again in a scratch worktree checked out (detached) at the parent
+of its first commit. The model's recorded responses are served in order on
+loopback by a `ReplayServer`, so the ordinary client and SDK run; a `ReplayHuman`
+gives back the recorded verdicts: the plan's, the answers to questions, and each
+step's hunks (with the developer's edits, from the review's last snapshot) and
+action. Each replayed step's tree is then compared with the committed one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from slowcode.core.config import load_config
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.plan import Plan
+from slowcode.core.step_review import StepReview, Verdict
+from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
+from slowcode.engine.review.state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
+from slowcode.engine.session.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP, Workflow
+from slowcode.git.worktree import git_text
+from slowcode.journal.log import Event, read_events
+from slowcode.model.loopback import ReplayServer
+from slowcode.model.settings import ModelSettings
+
+
+class ReplayDiverged(SlowcodeError):
+    """The replay asked the developer something the session never asked."""
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """One step: its committed tree against the replayed one.
+
+    Attributes:
+        step: The step's number.
+        commit: The session's commit for it.
+        committed_tree: That commit's tree.
+        replayed: The replay's commit (None when the replay never got there).
+        replayed_tree: The replay's tree (None likewise).
+    """
+
+    step: int
+    commit: str
+    committed_tree: str
+    replayed: str | None
+    replayed_tree: str | None
+
+    @property
+    def matches(self) -> bool:
+        """True when the replay produced exactly the committed tree."""
+        return self.replayed_tree == self.committed_tree
+
+    def line(self) -> str:
+        """`step 1: OK: tree 1a2b3c4d, as in commit 5e6f7a8b` or what differs."""
+        if self.replayed_tree is None:
+            return f"step {self.step}: MISMATCH: the replay made no commit for it"
+        if self.matches:
+            return f"step {self.step}: OK: tree {self.committed_tree[:8]}, as in {self.commit[:8]}"
+        return (
+            f"step {self.step}: MISMATCH: commit {self.commit[:8]} has tree "
+            f"{self.committed_tree[:8]}, the replay made tree {self.replayed_tree[:8]}"
+        )
+
+
+@dataclass
+class ReplayReport:
+    """What a replay did.
+
+    Attributes:
+        session_id: The session replayed.
+        steps: Every committed step, checked against the replay.
+        problem: Why the replay stopped early ("" when it ran to the end).
+        unused_responses: Recorded responses the replay never asked for.
+    """
+
+    session_id: str
+    steps: list[StepCheck] = field(default_factory=list)
+    problem: str = ""
+    unused_responses: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Every step's tree matches and the replay ran to its end."""
+        return not self.problem and all(step.matches for step in self.steps)
+
+
+def recorded_responses(events: list[Event], model: str) -> list[dict[str, Any]]:
+    """The model's responses, rebuilt from the journal's assistant messages in order.
+
+    Each assistant message is journaled just before its `model_response` event,
+    which carries the stop reason, usage and model of that answer.
+    """
+    answers: list[tuple[list[Any], dict[str, Any]]] = []
+    for event in events:
+        kind, data = event["type"], event["data"]
+        if kind == "model_response" and answers and not answers[-1][1]:
+            answers[-1][1].update(data)
+            continue
+        if kind != "conversation_message" or data["message"].get("role") != "assistant":
+            continue
+        content = data["message"]["content"]
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        if blocks == [{"type": "text", "text": EMPTY_ANSWER_TEXT}]:
+            blocks = []
+        answers.append((blocks, {}))
+    return [_response(number, blocks, meta, model) for number, (blocks, meta) in enumerate(answers)]
+
+
+def _response(number: int, blocks: list[Any], meta: dict[str, Any], model: str) -> dict[str, Any]:
+    uses = any(isinstance(b, dict) and b.get("type") == "tool_use" for b in blocks)
+    stop = str(meta.get("stop_reason") or ("tool_use" if uses else "end_turn"))
+    if stop == MALFORMED_STOP:
+        # The unparsable call cannot be sent again; its stand-in costs the same strike.
+        stop = "end_turn"
+    return {
+        "id": f"msg_replay_{number + 1:04d}",
+        "type": "message",
+        "role": "assistant",
+        "model": str(meta.get("model") or model),
+        "content": blocks,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "usage": meta.get("usage") or {"input_tokens": 0, "output_tokens": 1},
+    }
+
+
+@dataclass
+class ReplayHuman:
+    """Gives back the developer's recorded answers, in the order they were given."""
+
+    plans: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[tuple[dict[str, Any], list[dict[str, Any]] | None]] = field(default_factory=list)
+
+    @classmethod
+    def from_events(cls, events: list[Event]) -> ReplayHuman:
+        """The verdicts of a journal: plan, questions, and each step's hunks and action."""
+        human = cls()
+        snapshot: list[dict[str, Any]] | None = None
+        for event in events:
+            kind, data = event["type"], event["data"]
+            if kind in ("plan_approved", "plan_sent_back"):
+                human.plans.append({"approved": kind == "plan_approved", **data})
+            elif kind == "question_answered":
+                human.answers.append(data)
+            elif kind == "step_review_opened":
+                snapshot = None
+            elif kind == REVIEW_PROGRESS:
+                snapshot = list(data["hunks"])
+            elif kind == "step_verdict":
+                human.steps.append((data, snapshot))
+                snapshot = None
+            elif kind == "apply_refused" and human.steps:
+                # That verdict was never carried out: the developer gave the next one.
+                snapshot = human.steps.pop()[1]
+        return human
+
+    async def review_plan(self, plan: Plan) -> PlanVerdict:
+        """The recorded approval (with the plan as approved) or feedback."""
+        if not self.plans:
+            raise ReplayDiverged("the replay proposed a plan the session never reviewed")
+        data = self.plans.pop(0)
+        if not data["approved"]:
+            return PlanVerdict(approved=False, feedback=str(data.get("feedback", "")))
+        return PlanVerdict(approved=True, steps=Plan.from_tool_input(data["plan"]).steps)
+
+    async def answer_question(self, question: Question) -> Answer:
+        """The recorded answer."""
+        if not self.answers:
+            raise ReplayDiverged(f"the replay asked a question the session never did: {question}")
+        data = self.answers.pop(0)
+        return Answer(str(data.get("answer", "")), data.get("option"))
+
+    async def review_step(self, review: StepReview) -> StepVerdict:
+        """Puts back the recorded hunks (edits included) and verdicts; returns the action."""
+        if not self.steps:
+            raise ReplayDiverged(f"the replay reviewed step {review.step_number} once too often")
+        data, snapshot = self.steps.pop(0)
+        if snapshot is not None:
+            restore_hunks(review, snapshot)
+        rows = {(str(r["file"]), int(r["index"])): str(r["verdict"]) for r in data["hunks"]}
+        for position, hunk in enumerate(review.hunks):
+            verdict = rows.get((hunk.file, hunk.index))
+            if verdict is not None and verdict != hunk.verdict:
+                review.set_verdict(position, Verdict(verdict))
+        return verdict_from_json(data)
+
+
+def replay_session(root: Path, folder: Path) -> ReplayReport:
+    """Replays the session journaled in `folder` and checks every step's tree.
+
+    Args:
+        root: The repository's work tree.
+        folder: The session's folder (`.slowcode/sessions/<id>`).
+
+    Raises:
+        SlowcodeError: The journal cannot be read, or the session made no commit
+            (the replay would not know where the session started).
+    """
+    events = read_events(folder)
+    started = next((e["data"] for e in events if e["type"] == "session_started"), None)
+    if started is None:
+        raise SlowcodeError(f"session {folder.name} has no task to replay")
+    commits = [e for e in events if e["type"] == "commit_made"]
+    if not commits:
+        raise SlowcodeError(f"session {folder.name} made no commit: there is nothing to replay")
+    first = str(commits[0]["data"]["commit"])
+    parent = git_text(root, "rev-parse", "--verify", "--quiet", f"{first}^", check=False).strip()
+    if not parent:
+        raise SlowcodeError(
+            f"the first commit of session {folder.name} ({first[:8]}) has no parent"
+        )
+    when = next((e["ts"] for e in events if e["type"] == "apply_intent"), commits[0]["ts"])
+    report = ReplayReport(folder.name)
+    with scratch_worktree(root, parent) as scratch:
+        replayed = asyncio.run(_run(scratch, events, str(started.get("task", "")), report, when))
+    for event in commits:
+        step, commit = int(event["data"]["step"]), str(event["data"]["commit"])
+        again = replayed.get(step)
+        report.steps.append(
+            StepCheck(
+                step=step,
+                commit=commit,
+                committed_tree=_tree(root, commit),
+                replayed=again,
+                replayed_tree=_tree(root, again) if again else None,
+            )
+        )
+    return report
+
+
+async def _run(
+    scratch: Path, events: list[Event], task: str, report: ReplayReport, when: str
+) -> dict[int, str]:
+    """Runs the workflow in `scratch`; returns each replayed step's commit."""
+    model = str(next(e["data"].get("model", "") for e in events if e["type"] == "session_started"))
+    # The check command's result goes to the model, whose answers are recorded: running
+    # it again would change nothing but the time a replay takes.
+    config = dataclasses.replace(load_config(scratch, os.environ), check_command=None)
+    with ReplayServer(recorded_responses(events, model or config.model)) as server:
+        settings = ModelSettings(
+            model=model or config.model,
+            api_key="replay",
+            base_url=server.base_url,
+            retry_backoff_seconds=0.01,
+            max_retries=0,
+            stream_retries=0,
+            builtin_text_editor=config.builtin_text_editor,
+        )
+        workflow = Workflow(
+            root=scratch,
+            config=config,
+            settings=settings,
+            human=ReplayHuman.from_events(events),
+            on_progress=lambda _event: None,
+        )
+        workflow.today = _local_date(when)
+        try:
+            await workflow.run(task)
+        except SlowcodeError as error:
+            report.problem = f"the replay stopped: {error}"
+        finally:
+            await workflow.client.aclose()
+        report.unused_responses = server.remaining
+    done = workflow.journal.events() if workflow.journal is not None else []
+    return {
+        int(e["data"]["step"]): str(e["data"]["commit"]) for e in done if e["type"] == "commit_made"
+    }
+
+
+def _local_date(timestamp: str) -> date | None:
+    """The local calendar date of a journal timestamp: the day decision records got."""
+    try:
+        return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone().date()
+    except ValueError:
+        return None
+
+
+@contextmanager
+def scratch_worktree(root: Path, commit: str) -> Iterator[Path]:
+    """A detached worktree of `commit` in a temporary folder, removed afterwards."""
+    base = Path(tempfile.mkdtemp(prefix="slowcode-replay-"))
+    path = base / "worktree"
+    try:
+        git_text(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
+        yield path
+    finally:
+        git_text(root, "worktree", "remove", "--force", str(path), check=False)
+        shutil.rmtree(base, ignore_errors=True)
+        git_text(root, "worktree", "prune", check=False)
+
+
+def _tree(root: Path, commit: str) -> str:
+    return git_text(root, "rev-parse", f"{commit}^{{tree}}").strip()
