@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT_OF_PROJECT))
 from slowcode.core.decision_record import DecisionRecord  # noqa: E402
 from slowcode.core.step_review import StepReview, Verdict  # noqa: E402
 from slowcode.decisions.store import DecisionStore  # noqa: E402
-from slowcode.engine.apply.writes import commit as step_commit  # noqa: E402
+from slowcode.engine.apply import commit as step_commit  # noqa: E402
 from slowcode.engine.session.recovery import recover_apply  # noqa: E402
 from slowcode.engine.staging.diffs import diff_texts  # noqa: E402
 from slowcode.git import repo as gitrepo  # noqa: E402
