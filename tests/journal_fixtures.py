@@ -44,7 +44,14 @@ from slowcode.engine.human import (
 )
 from slowcode.engine.review.hunk_ops import edit_in_review
 from slowcode.engine.session.workflow import Workflow
-from slowcode.journal.log import HEAD_FILE, JOURNAL_FILE, Journal, find_sessions, read_events
+from slowcode.journal.log import (
+    HEAD_FILE,
+    JOURNAL_FILE,
+    Journal,
+    find_sessions,
+    read_entries,
+    read_events,
+)
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import ModelError
 from slowcode.ops.history import session_history
@@ -354,7 +361,7 @@ def session_folder(root: Path) -> Path:
 
 def history_json(folder: Path) -> dict[str, Any]:
     """The session's history as `slowcode history --json` shows it."""
-    return session_history(folder.name, read_events(folder)).to_json()
+    return session_history(folder.name, read_entries(folder)).to_json()
 
 
 def install(name: str, root: Path) -> Path:

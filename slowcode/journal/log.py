@@ -5,6 +5,9 @@ JSON (sorted keys, no spaces). `prev` is the sha256 of the previous event's cano
 JSON (null for the first), so a changed, removed or reordered event breaks the chain.
 Events are numbered from 1. Secrets are redacted before anything is written.
 
+An event's `type` and `data` are one of the typed events of `slowcode.journal.events`:
+`Journal.record` writes one, `read_entries` reads them back as `JournalEntry`s.
+
 Beside the journal, `head.json` holds `{"seq", "hash"}` of the last event appended, so
 that a journal cut short at a line boundary (its last events deleted) is detected too:
 the chain alone cannot tell a shortened journal from a complete one.
@@ -17,19 +20,25 @@ import json
 import os
 import re
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR as SESSIONS_DIR
+from slowcode.journal.events import (
+    AFTER_THE_FACT,
+    EventFormatError,
+    JournalEvent,
+    SessionFinished,
+    event_type,
+    parse_event,
+)
 
 JOURNAL_FILE = "journal.jsonl"
+SESSION_FINISHED = SessionFinished.KIND
 HEAD_FILE = "head.json"
-SESSION_FINISHED = "session_finished"
-AFTER_THE_FACT = frozenset({"undo_started", "undo_made"})
-"""Events that may follow a session's end (an undo of one of its steps): they leave a
-finished session finished, and a journal holding nothing else is no session to resume."""
 REDACTED = "[redacted]"
 
 _SECRET_KEY_PARTS = ("api_key", "apikey", "auth_token", "access_token", "authorization")
@@ -41,6 +50,56 @@ Event = dict[str, Any]
 
 class JournalError(SlowcodeError):
     """A journal that cannot be read or continued."""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One event of a journal, typed, with its place and time.
+
+    Attributes:
+        seq: Its sequence number (from 1).
+        ts: When it was written (UTC, ISO 8601).
+        event: What happened.
+    """
+
+    seq: int
+    ts: str
+    event: JournalEvent
+
+    @classmethod
+    def of(cls, raw: Event) -> JournalEntry:
+        """The entry for one event as read from the journal.
+
+        Raises:
+            EventFormatError: Its data does not fit its kind.
+        """
+        data = raw["data"] if isinstance(raw["data"], dict) else {}
+        return cls(int(raw["seq"]), str(raw["ts"]), parse_event(str(raw["type"]), data))
+
+
+def entries_of(events: list[Event], where: object = "journal") -> list[JournalEntry]:
+    """The typed entries of raw events (as `read_events` returns them).
+
+    Raises:
+        JournalError: An event's data does not fit its kind.
+    """
+    entries: list[JournalEntry] = []
+    for number, raw in enumerate(events, start=1):
+        try:
+            entries.append(JournalEntry.of(raw))
+        except EventFormatError as exc:
+            raise JournalError(f"{where} event {number}: {exc}") from None
+    return entries
+
+
+def read_entries(path: Path) -> list[JournalEntry]:
+    """Reads every complete event of a journal (a file or a session folder), typed.
+
+    Raises:
+        JournalError: The file cannot be read, a line is not a JSON event, or an
+            event's data does not fit its kind.
+    """
+    return entries_of(read_events(path), f"journal {journal_path(path)}")
 
 
 def canonical_json(event: Event) -> str:
@@ -307,6 +366,14 @@ class Journal:
             self._write_head(sync=sync)
             return written
 
+    def record(self, event: JournalEvent, *, sync: bool = False) -> JournalEntry:
+        """Writes one typed event (see `append`).
+
+        Returns:
+            The entry as written and read back: secrets redacted, as a reader sees it.
+        """
+        return JournalEntry.of(self.append(event.type, event.to_data(), sync=sync))
+
     def _write_head(self, *, sync: bool) -> None:
         """Replaces `head.json` with the last event's number and hash (temp file + rename)."""
         head = self.path.parent / HEAD_FILE
@@ -326,6 +393,11 @@ class Journal:
         """Reads back every event written so far."""
         with self._lock:
             return read_events(self.path)
+
+    def entries(self) -> list[JournalEntry]:
+        """Reads back every event written so far, typed."""
+        with self._lock:
+            return read_entries(self.path)
 
 
 def find_sessions(root: Path) -> list[Path]:
@@ -347,8 +419,10 @@ def latest_unfinished(root: Path) -> Path | None:
             events = read_events(folder)
         except JournalError:
             return folder
-        kinds = [event["type"] for event in events if event["type"] not in AFTER_THE_FACT]
-        if kinds and kinds[-1] != SESSION_FINISHED:
+        # Judged by the kinds alone: an event with bad data is reported by the resume.
+        kinds = [event_type(str(event["type"])) for event in events]
+        own = [kind for kind in kinds if kind not in AFTER_THE_FACT]
+        if own and own[-1] is not SessionFinished:
             return folder
     return None
 

@@ -12,14 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from slowcode.journal.log import (
-    AFTER_THE_FACT,
-    SESSION_FINISHED,
-    Event,
-    JournalError,
-    find_sessions,
-    read_events,
-)
+from slowcode.journal import events as ev
+from slowcode.journal.log import JournalEntry, JournalError, find_sessions, read_entries
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
 
@@ -141,54 +135,61 @@ def load_history(root: Path) -> list[SessionHistory]:
     sessions: list[SessionHistory] = []
     for folder in find_sessions(root):
         try:
-            events = read_events(folder)
+            entries = read_entries(folder)
         except JournalError as error:
             sessions.append(SessionHistory(folder.name, problem=str(error)))
             continue
-        if events:
-            sessions.append(session_history(folder.name, events))
+        if entries:
+            sessions.append(session_history(folder.name, entries))
     return sessions
 
 
-def session_history(session_id: str, events: list[Event]) -> SessionHistory:
-    """The history of one session from its journal's events."""
+def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHistory:
+    """The history of one session from its journal's entries."""
     history = SessionHistory(session_id)
     steps: dict[int, StepHistory] = {}
-    for event in events:
-        kind, data = event["type"], event["data"]
-        if kind == "session_started":
-            history.task = str(data.get("task", ""))
-            history.model = str(data.get("model", ""))
-        elif kind in ("model_response", "why_answered") and isinstance(data.get("usage"), dict):
-            usage = _usage(data["usage"])
-            history.usage = history.usage + usage
-            history.cost_usd += cost_usd(str(data.get("model") or history.model), usage)
-        elif kind == "plan_approved":
-            titles = [str(step.get("title", "")) for step in data["plan"]["steps"]]
-            steps = {n: StepHistory(n, title) for n, title in enumerate(titles, start=1)}
-        elif kind == "step_verdict":
-            step = _step(steps, data)
-            step.rounds += 1
-            verdicts = [str(hunk.get("verdict", "")) for hunk in data.get("hunks", [])]
-            step.accepted, step.rejected, step.edited = (verdicts.count(v) for v in _COUNTED)
-        elif kind in ("commit_made", "step_applied") and data.get("commit"):
-            _step(steps, data).commit = str(data["commit"])
-        elif kind == "undo_made":
-            for step in steps.values():
-                if step.commit == data.get("commit"):
-                    step.undone_by = str(data.get("undo_commit"))
+    for entry in entries:
+        match entry.event:
+            case ev.SessionStarted(task=task, model=model):
+                history.task, history.model = task, model
+            case ev.ModelResponse(usage=dict() as used, model=model):
+                _add_usage(history, used, model)
+            case ev.WhyAnswered(usage=dict() as used):
+                _add_usage(history, used, None)
+            case ev.PlanApproved(plan=plan):
+                titles = [str(step.get("title", "")) for step in plan["steps"]]
+                steps = {n: StepHistory(n, title) for n, title in enumerate(titles, start=1)}
+            case ev.StepVerdictGiven(step=number, hunks=hunks):
+                step = _step(steps, number)
+                step.rounds += 1
+                verdicts = [str(hunk.get("verdict", "")) for hunk in hunks]
+                step.accepted, step.rejected, step.edited = (verdicts.count(v) for v in _COUNTED)
+            case (
+                ev.CommitMade(step=number, commit=str() as commit)
+                | ev.StepApplied(step=number, commit=str() as commit)
+            ) if commit:
+                _step(steps, number).commit = commit
+            case ev.UndoMade(commit=undone, undo_commit=undo_commit):
+                for step in steps.values():
+                    if step.commit == undone:
+                        step.undone_by = undo_commit
     # An undo made later is no part of the session's own time.
-    own = [event for event in events if event["type"] not in AFTER_THE_FACT]
-    history.finished = bool(own) and own[-1]["type"] == SESSION_FINISHED
-    history.started = str(events[0]["ts"]) if events else ""
+    own = [entry for entry in entries if not isinstance(entry.event, ev.AFTER_THE_FACT)]
+    history.finished = bool(own) and isinstance(own[-1].event, ev.SessionFinished)
+    history.started = entries[0].ts if entries else ""
     if own:
-        history.duration_seconds = _seconds_between(own[0]["ts"], own[-1]["ts"])
+        history.duration_seconds = _seconds_between(own[0].ts, own[-1].ts)
     history.steps = [steps[n] for n in sorted(steps)]
     return history
 
 
-def _step(steps: dict[int, StepHistory], data: dict[str, Any]) -> StepHistory:
-    number = int(data["step"])
+def _add_usage(history: SessionHistory, used: dict[str, Any], model: str | None) -> None:
+    usage = _usage(used)
+    history.usage = history.usage + usage
+    history.cost_usd += cost_usd(str(model or history.model), usage)
+
+
+def _step(steps: dict[int, StepHistory], number: int) -> StepHistory:
     return steps.setdefault(number, StepHistory(number, f"step {number}"))
 
 
