@@ -47,7 +47,7 @@ _OMIT = {OMIT_WHEN_NONE: True}
 class SessionStarted(JournalEvent):
     """A session began: its task, the model, and the work tree it runs in."""
 
-    task: str
+    task: str = ""
     model: str = ""
     root: str = ""
 
@@ -107,7 +107,7 @@ class ModelResponse(JournalEvent):
         error: Why the answer could not be parsed (only then present).
     """
 
-    stop_reason: str | None
+    stop_reason: str | None = None
     usage: Json | None = None
     model: str | None = None
     request_id: str | None = None
@@ -163,8 +163,8 @@ class Staged(JournalEvent):
     """A file's staged text after an edit, and the text the step started from (None: new)."""
 
     path: str
-    base: str | None
     text: str | None
+    base: str | None = None
 
 
 @event_kind("staged_discarded")
@@ -189,7 +189,7 @@ class PlanProposed(JournalEvent):
 class PlanSentBack(JournalEvent):
     """The developer sent the plan back with feedback."""
 
-    feedback: str
+    feedback: str = ""
 
 
 @event_kind("plan_approved")
@@ -205,8 +205,8 @@ class PlanApproved(JournalEvent):
 class QuestionAnswered(JournalEvent):
     """The developer answered the model's question (`option`: the chosen one's index)."""
 
-    question: str
-    answer: str
+    question: str = ""
+    answer: str = ""
     option: int | None = None
 
 
@@ -412,7 +412,7 @@ class StepApplied(JournalEvent):
     """A step is done: its commit (None: nothing accepted), files, decision and usage."""
 
     step: int
-    commit: str | None
+    commit: str | None = None
     paths: list[str] = field(default_factory=list)
     decision_title: str | None = None
     usage: Json | None = field(default=None, metadata=_OMIT)
@@ -424,8 +424,8 @@ class StepApplied(JournalEvent):
 class CheckRun(JournalEvent):
     """The check command ran after a step: its exit code and output's tail."""
 
-    command: str
-    exit_code: int
+    command: str = ""
+    exit_code: int = 0
     output_tail: str = ""
 
 
@@ -457,9 +457,9 @@ class UndoStarted(JournalEvent):
     """`slowcode undo` began reverting a step's commit (`step` as its trailer spells it)."""
 
     commit: str
-    session: str
-    step: str
-    paths: list[str]
+    session: str = ""
+    step: str = ""
+    paths: list[str] = field(default_factory=list)
 
 
 @event_kind("undo_made")
@@ -468,10 +468,10 @@ class UndoMade(JournalEvent):
     """`slowcode undo` reverted a step's commit with `undo_commit`."""
 
     commit: str
-    session: str
-    step: str
-    paths: list[str]
     undo_commit: str
+    session: str = ""
+    step: str = ""
+    paths: list[str] = field(default_factory=list)
 
 
 AFTER_THE_FACT: tuple[type[JournalEvent], ...] = (UndoStarted, UndoMade)
