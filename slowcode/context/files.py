@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 from slowcode.context.policy import ContextPolicy
 from slowcode.core.errors import RepositoryError
+from slowcode.git.runner import git_text
 
 _GIT_TIMEOUT_SECONDS = 60
 
 
 def _git_visible_files(root: Path) -> list[str]:
     """Tracked files plus untracked files that are not ignored, as git lists them."""
-    argv = ["git", "-C", str(root), "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
+    args = ("ls-files", "--cached", "--others", "--exclude-standard", "-z")
     try:
-        result = subprocess.run(
-            argv, capture_output=True, check=False, timeout=_GIT_TIMEOUT_SECONDS
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
+        listed = git_text(root, *args, timeout=_GIT_TIMEOUT_SECONDS)
+    except RepositoryError as error:
         raise RepositoryError(f"git could not list the files of {root}: {error}") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[0] if message else f"exit status {result.returncode}"
-        raise RepositoryError(f"git could not list the files of {root}: {detail}")
-    return [p for p in result.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+    return [p for p in listed.split("\0") if p]
 
 
 def list_files(root: Path, policy: ContextPolicy) -> list[str]:

@@ -7,11 +7,13 @@ first.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 import pathspec
+
+from slowcode.core.errors import RepositoryError
+from slowcode.git.runner import run_git
 
 SECRET_PATTERNS: tuple[str, ...] = (
     ".env",
@@ -40,17 +42,12 @@ _GIT_TIMEOUT_SECONDS = 30
 def _git_paths(root: Path, *args: str) -> list[str] | None:
     """Runs a `git ls-files -z` style command; None when git cannot answer (not a repository)."""
     try:
-        result = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            check=False,
-            timeout=_GIT_TIMEOUT_SECONDS,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        result = run_git(root, *args, check=False, timeout=_GIT_TIMEOUT_SECONDS)
+    except RepositoryError:
         return None
-    if result.returncode != 0:
+    if not result.ok:
         return None
-    return [item for item in result.stdout.decode("utf-8", "surrogateescape").split("\0") if item]
+    return [item for item in result.text.split("\0") if item]
 
 
 class ContextPolicy:
@@ -139,12 +136,15 @@ class ContextPolicy:
         # Exit status 0 means ignored, 1 means not ignored; anything else is an
         # error, which is treated as "not ignored" like every path git lists.
         try:
-            result = subprocess.run(
-                ["git", "-C", str(self.root), "check-ignore", "-q", "--", rel],
-                capture_output=True,
+            result = run_git(
+                self.root,
+                "check-ignore",
+                "-q",
+                "--",
+                rel,
                 check=False,
                 timeout=_GIT_TIMEOUT_SECONDS,
             )
-        except (OSError, subprocess.TimeoutExpired):
+        except RepositoryError:
             return False
-        return result.returncode == 0
+        return result.ok

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from slowcode.context.policy import ContextPolicy
 from slowcode.core.errors import ToolInputError
+from slowcode.git.runner import GitError, run_git
 
 DEFAULT_MAX_RESULTS = 50
 MAX_RESULTS_LIMIT = 500
@@ -68,9 +68,6 @@ def search_code(
     max_results = min(max_results, MAX_RESULTS_LIMIT)
     threads = str(max(1, min(os.cpu_count() or 1, 8)))
     argv = [
-        "git",
-        "-C",
-        str(root),
         "-c",
         "grep.lineNumber=true",
         "grep",
@@ -92,15 +89,13 @@ def search_code(
             raise ToolInputError("path_glob is empty; leave it out to search every file.")
         argv.append(_pathspec_for(path_glob))
     try:
-        result = subprocess.run(
-            argv, capture_output=True, check=False, timeout=_GIT_TIMEOUT_SECONDS
-        )
-    except subprocess.TimeoutExpired:
-        raise ToolInputError(
-            "The search took too long; use a narrower pattern or path_glob."
-        ) from None
-    except OSError as error:
-        raise ToolInputError(f"git grep could not run: {error.strerror}.") from None
+        result = run_git(root, *argv, check=False, timeout=_GIT_TIMEOUT_SECONDS)
+    except GitError as error:
+        if error.timed_out:
+            raise ToolInputError(
+                "The search took too long; use a narrower pattern or path_glob."
+            ) from None
+        raise ToolInputError(f"git grep could not run: {error}.") from None
     if result.returncode == 1 and not result.stderr.strip():
         return NO_MATCHES
     if result.returncode != 0:

@@ -7,9 +7,7 @@ runs the very same client code as a real session, with no API key and no network
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from slowcode.core.errors import SlowcodeError
+from slowcode.git.runner import git_text
 
 DEMO_DIR = Path(__file__).resolve().parent
 SAMPLE_DIR = DEMO_DIR / "sample"
@@ -84,18 +83,18 @@ def create_sample_repository(destination: Path | None = None) -> Path:
         destination = Path(tempfile.mkdtemp(prefix="slowcode-demo-"))
     shutil.copytree(SAMPLE_DIR, destination, ignore=_NOT_COPIED, dirs_exist_ok=True)
     # Through -c rather than --initial-branch, which git before 2.28 refuses.
-    _git(destination, "-c", "init.defaultBranch=main", "init", "--quiet")
-    _git(destination, "config", "user.name", DEMO_USER_NAME)
-    _git(destination, "config", "user.email", DEMO_USER_EMAIL)
-    _git(destination, "config", "commit.gpgsign", "false")
-    _git(destination, "add", "--all")
-    _git(destination, "commit", "--quiet", "--no-verify", "-m", INITIAL_COMMIT_MESSAGE)
+    git_text(destination, "-c", "init.defaultBranch=main", "init", "--quiet")
+    git_text(destination, "config", "user.name", DEMO_USER_NAME)
+    git_text(destination, "config", "user.email", DEMO_USER_EMAIL)
+    git_text(destination, "config", "commit.gpgsign", "false")
+    git_text(destination, "add", "--all")
+    git_text(destination, "commit", "--quiet", "--no-verify", "-m", INITIAL_COMMIT_MESSAGE)
     return destination
 
 
 def commit_count(repository: Path) -> int:
     """How many commits the repository's HEAD has."""
-    return int(_git(repository, "rev-list", "--count", "HEAD").strip())
+    return int(git_text(repository, "rev-list", "--count", "HEAD").strip())
 
 
 def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
@@ -148,23 +147,3 @@ def closing_lines(repository: Path, *, keep: bool) -> str:
         f"Look around with `git -C {repository} log --stat`; it is yours to delete "
         f"(`rm -rf {repository}`)."
     )
-
-
-def _git(repository: Path, *args: str) -> str:
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=repository,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError as error:
-        raise SlowcodeError(f"cannot run git: {error.strerror or error}") from None
-    if result.returncode != 0:
-        reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
-        raise SlowcodeError(f"git {command} failed in {repository}: {reason}")
-    return result.stdout

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from slowcode.git.worktree import git_failure, run_scratch_git
+from slowcode.git.runner import run_git
 
 _GIT_TIMEOUT_SECONDS = 60
 
@@ -53,7 +53,6 @@ def merge_texts(base: str, ours: str, theirs: str, *, path: str = "file") -> Mer
         for name, text in names.items():
             Path(scratch, name).write_bytes(text.encode("utf-8"))
         argv = [
-            "git",
             "merge-file",
             "-p",
             "-L",
@@ -66,9 +65,9 @@ def merge_texts(base: str, ours: str, theirs: str, *, path: str = "file") -> Mer
             "base",
             "theirs",
         ]
-        result = run_scratch_git(argv, scratch, "git merge-file", _GIT_TIMEOUT_SECONDS)
+        result = run_git(scratch, *argv, check=False, timeout=_GIT_TIMEOUT_SECONDS)
     # The exit status is the number of conflicts (capped at 127); negative or higher
     # values are git's own errors.
     if not 0 <= result.returncode <= 127:
-        raise git_failure("git merge-file", result)
+        raise result.error()
     return MergeResult(result.stdout.decode("utf-8", "replace"), result.returncode)

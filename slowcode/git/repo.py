@@ -6,20 +6,16 @@ exactly the step's files and never the developer's other staged or unstaged work
 
 from __future__ import annotations
 
-import os
 import posixpath
-import re
-import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import git
-
 from slowcode.core.errors import RepositoryError
+from slowcode.git.runner import GitResult, git_text, run_git
+from slowcode.git.trailers import format_message, parse_trailers
 from slowcode.git.worktree import add_exclude_line, find_work_tree
 
-_TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _NO_COMMITS_OLD_VALUE = "0" * 40
 
 
@@ -30,12 +26,11 @@ class GitRepo:
         root: The top folder of the work tree.
     """
 
-    def __init__(self, repo: git.Repo) -> None:
-        """Wraps an opened gitpython repository; use `GitRepo.open` instead."""
-        if repo.working_tree_dir is None:
-            raise RepositoryError(f"{repo.git_dir} is a bare git repository (no work tree)")
-        self._repo = repo
-        self.root = Path(repo.working_tree_dir).resolve()
+    def __init__(self, root: Path, git_dir: Path, common_dir: Path) -> None:
+        """Names an opened repository's folders; use `GitRepo.open` instead."""
+        self.root = root
+        self._git_dir = git_dir
+        self._common_dir = common_dir
 
     @classmethod
     def open(cls, path: Path) -> GitRepo:
@@ -47,22 +42,23 @@ class GitRepo:
         Raises:
             RepositoryError: `path` is in no repository, or in a bare one.
         """
-        return cls(git.Repo(find_work_tree(path)))
-
-    @property
-    def repo(self) -> git.Repo:
-        """The underlying gitpython repository (blame, log and other porcelain)."""
-        return self._repo
+        root = find_work_tree(path)
+        folders = git_text(
+            root, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir"
+        ).splitlines()
+        if len(folders) != 2:
+            raise RepositoryError(f"git could not name the git folder of {root}")
+        return cls(root, Path(folders[0]).resolve(), Path(folders[1]).resolve())
 
     @property
     def git_dir(self) -> Path:
         """This work tree's own git folder (`.git`, or `.git/worktrees/<name>`)."""
-        return Path(self._repo.git_dir).resolve()
+        return self._git_dir
 
     @property
     def common_dir(self) -> Path:
         """The git folder shared by all worktrees (where `info/exclude` lives)."""
-        return Path(self._repo.common_dir).resolve()
+        return self._common_dir
 
     def identity(self) -> tuple[str, str] | None:
         """The developer's `user.name` and `user.email` from git config, or None if unset."""
@@ -89,7 +85,7 @@ class GitRepo:
     def head_sha(self) -> str | None:
         """The commit HEAD points to, or None in a repository with no commits yet."""
         result = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
-        sha = result.stdout.strip()
+        sha = result.text.strip()
         return sha if result.returncode == 0 and sha else None
 
     def commit_step(
@@ -142,11 +138,11 @@ class GitRepo:
             else:
                 self._run("read-tree", parent, env=index_env)
             self._run("update-index", "--add", "--remove", "--", *names, env=index_env)
-            tree = self._run("write-tree", env=index_env).stdout.strip()
+            tree = self._run("write-tree", env=index_env).text.strip()
         parent_args = [] if parent is None else ["-p", parent]
         commit = self._run(
             "commit-tree", tree, *parent_args, "-F", "-", env=identity_env, stdin=message
-        ).stdout.strip()
+        ).text.strip()
         self._run(
             "update-ref",
             "-m",
@@ -162,18 +158,12 @@ class GitRepo:
 
     def trailers(self, sha: str) -> dict[str, list[str]]:
         """The trailers of commit `sha`, as git's `interpret-trailers --parse` reads them."""
-        message = self._run("log", "-1", "--format=%B", sha, "--").stdout
-        parsed = self._run("interpret-trailers", "--parse", stdin=message).stdout
-        found: dict[str, list[str]] = {}
-        for line in parsed.splitlines():
-            key, separator, value = line.partition(":")
-            if separator:
-                found.setdefault(key.strip(), []).append(value.strip())
-        return found
+        message = self._run("log", "-1", "--format=%B", sha, "--").text
+        return parse_trailers(self.root, message)
 
     def _config_value(self, key: str) -> str | None:
         result = self._run("config", "--get", key, check=False)
-        value = result.stdout.strip()
+        value = result.text.strip()
         return value if result.returncode == 0 and value else None
 
     def _checked_path(self, path: str) -> str:
@@ -196,49 +186,5 @@ class GitRepo:
         env: Mapping[str, str] | None = None,
         stdin: str | None = None,
         check: bool = True,
-    ) -> subprocess.CompletedProcess[str]:
-        full_env = dict(os.environ)
-        # Plumbing output is parsed, so it must not be translated.
-        full_env["LC_ALL"] = "C"
-        if env:
-            full_env.update(env)
-        try:
-            result = subprocess.run(
-                ["git", *args],
-                cwd=self.root,
-                env=full_env,
-                input=stdin,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                check=False,
-            )
-        except OSError as exc:
-            raise RepositoryError(f"cannot run git: {exc.strerror or exc}") from None
-        if check and result.returncode != 0:
-            detail = (result.stderr.strip() or result.stdout.strip()).splitlines()
-            reason = detail[0] if detail else f"exit status {result.returncode}"
-            raise RepositoryError(f"git {args[0]} failed: {reason}")
-        return result
-
-
-def format_message(subject: str, body: str, trailers: Sequence[tuple[str, str]]) -> str:
-    """A commit message: subject, blank line, body, blank line, `Key: value` trailers.
-
-    Raises:
-        RepositoryError: An empty subject or a trailer key git would not read back.
-    """
-    first_line = " ".join(subject.split())
-    if not first_line:
-        raise RepositoryError("a step commit needs a non-empty subject")
-    paragraphs = [first_line]
-    if body.strip():
-        paragraphs.append(body.strip("\n").rstrip())
-    lines = []
-    for key, value in trailers:
-        if not _TRAILER_KEY.fullmatch(key):
-            raise RepositoryError(f"invalid commit trailer key: {key!r}")
-        lines.append(f"{key}: {' '.join(value.split())}")
-    if lines:
-        paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs) + "\n"
+    ) -> GitResult:
+        return run_git(self.root, *args, env=env, stdin=stdin, check=check)

@@ -7,17 +7,17 @@ with no commits are fine (the step commits go on the detached HEAD, or the first
 one becomes the root commit) and only get a notice. A file git sees as conflicted
 is never edited until the developer resolves it.
 
-Plain `git` calls, no gitpython: the CLI runs these checks before the TUI starts.
+The CLI runs these checks before the TUI starts, with plain `git` calls.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from slowcode.core.errors import RepositoryError
+from slowcode.git.runner import GitResult, run_git
 from slowcode.git.worktree import add_exclude_line
 
 SLOWCODE_PATTERN = ".slowcode/"
@@ -108,25 +108,15 @@ def conflict_refusal(paths: tuple[str, ...] | list[str]) -> str:
     )
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            check=False,
-        )
-    except OSError as exc:
-        raise RepositoryError(f"cannot run git: {exc.strerror or exc}") from None
+def _git(root: Path, *args: str) -> GitResult:
+    return run_git(root, *args, check=False)
 
 
 def conflicted_paths(root: Path) -> list[str]:
     """Repository-relative paths with unmerged index entries, sorted."""
     result = _git(root, "ls-files", "--unmerged", "-z")
     paths = set()
-    for entry in result.stdout.split("\0"):
+    for entry in result.text.split("\0"):
         # "<mode> <sha> <stage>\t<path>"
         _meta, tab, path = entry.partition("\t")
         if tab:
@@ -194,7 +184,7 @@ def exclude_slowcode_folder(root: Path) -> None:
     found = _git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
     if found.returncode != 0:
         raise RepositoryError(f"not a git repository: {root}")
-    add_exclude_line(Path(found.stdout.strip()), SLOWCODE_PATTERN)
+    add_exclude_line(Path(found.text.strip()), SLOWCODE_PATTERN)
 
 
 def inspect(root: Path) -> RepoState:
@@ -206,7 +196,7 @@ def inspect(root: Path) -> RepoState:
     found = _git(root, "rev-parse", "--absolute-git-dir")
     if found.returncode != 0:
         raise RepositoryError(f"not a git repository: {root}")
-    git_dir = Path(found.stdout.strip())
+    git_dir = Path(found.text.strip())
     operation = finish = abort = None
     for marker, name, finish_with, abort_with in _OPERATIONS:
         if (git_dir / marker).exists():
@@ -215,7 +205,7 @@ def inspect(root: Path) -> RepoState:
     unborn = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").returncode != 0
     detached_at = None
     if _git(root, "symbolic-ref", "--quiet", "HEAD").returncode != 0 and not unborn:
-        detached_at = _git(root, "rev-parse", "--short", "HEAD").stdout.strip() or "?"
+        detached_at = _git(root, "rev-parse", "--short", "HEAD").text.strip() or "?"
     return RepoState(
         root=root,
         operation=operation,

@@ -9,13 +9,13 @@ trailer names a record.
 from __future__ import annotations
 
 import posixpath
-import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.formats import parse_any
-from slowcode.git.worktree import git_text
+from slowcode.git.runner import git_text
+from slowcode.git.trailers import parse_trailers, without_trailers
 from slowcode.journal.log import SESSIONS_DIR, read_events
 
 _NOT_COMMITTED = "0" * 40
@@ -101,9 +101,9 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
         return LineOrigin(path, line, text, None)
     fields = dict(row.split(" ", 1) for row in header[1:] if " " in row and row[0] != "\t")
     date, _, body = git_text(root, "log", "-1", "--format=%as%n%B", sha).partition("\n")
-    trailers = _trailers(root, body)
+    trailers = _first_values(root, body)
     subject, _, rest = body.partition("\n")
-    explanation = _without_trailers(rest).strip()
+    explanation = without_trailers(rest, trailers).strip()
     session = trailers.get("Slowcode-Session")
     step = trailers.get("Slowcode-Step", "")
     decision = trailers.get("Decision")
@@ -124,32 +124,13 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
     )
 
 
-def _trailers(root: Path, message: str) -> dict[str, str]:
+def _first_values(root: Path, message: str) -> dict[str, str]:
+    """Each trailer's first value; none when git cannot read them."""
     try:
-        result = subprocess.run(
-            ["git", "interpret-trailers", "--parse"],
-            cwd=root,
-            input=message,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
+        found = parse_trailers(root, message)
+    except SlowcodeError:
         return {}
-    found: dict[str, str] = {}
-    for row in result.stdout.splitlines():
-        key, separator, value = row.partition(":")
-        if separator:
-            found.setdefault(key.strip(), value.strip())
-    return found
-
-
-def _without_trailers(text: str) -> str:
-    paragraphs = text.strip().split("\n\n")
-    last = paragraphs[-1].splitlines() if paragraphs else []
-    if last and all(":" in row and not row.startswith(" ") for row in last):
-        paragraphs = paragraphs[:-1]
-    return "\n\n".join(paragraphs)
+    return {key: values[0] for key, values in found.items() if values}
 
 
 def _session_task(root: Path, session: str) -> str:

@@ -29,7 +29,7 @@ from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
 from slowcode.engine.review.state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
 from slowcode.engine.session.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP, Workflow
-from slowcode.git.worktree import git_text
+from slowcode.git.runner import git_text
 from slowcode.journal.log import Event, read_events
 from slowcode.model.loopback import ReplayServer
 from slowcode.model.settings import ModelSettings

@@ -25,7 +25,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.engine.apply.commit import SESSION_TRAILER, STEP_TRAILER, disk_bytes, read_blob
 from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
-from slowcode.git.worktree import git_text
+from slowcode.git.runner import git_text
 from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, Journal
 
 UNDO_TRAILER = "Slowcode-Undo"

@@ -70,7 +70,8 @@ def around(function: Callable[..., Any]) -> Callable[..., Any]:
 def install_points() -> None:
     journal.Journal.append = around(journal.Journal.append)  # type: ignore[method-assign]
     step_commit.write_bytes_atomic = around(step_commit.write_bytes_atomic)
-    step_commit.git_output = around(step_commit.git_output)
+    step_commit.run_git = around(step_commit.run_git)
+    step_commit.git_text = around(step_commit.git_text)
     gitrepo.GitRepo._run = around(gitrepo.GitRepo._run)  # type: ignore[method-assign]
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from slowcode.core.errors import RepositoryError
-from slowcode.git.repo import GitRepo, format_message
+from slowcode.git.repo import GitRepo
+from slowcode.git.trailers import format_message
 from tests.context.repos import with_identity
 
 

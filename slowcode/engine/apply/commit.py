@@ -33,7 +33,7 @@ from slowcode.core.step_review import StepReview
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.apply.writes import plan_writes
 from slowcode.git.repo import GitRepo
-from slowcode.git.worktree import git_output
+from slowcode.git.runner import git_text, run_git
 
 Recorder = Callable[..., None]
 """Writes a journal event: `record(kind, data, sync=...)`."""
@@ -166,12 +166,12 @@ def disk_bytes(path: Path) -> bytes | None:
 
 def store_blob(root: Path, data: bytes) -> str:
     """Writes `data` into the repository's object store; returns its blob id."""
-    return git_output(root, "hash-object", "-w", "--stdin", stdin=data).decode().strip()
+    return run_git(root, "hash-object", "-w", "--stdin", stdin=data).text.strip()
 
 
 def read_blob(root: Path, blob: str) -> bytes:
     """The bytes of blob `blob`."""
-    return git_output(root, "cat-file", "blob", blob)
+    return run_git(root, "cat-file", "blob", blob).stdout
 
 
 def find_step_commit(repo: GitRepo, session_id: str, step: int, parent: str | None) -> str | None:
@@ -184,8 +184,8 @@ def find_step_commit(repo: GitRepo, session_id: str, step: int, parent: str | No
         f"%H%x1f%(trailers:key={SESSION_TRAILER},valueonly,separator=%x2c)"
         f"%x1f%(trailers:key={STEP_TRAILER},valueonly,separator=%x2c)"
     )
-    out = git_output(repo.root, "log", f"-n{COMMIT_SEARCH_DEPTH}", f"--format={fields}", span, "--")
-    for line in out.decode("utf-8", "replace").splitlines():
+    out = git_text(repo.root, "log", f"-n{COMMIT_SEARCH_DEPTH}", f"--format={fields}", span, "--")
+    for line in out.splitlines():
         sha, _sep, rest = line.partition("\x1f")
         session, _sep, number = rest.partition("\x1f")
         if session.strip() == session_id and number.strip() == str(step):
@@ -285,7 +285,7 @@ class StepCommitter:
             if done is not None:
                 # Every write came before the commit. A kill between update-ref and
                 # the index refresh left the index behind HEAD for these paths.
-                git_output(root, "update-index", "--add", "--remove", "--", *intent.paths)
+                run_git(root, "update-index", "--add", "--remove", "--", *intent.paths)
                 return self._committed(intent, done, recovered=True)
         todo = pending_writes(root, intent)
         for planned in todo:

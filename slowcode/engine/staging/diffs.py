@@ -22,7 +22,7 @@ from unidiff.patch import PatchedFile, PatchSet
 from slowcode.core.errors import RepositoryError
 from slowcode.core.step_review import DiffLine, FileDiff, Hunk, LineKind
 from slowcode.engine.staging.tree import StagedTree
-from slowcode.git.worktree import git_failure, run_scratch_git
+from slowcode.git.runner import run_git
 
 CONTEXT_LINES = 3
 _GIT_TIMEOUT_SECONDS = 120
@@ -135,7 +135,6 @@ def _strip_prefix(name: str) -> str:
 
 def _git_diff_no_index(scratch: Path) -> str:
     argv = [
-        "git",
         "-c",
         "core.quotepath=off",
         "-c",
@@ -156,10 +155,10 @@ def _git_diff_no_index(scratch: Path) -> str:
         "old",
         "new",
     ]
-    result = run_scratch_git(argv, str(scratch), "git diff", _GIT_TIMEOUT_SECONDS)
+    result = run_git(scratch, *argv, check=False, timeout=_GIT_TIMEOUT_SECONDS)
     # Exit status 1 means "the files differ", which is the expected case.
     if result.returncode not in (0, 1):
-        raise git_failure("git diff", result)
+        raise result.error()
     return result.stdout.decode("utf-8")
 
 
