@@ -62,7 +62,7 @@ def run_map(args: argparse.Namespace) -> int:
         raise SlowcodeError(f"--tokens must be at least 1, got {args.tokens}")
     root = find_work_tree(path)
     config = load_config(root, os.environ, {})
-    settings = ModelSettings.from_env(os.environ, model=config.model)
+    settings = ModelSettings.from_config(config, os.environ)
     counter = token_counter(settings)
     repo_map = RepoMap(root, ContextPolicy(root, config.exclude))
     stats = repo_map.refresh()

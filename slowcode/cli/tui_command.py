@@ -44,12 +44,7 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
     repo_state.inspect(root).ensure_workable()
     flags: dict[str, object] = {"model": model} if model else {}
     config = load_config(root, os.environ, flags)
-    settings = ModelSettings.from_env(
-        os.environ,
-        model=config.model,
-        max_tokens=config.max_tokens,
-        builtin_text_editor=config.builtin_text_editor,
-    )
+    settings = ModelSettings.from_config(config, os.environ)
 
     # Taken before Textual is imported, so a second instance is refused at once.
     repo_state.exclude_slowcode_folder(root)

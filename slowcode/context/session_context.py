@@ -19,8 +19,12 @@ from slowcode.model.settings import ModelSettings
 
 
 def token_counter(settings: ModelSettings | None) -> TokenCounter:
-    """The API's `count_tokens` when a model is configured, else the offline estimate."""
-    if settings is not None and settings.configured:
+    """The API's `count_tokens` when a model is configured, else the offline estimate.
+
+    Bedrock and Vertex AI are measured by the estimate: the counter speaks only the
+    first-party API, and the map's text must never go anywhere but the chosen provider.
+    """
+    if settings is not None and settings.configured and settings.provider == "anthropic":
         return ApiTokenCounter(settings)
     return ESTIMATE
 

@@ -37,6 +37,11 @@ class Config:
         max_tokens: The `max_tokens` of each model request.
         builtin_text_editor: Declare Anthropic's built-in text editor tool type (False:
             declare it as an ordinary custom tool, for servers that lack the type).
+        provider: Where the model is reached: `anthropic`, `bedrock` or `vertex`.
+        region: The cloud region (Bedrock, Vertex); None: the SDK's own variables.
+        project: The Google Cloud project (Vertex); None: the SDK's own sources.
+        aws_profile: The AWS profile (Bedrock); None: the standard credential chain.
+        thinking: Extended thinking: `off`, `adaptive`, or a budget in tokens.
         sources: Where the settings came from, in the order they were applied.
     """
 
@@ -48,6 +53,11 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_tokens: int = 8192
     builtin_text_editor: bool = True
+    provider: str = "anthropic"
+    region: str | None = None
+    project: str | None = None
+    aws_profile: str | None = None
+    thinking: str = "off"
     sources: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -224,6 +234,35 @@ def _check_globs(key: str, value: object, where: str, lenient: bool) -> tuple[st
     return tuple(item for item in value if item)
 
 
+_PROVIDERS = ("anthropic", "bedrock", "vertex")
+_MIN_THINKING_BUDGET = 1024
+
+
+def _check_provider(key: str, value: object, where: str, _lenient: bool) -> str:
+    text = _check_text(key, value, where, _lenient).lower()
+    if text not in _PROVIDERS:
+        raise ConfigError(f"{key} in {where} must be one of {', '.join(_PROVIDERS)}, got {value!r}")
+    return text
+
+
+def _check_thinking(key: str, value: object, where: str, _lenient: bool) -> str:
+    """`off`, `adaptive`, or a budget of at least 1,024 tokens (a number or its digits)."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{key} in {where} must be off, adaptive or a token budget")
+    text = str(value).strip().lower() if isinstance(value, int | str) else ""
+    if text in ("off", "adaptive"):
+        return text
+    if not text.isdigit():
+        raise ConfigError(
+            f"{key} in {where} must be off, adaptive or a token budget, got {value!r}"
+        )
+    if int(text) < _MIN_THINKING_BUDGET:
+        raise ConfigError(
+            f"{key} in {where} must be at least {_MIN_THINKING_BUDGET} tokens, got {int(text)}"
+        )
+    return str(int(text))
+
+
 _Check = Callable[[str, object, str, bool], object]
 _CHECKS: dict[str, _Check] = {
     "model": _check_text,
@@ -234,6 +273,11 @@ _CHECKS: dict[str, _Check] = {
     "exclude": _check_globs,
     "max_tokens": _check_positive,
     "builtin_text_editor": _check_bool,
+    "provider": _check_provider,
+    "region": _check_optional_text,
+    "project": _check_optional_text,
+    "aws_profile": _check_optional_text,
+    "thinking": _check_thinking,
 }
 _KINDS: dict[str, type] = {
     "model": str,
@@ -244,6 +288,11 @@ _KINDS: dict[str, type] = {
     "exclude": tuple,
     "max_tokens": int,
     "builtin_text_editor": bool,
+    "provider": str,
+    "region": str,
+    "project": str,
+    "aws_profile": str,
+    "thinking": str,
 }
 
 

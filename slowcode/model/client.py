@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slowcode.model.failures import RETRIED_KINDS, Failure, classify
+from slowcode.model.providers import sdk_client
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import (
     JsonDict,
@@ -19,6 +20,7 @@ from slowcode.model.types import (
     Retrying,
     StreamEvent,
     TextDelta,
+    ThinkingDelta,
     ToolInputDelta,
     ToolUseStarted,
     TurnRequest,
@@ -27,10 +29,6 @@ from slowcode.model.types import (
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
-
-PLACEHOLDER_API_KEY = "slowcode-no-key"
-"""Sent when only a base URL is configured: local servers (Ollama, vLLM, …) ignore
-the key, but the SDK refuses to send a request without one."""
 
 _BLOCK_FIELDS = {
     "text": ("type", "text"),
@@ -93,21 +91,10 @@ class ModelClient:
         """The settings this client was made with."""
         return self._settings
 
-    def _sdk_client(self) -> AsyncAnthropic:
+    async def _sdk_client(self) -> AsyncAnthropic:
         if self._sdk is None:
-            import anthropic
-
-            settings = self._settings
-            api_key = settings.api_key
-            if api_key is None and settings.auth_token is None:
-                api_key = PLACEHOLDER_API_KEY
-            self._sdk = anthropic.AsyncAnthropic(
-                api_key=api_key,
-                auth_token=settings.auth_token,
-                base_url=settings.base_url,
-                max_retries=settings.max_retries,
-                timeout=settings.timeout_seconds,
-            )
+            # A cloud client may read credential files (or ask a metadata server).
+            self._sdk = await asyncio.to_thread(sdk_client, self._settings)
         return self._sdk
 
     async def complete(
@@ -175,9 +162,16 @@ class ModelClient:
             kwargs["system"] = request.system
         if request.tools:
             kwargs["tools"] = request.tools
+        thinking = self._settings.thinking_config
+        if thinking is not None:
+            kwargs["thinking"] = thinking
+            # Thinking counts toward max_tokens and its budget must stay below it: the
+            # budget comes on top, so the answer keeps the room it has without thinking.
+            kwargs["max_tokens"] = request.max_tokens + int(thinking.get("budget_tokens", 0))
         tool_names: dict[int, str] = {}
         finished = False
-        async with self._sdk_client().messages.stream(**kwargs) as stream:
+        sdk = await self._sdk_client()
+        async with sdk.messages.stream(**kwargs) as stream:
             async for event in stream:
                 if event.type == "content_block_start":
                     block = event.content_block
@@ -188,6 +182,8 @@ class ModelClient:
                     delta = event.delta
                     if delta.type == "text_delta" and delta.text:
                         emit(TextDelta(delta.text))
+                    elif delta.type == "thinking_delta" and delta.thinking:
+                        emit(ThinkingDelta(delta.thinking))
                     elif delta.type == "input_json_delta" and delta.partial_json:
                         name = tool_names.get(event.index, "")
                         emit(ToolInputDelta(name, delta.partial_json))

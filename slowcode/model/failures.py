@@ -76,6 +76,41 @@ def _retry_after(headers: object) -> float | None:
     return None
 
 
+_CREDENTIAL_ERRORS = frozenset(
+    {
+        "DefaultCredentialsError",
+        "RefreshError",
+        "TransportError",
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "ProfileNotFound",
+        "NoRegionError",
+        "TokenRetrievalError",
+        "SSOTokenLoadError",
+    }
+)
+"""google-auth's and botocore's exceptions for credentials that cannot be found or used."""
+
+
+def _credential_failure(exc: BaseException) -> ModelError | None:
+    """A cloud provider's credential or setup problem, raised before anything was sent."""
+    text = str(exc)
+    if isinstance(exc, RuntimeError) and "project_id" in text:
+        return ModelError(
+            "not_configured",
+            "No Google Cloud project: set project in the configuration or "
+            "ANTHROPIC_VERTEX_PROJECT_ID",
+            retryable=False,
+        )
+    if type(exc).__name__ in _CREDENTIAL_ERRORS or (
+        isinstance(exc, RuntimeError) and "credentials" in text.lower()
+    ):
+        return ModelError(
+            "auth", one_line(f"The cloud credentials could not be used: {text}"), retryable=False
+        )
+    return None
+
+
 def classify(exc: BaseException) -> Failure:
     """The `ModelError` for an exception raised while talking to the model.
 
@@ -122,6 +157,9 @@ def classify(exc: BaseException) -> Failure:
         return Failure(
             ModelError(MALFORMED_TOOL_INPUT, one_line(f"invalid JSON: {reason}"), retryable=False)
         )
+    credential = _credential_failure(exc)
+    if credential is not None:
+        return Failure(credential)
     # Malformed events, unexpected event order: the answer
     # could not be read, and another attempt may well succeed.
     return Failure(

@@ -112,9 +112,13 @@ class ResponseWriter:
         self._handler.wfile.write(payload)
         self._handler.wfile.flush()
 
-    def start_stream(self, headers: Mapping[str, str] | None = None) -> None:
+    def start_stream(
+        self,
+        headers: Mapping[str, str] | None = None,
+        content_type: str = "text/event-stream",
+    ) -> None:
         """Send the headers of a 200 event stream; events follow as chunks."""
-        self._start(200, "text/event-stream", headers)
+        self._start(200, content_type, headers)
         self._handler.send_header("cache-control", "no-cache")
         self._handler.send_header("transfer-encoding", "chunked")
         self._handler.end_headers()
@@ -122,7 +126,10 @@ class ResponseWriter:
 
     def send_event(self, name: str, data: JsonDict) -> None:
         """Send one SSE event as one chunk of the body."""
-        payload = encode_event(name, data)
+        self.send_chunk(encode_event(name, data))
+
+    def send_chunk(self, payload: bytes) -> None:
+        """Send bytes of a streamed body as one chunk (another framing than SSE)."""
         self._handler.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
         self._handler.wfile.flush()
 

@@ -66,6 +66,13 @@ class TextDelta:
 
 
 @dataclass(frozen=True)
+class ThinkingDelta:
+    """A fragment of the model's extended thinking as it streams."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class ToolUseStarted:
     """The model began a tool call."""
 
@@ -89,7 +96,7 @@ class Retrying:
     reason: str
 
 
-StreamEvent = TextDelta | ToolUseStarted | ToolInputDelta | Retrying
+StreamEvent = TextDelta | ThinkingDelta | ToolUseStarted | ToolInputDelta | Retrying
 
 
 class ModelError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import urllib.parse
 from collections import deque
 from typing import Any
 
@@ -15,7 +16,9 @@ from slowcode.model.loopback import (
 )
 from slowcode.model.settings import ModelSettings
 from slowcode.model.sse import message_events
+from tests.fakeapi import eventstream
 from tests.fakeapi.conversation_rules import conversation_problem
+from tests.fakeapi.providers import VERTEX_TOKEN_PATH, translate
 from tests.fakeapi.turns import Turn, http_error, reply, text_block, tool_use_block
 
 __all__ = [
@@ -29,6 +32,8 @@ __all__ = [
 ]
 
 EXHAUSTED_MESSAGE = "fake API: no scripted turn left"
+VERTEX_ACCESS_TOKEN = "ya29.fake-vertex-token"
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 class FakeMessagesAPI(MessagesServer):
@@ -37,10 +42,18 @@ class FakeMessagesAPI(MessagesServer):
     Every request is kept in `requests` (path, lower-case headers, parsed body).
     When the script runs out the fake answers 400, which no client retries, so a
     test that sends more requests than it scripted fails quickly and clearly.
+
+    Args:
+        provider: The wire format to speak: `anthropic` (the Messages API itself),
+            `bedrock` (Bedrock's paths, SigV4 and the AWS event stream) or `vertex`
+            (Vertex AI's paths, OAuth tokens from `/token`, SSE). Requests are kept
+            as the first-party requests they stand for, so tests read them alike.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, provider: str = "anthropic") -> None:
         super().__init__()
+        self.provider = provider
+        self.provider_routes: list[dict[str, str]] = []
         self._turns: deque[Turn] = deque()
         self._served = 0
         self._script_lock = threading.Lock()
@@ -56,6 +69,46 @@ class FakeMessagesAPI(MessagesServer):
         """Scripted turns not served yet."""
         with self._script_lock:
             return len(self._turns)
+
+    def record(self, request: ReceivedRequest, raw: bytes) -> None:
+        """Keep the request as the first-party request it stands for."""
+        translated = translate(self.provider, request)
+        with self._lock:
+            self.requests.append(translated.request)
+            if translated.where:
+                self.provider_routes.append(translated.where)
+
+    def respond(self, request: ReceivedRequest, raw: bytes, writer: ResponseWriter) -> None:
+        """Route a request of this fake's provider; the first-party API routes as usual."""
+        if self.provider == "anthropic":
+            super().respond(request, raw, writer)
+            return
+        if self.provider == "vertex" and request.path == VERTEX_TOKEN_PATH:
+            # The OAuth token endpoint a service account's credentials file names.
+            form = urllib.parse.parse_qs(raw.decode())
+            if form.get("grant_type") != [JWT_GRANT] or not form.get("assertion"):
+                writer.send_json(400, {"error": "invalid_grant"})
+                return
+            token = {
+                "access_token": VERTEX_ACCESS_TOKEN,
+                "expires_in": 3600,
+                "token_type": "Bearer",
+            }
+            writer.send_json(200, token)
+            return
+        translated = translate(self.provider, request)
+        if translated.problem is not None:
+            status = (
+                404
+                if translated.problem.startswith("no ") and "route" in translated.problem
+                else 400
+            )
+            writer.send_json(status, error_body("invalid_request_error", translated.problem))
+            return
+        if self.provider == "vertex" and request.credential != VERTEX_ACCESS_TOKEN:
+            writer.send_json(401, error_body("authentication_error", "invalid access token"))
+            return
+        self.respond_messages(translated.request, writer)
 
     @property
     def message_requests(self) -> list[ReceivedRequest]:
@@ -93,10 +146,19 @@ class FakeMessagesAPI(MessagesServer):
         events = message_events(message)
         if turn.omit_message_stop:
             events = [event for event in events if event[0] != "message_stop"]
-        writer.start_stream()
+        bedrock = self.provider == "bedrock"
+        if bedrock:
+            writer.start_stream(content_type=eventstream.CONTENT_TYPE)
+        else:
+            writer.start_stream()
         for index, (name, data) in enumerate(events):
             if index == turn.error_after_events:
-                writer.send_event("error", error_body(turn.error_type, turn.error_message))
+                if bedrock:
+                    writer.send_chunk(
+                        eventstream.exception_frame(turn.error_type, turn.error_message)
+                    )
+                else:
+                    writer.send_event("error", error_body(turn.error_type, turn.error_message))
                 writer.end_stream()
                 return
             if index == turn.drop_after_events:
@@ -104,17 +166,36 @@ class FakeMessagesAPI(MessagesServer):
                 return
             if index == turn.delay_after_events and self.wait(turn.delay_seconds):
                 return
-            writer.send_event(name, data)
+            if bedrock:
+                writer.send_chunk(eventstream.chunk_frame(data))
+            else:
+                writer.send_event(name, data)
         writer.end_stream()
 
 
 def fake_settings(server: MessagesServer, **overrides: Any) -> ModelSettings:
-    """Model settings pointing at a loopback server, with tiny backoffs for fast tests."""
+    """Model settings pointing at a loopback server, with tiny backoffs for fast tests.
+
+    For a `FakeMessagesAPI` of another provider the settings name that provider, its
+    region and project, and no API key: the credentials come from the cloud's own
+    sources (see `tests/fakeapi/clouds.py`), as they do for real.
+    """
     values: dict[str, Any] = {
         "base_url": server.base_url,
         "api_key": "test-key",
         "retry_backoff_seconds": 0.01,
         "timeout_seconds": 5.0,
     }
+    provider = getattr(server, "provider", "anthropic")
+    if provider == "bedrock":
+        values.update(provider="bedrock", api_key=None, region="us-east-1")
+    elif provider == "vertex":
+        values.update(
+            provider="vertex",
+            api_key=None,
+            base_url=f"{server.base_url}/v1",
+            region="us-east5",
+            project="fake-project",
+        )
     values.update(overrides)
     return ModelSettings(**values)
