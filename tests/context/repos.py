@@ -46,3 +46,15 @@ def make_repo(
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "initial")
     return root.resolve()
+
+
+def conflicting_branches(tmp_path: Path) -> Path:
+    """A repository on `main` whose branch `other` changed `a.txt` the other way."""
+    root = with_identity(make_repo(tmp_path / "project", {"a.txt": "base\n", "b.txt": "b\n"}))
+    git(root, "checkout", "-q", "-b", "other")
+    write(root, "a.txt", "other\n")
+    git(root, "commit", "-q", "-am", "other")
+    git(root, "checkout", "-q", "main")
+    write(root, "a.txt", "main\n")
+    git(root, "commit", "-q", "-am", "main")
+    return root

@@ -12,41 +12,15 @@ from slowcode.context.policy import ContextPolicy
 from slowcode.context.rank_graph import RankGraph
 from slowcode.context.repomap import RepoMap
 from slowcode.context.tag_cache import TagCache
-from tests.context.mapped_repo import backdate, make_mapped_repo
+from tests.context.mapped_repo import (
+    EDITS,
+    QUERY,
+    backdate,
+    fresh_map,
+    make_mapped_repo,
+    map_in_new_process,
+)
 from tests.context.repos import write
-from tests.context.test_repomap import map_in_new_process
-
-QUERY = "Make compute_total_007 round the amount in pkg/mod_012.py"
-
-EDITS = [
-    # A body changes: same names, same references.
-    ("pkg/mod_010.py", "def helper_010(value: int) -> int:\n    return value + 10\n"),
-    # A definition nothing uses yet is added.
-    (
-        "pkg/mod_011.py",
-        "def helper_011(value: int) -> int:\n    return value\n\n\ndef unused_one():\n"
-        "    return 1\n",
-    ),
-    # References change: the file now calls into three other modules.
-    (
-        "pkg/mod_012.py",
-        "def helper_012(value: int) -> int:\n"
-        "    return compute_total_001(value) + compute_total_002(value) + helper_003(value)\n",
-    ),
-    # A widely used definition disappears from its only definer.
-    ("pkg/mod_001.py", "def unrelated_name_001():\n    return 0\n"),
-    # And comes back in another file, next to a new reference.
-    (
-        "pkg/mod_020.py",
-        "def compute_total_001(amount: int) -> int:\n    return helper_005(amount)\n",
-    ),
-]
-
-
-def fresh_map(repo: Path, cache: Path, budget: int, query: str) -> str:
-    repo_map = RepoMap(repo, ContextPolicy(repo), cache_dir=cache)
-    repo_map.refresh()
-    return repo_map.render(budget, query)
 
 
 @pytest.mark.parametrize("budget", [400, 3000])

@@ -13,8 +13,7 @@ from slowcode.context.rank_graph import Element, RankGraph
 from slowcode.context.ranking import mentioned_files, mentioned_names
 from slowcode.context.repomap import RepoMap
 from slowcode.context.tags import FileTags
-from tests.context.mapped_repo import make_mapped_repo
-from tests.context.test_incremental_map import QUERY
+from tests.context.mapped_repo import QUERY, make_mapped_repo
 
 
 def fully_sorted(graph: RankGraph, tags: dict[str, FileTags], query: str) -> list[Element]:

@@ -10,10 +10,15 @@ from slowcode.context.rank_graph import SCAN_NAMES, RankGraph
 from slowcode.context.rank_snapshot import load_snapshot, save_snapshot
 from slowcode.context.repomap import RepoMap
 from slowcode.context.tags import FileTags
-from tests.context.mapped_repo import backdate, make_mapped_repo
+from tests.context.mapped_repo import (
+    EDITS,
+    QUERY,
+    backdate,
+    fresh_map,
+    make_mapped_repo,
+    map_in_new_process,
+)
 from tests.context.repos import write
-from tests.context.test_incremental_map import EDITS, QUERY, fresh_map
-from tests.context.test_repomap import map_in_new_process
 
 # One file redefines many names other files use: more than a scan handles, so the
 # graph builds its index of users.

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from slowcode.context.policy import ContextPolicy
 from slowcode.context.repomap import PARALLEL_MIN_FILES, RepoMap
 from slowcode.context.tokens import ESTIMATE, ApiTokenCounter
-from tests.context.mapped_repo import backdate, make_mapped_repo
+from tests.context.mapped_repo import backdate, make_mapped_repo, map_in_new_process
 from tests.context.repos import write
 from tests.fakeapi import FakeMessagesAPI, fake_settings
 
@@ -60,29 +58,6 @@ def test_a_small_repository_fits_whole(tmp_path: Path) -> None:
         assert f"class Account{index:03d}:" in text
         assert f"def helper_{index:03d}(value: int) -> int:" in text
     assert "README.md" in text.splitlines()
-
-
-MAP_SCRIPT = """
-import sys
-from pathlib import Path
-from slowcode.context.policy import ContextPolicy
-from slowcode.context.repomap import RepoMap
-root, cache = Path(sys.argv[1]), Path(sys.argv[2])
-repo_map = RepoMap(root, ContextPolicy(root), cache_dir=cache)
-repo_map.refresh()
-sys.stdout.write(repo_map.render(int(sys.argv[3]), sys.argv[4]))
-"""
-
-
-def map_in_new_process(repo: Path, cache: Path, budget: int, query: str, seed: str) -> bytes:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run(
-        [sys.executable, "-c", MAP_SCRIPT, str(repo), str(cache), str(budget), query],
-        capture_output=True,
-        check=True,
-        env=env,
-    )
-    return done.stdout
 
 
 def test_every_process_renders_the_same_bytes(repo: Path, tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ async def run_session(repo: Path, fake_api: FakeMessagesAPI) -> Workflow:
     )
     workflow = Workflow(
         root=repo,
-        config=Config(exclude=["vendor/"], context_tokens=600),
+        config=Config(exclude=("vendor/",), context_tokens=600),
         settings=fake_settings(fake_api, stream_retries=0, max_retries=0),
         human=Approving(),
         on_progress=lambda event: None,

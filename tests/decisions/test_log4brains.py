@@ -65,7 +65,7 @@ def test_superseded_status_carries_its_link() -> None:
     assert log4brains.parse(text, record.path) == record
 
 
-_name = st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8)
+_name = st.text(st.characters(categories=["L"]), min_size=1, max_size=8)
 _text = texts(["- Status: accepted", "## Links", "# T", "\\", ""])
 _paths = st.sampled_from([None, "adr/20240101-a.md", "adr/20240102-b c.md"])
 

@@ -69,9 +69,10 @@ def around(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def install_points() -> None:
     journal.Journal.append = around(journal.Journal.append)  # type: ignore[method-assign]
-    step_commit.write_bytes_atomic = around(step_commit.write_bytes_atomic)
-    step_commit.run_git = around(step_commit.run_git)
-    step_commit.git_text = around(step_commit.git_text)
+    # The committer's own names for the writer and the git runner are the ones it calls.
+    step_commit.write_bytes_atomic = around(step_commit.write_bytes_atomic)  # type: ignore[attr-defined]
+    step_commit.run_git = around(step_commit.run_git)  # type: ignore[attr-defined]
+    step_commit.git_text = around(step_commit.git_text)  # type: ignore[attr-defined]
     gitrepo.GitRepo._run = around(gitrepo.GitRepo._run)  # type: ignore[method-assign]
 
 

@@ -9,16 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from slowcode.core.config import Config
-from slowcode.core.plan import Plan
-from slowcode.core.step_review import StepReview, Verdict
-from slowcode.engine.human import (
-    Answer,
-    DecisionAction,
-    PlanVerdict,
-    Question,
-    StepAction,
-    StepVerdict,
-)
 from slowcode.engine.progress import Progress
 from slowcode.engine.session.workflow import Workflow
 from slowcode.model.loopback import ResponseWriter
@@ -58,54 +48,6 @@ class RawJsonAPI(FakeMessagesAPI):
 def malformed_call(text: str, name: str = "search_code") -> dict[str, Any]:
     """A tool_use block whose input streams as `text`."""
     return tool_use_block(name, {RAW_JSON: text})
-
-
-class CautiousHuman:
-    """Approves plans (when told to), answers every question, sends every step back."""
-
-    def __init__(self, *, approve_plans: bool = True) -> None:
-        self.approve_plans = approve_plans
-        self.plans = 0
-        self.reviews = 0
-        self.questions = 0
-
-    async def review_plan(self, plan: Plan) -> PlanVerdict:
-        self.plans += 1
-        if self.approve_plans:
-            return PlanVerdict(approved=True, steps=list(plan.steps))
-        return PlanVerdict(approved=False, feedback="smaller steps, please")
-
-    async def review_step(self, review: StepReview) -> StepVerdict:
-        self.reviews += 1
-        return StepVerdict(StepAction.SEND_BACK, feedback="not like this")
-
-    async def answer_question(self, question: Question) -> Answer:
-        self.questions += 1
-        return Answer("the first one", option=0 if question.options else None)
-
-
-class ApprovingHuman(CautiousHuman):
-    """Approves plans and applies every step with all hunks accepted.
-
-    A step flagged architectural is settled as a real developer would: its drafted
-    decision recorded, or, with none, declared not architectural with a reason.
-    """
-
-    async def review_step(self, review: StepReview) -> StepVerdict:
-        self.reviews += 1
-        for position in range(len(review.hunks)):
-            review.set_verdict(position, Verdict.ACCEPTED)
-        if review.decision is not None:
-            return StepVerdict(
-                StepAction.APPLY, decision_action=DecisionAction.RECORD, decision=review.decision
-            )
-        if review.architectural:
-            return StepVerdict(
-                StepAction.APPLY,
-                decision_action=DecisionAction.NOT_ARCHITECTURAL,
-                reason="a small test change",
-            )
-        return StepVerdict(StepAction.APPLY)
 
 
 def workflow_for(

@@ -22,8 +22,9 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.core.step_review import StepReview
 from slowcode.engine.human import StepVerdict
 from slowcode.engine.progress import NoticeRaised, Progress
-from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
+from tests.engine.hostile import RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import reply, tool_use_block
+from tests.helpers.humans import ApprovingHuman
 
 NOBODY = 65534
 DECISION = {

@@ -17,10 +17,10 @@ from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.journal.log import find_sessions, read_events, verify
 from slowcode.ops.replay import replay_session
-from tests.context.repos import IDENTITY, git
-from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
-from tests.engine.test_repo_states import conflicting_branches
-from tests.fakeapi import reply, tool_use_block
+from tests.context.repos import IDENTITY, conflicting_branches, git
+from tests.engine.hostile import RawJsonAPI, plan_reply, workflow_for
+from tests.fakeapi import Turn, reply, tool_use_block
+from tests.helpers.humans import ApprovingHuman
 
 EDITOR = "str_replace_based_edit_tool"
 STEP_TEXT = "a as the step wants it\n"
@@ -30,7 +30,7 @@ class Quit(Exception):
     """The developer quit with the review open."""
 
 
-def one_step() -> list[object]:
+def one_step() -> list[Turn]:
     return [
         plan_reply("Change a"),
         reply(
@@ -166,7 +166,7 @@ async def test_a_file_left_conflicted_during_the_review_is_not_written(
     assert await resumed.resume() is True
     await resumed.client.aclose()
     assert resumed.session.state is SessionState.DONE
-    assert resumed_human.reviews == 0  # not asked again
+    assert resumed_human.reviews == []  # not asked again
     assert (root / "a.txt").read_text() == STEP_TEXT
     assert git(root, "rev-parse", "HEAD^").strip() == before
     assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["a.txt"]

@@ -24,9 +24,10 @@ from slowcode.engine.progress import SessionState
 from slowcode.engine.session.resume import resume_point
 from slowcode.journal.log import JOURNAL_FILE, find_sessions, read_events
 from tests.context.repos import git, make_repo, with_identity
-from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
+from tests.engine.hostile import RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import Turn, reply, tool_use_block
 from tests.fakeapi.conversation_rules import conversation_problem
+from tests.helpers.humans import ApprovingHuman
 
 EDITOR = "str_replace_based_edit_tool"
 TASK = "add five small modules"
@@ -69,13 +70,13 @@ class StepHuman(ApprovingHuman):
         self.quit_at_review = quit_at_review
 
     async def review_step(self, review: StepReview) -> StepVerdict:
-        if self.reviews == self.quit_at_review:
+        if len(self.reviews) == self.quit_at_review:
             raise KeyboardInterrupt  # the developer quit with the review open
-        if review.step_number == 2 and self.reviews == 1:
-            self.reviews += 1
+        if review.step_number == 2 and len(self.reviews) == 1:
+            self.reviews.append(review)
             return StepVerdict(StepAction.SEND_BACK, feedback="use a plain constant")
         if review.step_number == 4:
-            self.reviews += 1
+            self.reviews.append(review)
             for position in range(len(review.hunks)):
                 review.set_verdict(position, Verdict.REJECTED)
             return StepVerdict(

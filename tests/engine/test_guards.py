@@ -10,8 +10,9 @@ import pytest
 from slowcode.engine.progress import SessionState
 from slowcode.engine.staging.diffs import diff_texts
 from slowcode.engine.staging.guards import language_of, parse_guard_message, parse_regressions
-from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import app_repo, edit, make_workflow, plan_turn
 
 
 def _check(path: str, old: str | None, new: str) -> list[str]:

@@ -16,8 +16,9 @@ from slowcode.model.types import Usage
 from slowcode.ops.history import load_history
 from slowcode.ops.undo import undo_last_step
 from tests.context.repos import git, make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
-from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, make_workflow, two_step_script
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def sent_back_first_script() -> list[object]:
+def sent_back_first_script() -> list[Turn]:
     """Step 1 is sent back once, then applied: two review rounds."""
     script = two_step_script()
     resend = reply(tool_use_block("finish_step", {"summary": "Polite greetings, again."}))

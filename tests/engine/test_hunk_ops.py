@@ -22,8 +22,9 @@ from slowcode.engine.review.hunk_ops import (
     split_in_review,
 )
 from slowcode.engine.staging.diffs import diff_texts
-from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import app_repo, edit, make_workflow, plan_turn
 
 
 def lines_of(*items: object) -> str:

@@ -25,8 +25,9 @@ from slowcode.core.step_review import StepReview
 from slowcode.engine.human import PlanVerdict, StepVerdict
 from slowcode.engine.progress import SessionState
 from tests.context.repos import git, make_repo, with_identity
-from tests.engine.hostile import ApprovingHuman, RawJsonAPI, plan_reply, workflow_for
+from tests.engine.hostile import RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import reply, tool_use_block
+from tests.helpers.humans import ApprovingHuman
 
 EDITOR = "str_replace_based_edit_tool"
 MODULES = 40
@@ -58,13 +59,12 @@ class MeasuringHuman(ApprovingHuman):
         super().__init__()
 
     async def review_plan(self, plan: Plan) -> PlanVerdict:
-        self.plans += 1
+        self.plans.append(plan)
         titles = [PlanStep(f"Add module {n}", "load") for n in range(1, self.steps + 1)]
         self.marks.append(time.perf_counter())
         return PlanVerdict(approved=True, steps=titles)
 
     async def review_step(self, review: StepReview) -> StepVerdict:
-        self.reviews += 1
         self.marks.append(time.perf_counter())
         self.rss.append(rss_mb())
         if self.server is not None:
@@ -73,7 +73,6 @@ class MeasuringHuman(ApprovingHuman):
             # The fake keeps every request it received; that memory is the test's, not
             # slowcode's, so it is dropped as the session goes.
             self.server.requests.clear()
-        self.reviews -= 1
         return await super().review_step(review)
 
 

@@ -14,17 +14,9 @@ from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.engine.staging.diffs import diff_texts
 from slowcode.git.merge import merge_texts
 from tests.context.repos import make_repo, write
-from tests.engine.test_workflow import (
-    APP,
-    EDITOR,
-    ScriptedHuman,
-    app_repo,
-    edit,
-    log,
-    make_workflow,
-    plan_turn,
-)
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, EDITOR, app_repo, edit, log, make_workflow, plan_turn
 
 BASE = "".join(f"line {n}\n" for n in range(1, 21))
 

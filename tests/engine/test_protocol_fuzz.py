@@ -29,7 +29,6 @@ from slowcode.journal.log import Journal, read_events, verify
 from slowcode.model.types import ModelError
 from tests.context.repos import make_repo, with_identity
 from tests.engine.hostile import (
-    CautiousHuman,
     RawJsonAPI,
     malformed_call,
     plan_reply,
@@ -37,6 +36,7 @@ from tests.engine.hostile import (
     workflow_for,
 )
 from tests.fakeapi import reply, text_block, tool_use_block
+from tests.helpers.humans import CautiousHuman
 
 S = SessionState
 # The SDK warns when it serialises a tool input that is not an object; fuzzing sends many.
@@ -208,11 +208,13 @@ class Dispatcher:
         for workflow in (self.planning, self.working):
             assert workflow.journal is not None
             assert verify(workflow.journal.path)[0]
-        logged = sum(
-            1
-            for workflow in (self.planning, self.working)
-            for event in read_events(workflow.journal.path)  # type: ignore[union-attr]
-            if event["type"] == "tool_call"
+        logged = len(
+            [
+                1
+                for workflow in (self.planning, self.working)
+                for event in read_events(workflow.journal.path)  # type: ignore[union-attr]
+                if event["type"] == "tool_call"
+            ]
         )
         assert logged == self.calls  # every call journaled, the setup plan included
 

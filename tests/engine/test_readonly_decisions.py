@@ -22,8 +22,9 @@ import pytest
 from slowcode.engine.progress import SessionState
 from slowcode.journal.log import find_sessions, read_events, verify
 from tests.context.repos import git, make_repo, with_identity
-from tests.engine.hostile import ApprovingHuman, RawJsonAPI, workflow_for
+from tests.engine.hostile import RawJsonAPI, workflow_for
 from tests.fakeapi import reply
+from tests.helpers.humans import ApprovingHuman
 
 CHILD = Path(__file__).with_name("readonly_child.py")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -129,7 +130,7 @@ def test_a_read_only_decisions_folder_refuses_the_apply_and_loses_nothing(
 
     assert asyncio.run(resume()) is True
     assert workflow.session.state is SessionState.DONE
-    assert human.reviews == 0
+    assert human.reviews == []
     (record,) = (repo / DECISIONS).iterdir()
     assert record.name == "0001-keep-the-greeting-in-a-constant.md"
     assert (repo / "a.txt").read_text() == "GREETING = 'hi'\n"

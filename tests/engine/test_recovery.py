@@ -16,17 +16,9 @@ from slowcode.engine.session.recovery import ROLLED_BACK, interrupted_intent, re
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import Journal, find_sessions, read_events, verify
 from tests.context.repos import with_identity
-from tests.engine.test_workflow import (
-    APP,
-    Quit,
-    ScriptedHuman,
-    edit,
-    make_workflow,
-    plan_turn,
-    reply,
-    tool_use_block,
-)
-from tests.fakeapi import FakeMessagesAPI
+from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.humans import Quit, ScriptedHuman
+from tests.helpers.sessions import APP, edit, make_workflow, plan_turn
 
 
 @pytest.fixture

@@ -22,10 +22,9 @@ from slowcode.engine.session.recovery import COMPLETED, recover_apply
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import Journal, find_sessions, read_events, verify
 from tests.context.repos import git, make_repo, with_identity
+from tests.engine import apply_fault_child as child
 
-CHILD = Path(__file__).with_name("apply_fault_child.py")
-sys.path.insert(0, str(CHILD.parent))
-import apply_fault_child as child  # noqa: E402
+CHILD = Path(child.__file__)
 
 DECISION_PATH = "docs/decisions/0001-spell-numbers-out.md"
 

@@ -23,7 +23,7 @@ from slowcode.git.repo import GitRepo
 from slowcode.journal.log import find_sessions, read_events, verify
 from slowcode.model.loopback import MessagesServer, ReceivedRequest, ResponseWriter, error_body
 from tests.context.repos import git, make_repo, with_identity
-from tests.engine.test_workflow import APP, two_step_script
+from tests.helpers.sessions import APP, two_step_script
 
 CHILD = Path(__file__).with_name("session_kill_child.py")
 
@@ -57,7 +57,7 @@ class ByPositionServer(MessagesServer):
 
 @pytest.fixture(scope="module")
 def server() -> Any:
-    responses = [turn.message for turn in two_step_script()]
+    responses = [turn.message for turn in two_step_script() if turn.message is not None]
     served = ByPositionServer(responses)
     served.start()
     yield served
@@ -91,7 +91,9 @@ def outcome(root: Path) -> tuple[list[str], list[str], str]:
 
 
 @pytest.fixture(scope="module")
-def reference(template: Path, server: ByPositionServer, tmp_path_factory: pytest.TempPathFactory):
+def reference(
+    template: Path, server: ByPositionServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, int, list[str]]:
     root = tmp_path_factory.mktemp("ref") / "project"
     shutil.copytree(template, root)
     done = child(root, server, "run", 0)

@@ -14,8 +14,9 @@ from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, canonical_json, read_events
 from slowcode.ops.replay import ReplayHuman, recorded_responses
 from tests.context.repos import git, make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, make_workflow, two_step_script
 
 
 @pytest.fixture

@@ -14,15 +14,10 @@ from slowcode.decisions.store import DecisionStore
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.git import repo_state
 from slowcode.journal.lock import InstanceLock
-from tests.context.repos import IDENTITY, git, make_repo, with_identity, write
-from tests.engine.hostile import (
-    ApprovingHuman,
-    CautiousHuman,
-    RawJsonAPI,
-    plan_reply,
-    workflow_for,
-)
+from tests.context.repos import IDENTITY, conflicting_branches, git, make_repo, with_identity, write
+from tests.engine.hostile import RawJsonAPI, plan_reply, workflow_for
 from tests.fakeapi import reply, tool_use_block
+from tests.helpers.humans import ApprovingHuman, CautiousHuman
 
 EDITOR = "str_replace_based_edit_tool"
 
@@ -31,17 +26,6 @@ def try_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", "-C", str(root), *IDENTITY, *args], capture_output=True, text=True, check=False
     )
-
-
-def conflicting_branches(tmp_path: Path) -> Path:
-    root = with_identity(make_repo(tmp_path / "project", {"a.txt": "base\n", "b.txt": "b\n"}))
-    git(root, "checkout", "-q", "-b", "other")
-    write(root, "a.txt", "other\n")
-    git(root, "commit", "-q", "-am", "other")
-    git(root, "checkout", "-q", "main")
-    write(root, "a.txt", "main\n")
-    git(root, "commit", "-q", "-am", "main")
-    return root
 
 
 def cli(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

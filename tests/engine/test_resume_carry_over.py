@@ -32,8 +32,9 @@ from slowcode.journal.log import (
 )
 from slowcode.model.types import ModelError
 from tests.context.repos import git, make_repo
-from tests.engine.test_workflow import Quit, ScriptedHuman, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
+from tests.helpers.humans import Quit, ScriptedHuman
+from tests.helpers.sessions import edit, make_workflow, plan_turn
 
 # Four functions far enough apart that a change in each is a hunk of its own.
 CALC = "".join(

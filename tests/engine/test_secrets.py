@@ -9,8 +9,9 @@ from slowcode.core.config import Config
 from slowcode.engine.session.workflow import Workflow
 from slowcode.model.settings import ModelSettings
 from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, two_step_script
 from tests.fakeapi import FakeMessagesAPI
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, two_step_script
 
 SENTINEL = "sk-ant-api03-SENTINEL0123456789abcdefSENTINEL"
 
@@ -43,7 +44,7 @@ async def test_a_session_with_a_sentinel_key_leaves_it_nowhere(
         config=Config(),
         settings=settings,
         human=ScriptedHuman(),
-        on_progress=list().append,
+        on_progress=lambda event: None,
     )
     await workflow.run("Make greetings nicer")
 

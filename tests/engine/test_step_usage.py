@@ -8,11 +8,9 @@ from slowcode.engine.progress import Progress, UsageRecorded
 from slowcode.journal.log import read_events
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
-from tests.engine.test_workflow import ScriptedHuman, make_workflow, two_step_script
-from tests.engine.test_workflow import repo as workflow_repo
 from tests.fakeapi import FakeMessagesAPI
-
-repo = workflow_repo  # the full-flow tests' project, as a fixture of this module
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import make_workflow, two_step_script
 
 # One usage per reply of `two_step_script`: two planning turns, two for step 1,
 # one for step 2, and the closing answer.
@@ -29,6 +27,7 @@ USAGES = [
 async def test_each_step_counts_its_own_requests(repo: Path, fake_api: FakeMessagesAPI) -> None:
     script = two_step_script()
     for turn, usage in zip(script, USAGES, strict=True):
+        assert turn.message is not None
         turn.message["usage"] = usage.to_json()
     fake_api.script(*script)
     events: list[Progress] = []

@@ -13,8 +13,9 @@ from slowcode.journal.log import SESSIONS_DIR, find_sessions, latest_unfinished,
 from slowcode.journal.log import verify as verify_journal
 from slowcode.ops.undo import UndoRefused, undo_last_step
 from tests.context.repos import git, make_repo, with_identity, write
-from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, make_workflow, two_step_script
 
 
 @pytest.fixture

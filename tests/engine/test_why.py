@@ -12,8 +12,9 @@ from slowcode.engine.progress import Progress, UsageRecorded
 from slowcode.engine.review.hunk_question import WhyQuestion
 from slowcode.engine.staging.diffs import diff_texts
 from slowcode.model.types import ModelError
-from tests.engine.test_workflow import ScriptedHuman, app_repo, edit, make_workflow, plan_turn
 from tests.fakeapi import FakeMessagesAPI, http_error, reply, tool_use_block
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import app_repo, edit, make_workflow, plan_turn
 
 ANSWER = "The greeting is shown to users, so it should read as a sentence."
 

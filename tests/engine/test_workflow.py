@@ -4,154 +4,33 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from slowcode.core.config import Config
 from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import (
     Answer,
-    DecisionAction,
     PlanVerdict,
-    Question,
     StepAction,
     StepVerdict,
 )
 from slowcode.engine.progress import Progress, SessionFinished, SessionState, StepApplied
-from slowcode.engine.session.workflow import ProtocolStop, Workflow
+from slowcode.engine.session.workflow import ProtocolStop
 from slowcode.journal.log import read_events, verify
-from slowcode.model.settings import ModelSettings
 from slowcode.model.types import ModelError
-from tests.context.repos import make_repo, with_identity
 from tests.fakeapi import FakeMessagesAPI, http_error, reply, tool_use_block
-
-EDITOR = "str_replace_based_edit_tool"
-APP = (
-    "def greet(name):\n    return 'hello ' + name\n\n\n"
-    + "".join(f"def helper_{n}():\n    return {n}\n\n\n" for n in range(3))
-    + "def shout(name):\n    return name.upper()\n"
+from tests.helpers.humans import Quit, ScriptedHuman
+from tests.helpers.sessions import (
+    APP,
+    EDITOR,
+    edit,
+    log,
+    make_workflow,
+    plan_turn,
+    two_step_script,
 )
-
-
-@dataclass
-class ScriptedHuman:
-    """Answers like a developer would, and remembers what it was shown."""
-
-    plan_verdicts: list[PlanVerdict | None] = field(default_factory=list)
-    hunk_verdicts: list[list[Verdict]] = field(default_factory=list)
-    step_actions: list[StepVerdict] = field(default_factory=list)
-    answers: list[Answer] = field(default_factory=list)
-    plans: list[Plan] = field(default_factory=list)
-    reviews: list[StepReview] = field(default_factory=list)
-    questions: list[Question] = field(default_factory=list)
-
-    async def review_plan(self, plan: Plan) -> PlanVerdict:
-        self.plans.append(plan)
-        verdict = self.plan_verdicts.pop(0) if self.plan_verdicts else None
-        return verdict or PlanVerdict(approved=True, steps=list(plan.steps))
-
-    async def review_step(self, review: StepReview) -> StepVerdict:
-        self.reviews.append(review)
-        verdicts = self.hunk_verdicts.pop(0) if self.hunk_verdicts else []
-        for position in range(len(review.hunks)):
-            chosen = verdicts[position] if position < len(verdicts) else Verdict.ACCEPTED
-            review.set_verdict(position, chosen)
-        if self.step_actions:
-            return self.step_actions.pop(0)
-        action = DecisionAction.RECORD if review.decision else None
-        return StepVerdict(StepAction.APPLY, decision_action=action, decision=review.decision)
-
-    async def answer_question(self, question: Question) -> Answer:
-        self.questions.append(question)
-        return self.answers.pop(0)
-
-
-def app_repo(tmp_path: Path) -> Path:
-    """A repository holding only APP as app.py, with a git identity to commit with."""
-    root = make_repo(tmp_path / "project", {"app.py": APP})
-    with_identity(root)
-    return root
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    with_identity(root)
-    return root
-
-
-def make_workflow(
-    repo: Path, server: FakeMessagesAPI, human: ScriptedHuman, events: list[Progress], **config: Any
-) -> Workflow:
-    settings = ModelSettings(
-        base_url=server.base_url,
-        api_key="test-key",
-        retry_backoff_seconds=0.01,
-        timeout_seconds=5,
-        stream_retries=1,
-        max_retries=0,
-    )
-    return Workflow(
-        root=repo,
-        config=Config(**config),
-        settings=settings,
-        human=human,
-        on_progress=events.append,
-    )
-
-
-def plan_turn(*titles: str) -> Any:
-    steps = [{"title": t, "why": f"because {t.lower()}"} for t in titles]
-    return reply(tool_use_block("propose_plan", {"goal": "improve greetings", "steps": steps}))
-
-
-def edit(old: str, new: str, path: str = "app.py") -> dict[str, Any]:
-    return tool_use_block(
-        EDITOR, {"command": "str_replace", "path": path, "old_str": old, "new_str": new}
-    )
-
-
-DECISION = {
-    "title": "Keep greetings in a module of their own",
-    "context": "Greetings grow.",
-    "decision": "Move greetings to greetings.py.",
-    "consequences": "One more module.",
-    "alternatives": [{"option": "Keep app.py", "why_not": "it mixes concerns"}],
-}
-
-
-def two_step_script() -> list[Any]:
-    return [
-        reply("Let me look.", tool_use_block(EDITOR, {"command": "view", "path": "app.py"})),
-        plan_turn("Greet politely", "Add a farewell module"),
-        reply(edit("'hello '", "'Hello, '"), edit("name.upper()", "name.upper() + '!'")),
-        reply(tool_use_block("finish_step", {"summary": "Polite greetings."})),
-        reply(
-            tool_use_block(
-                EDITOR,
-                {
-                    "command": "create",
-                    "path": "farewell.py",
-                    "file_text": "def bye():\n    return 'bye'\n",
-                },
-            ),
-            tool_use_block(
-                "finish_step",
-                {"summary": "A farewell module.", "architectural": True, "decision": DECISION},
-            ),
-        ),
-        reply("Done: greetings are polite and there is a farewell module.", stop_reason="end_turn"),
-    ]
-
-
-def log(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), "log", *args], capture_output=True, text=True, check=True
-    ).stdout
 
 
 async def test_two_steps_end_in_two_commits_and_a_decision_record(
@@ -315,7 +194,8 @@ async def test_a_failed_request_leaves_a_state_to_retry_from(
     workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
     with pytest.raises(ModelError):
         await workflow.run("task")
-    assert workflow.session.state is SessionState.FAILED
+    failed = workflow.session.state
+    assert failed is SessionState.FAILED
     await workflow.retry()
     assert workflow.session.state is SessionState.DONE
     assert "'Hi '" in (repo / "app.py").read_text()
@@ -348,10 +228,6 @@ async def test_an_architectural_answer_becomes_the_decision_draft(
     assert review.decision.chosen == "JSON"
     records = list((repo / "docs/decisions").glob("0001-*.md"))
     assert len(records) == 1 and "Which format" in records[0].read_text()
-
-
-class Quit(Exception):
-    """The developer closed slowcode while it waited for them."""
 
 
 async def test_resume_reopens_the_review_without_asking_the_model_again(

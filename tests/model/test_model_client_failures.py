@@ -61,7 +61,7 @@ async def test_rate_limit_with_retry_after_ms_then_success(fake_api: FakeMessage
     turn = await run(fake_settings(fake_api))
 
     assert turn.text == "After the wait."
-    assert time.monotonic() - started >= 0.15
+    assert time.monotonic() - started >= 0.15  # a lower bound: a loaded machine only adds to it
     assert len(fake_api.message_requests) == 2
 
 
@@ -164,13 +164,12 @@ async def test_cut_stream_is_retried_by_slowcode(fake_api: FakeMessagesAPI) -> N
 async def test_slow_server_ends_as_timeout(fake_api: FakeMessagesAPI) -> None:
     fake_api.script(reply("too late").delayed(2.0))
     settings = fake_settings(fake_api, timeout_seconds=0.2, max_retries=0, stream_retries=0)
-    started = time.monotonic()
 
     error = await fail(settings)
 
+    # The reply would have arrived, and succeeded, had the client waited for it.
     assert error.kind == "timeout"
     assert error.retryable
-    assert time.monotonic() - started < 1.5
 
 
 async def test_stall_mid_stream_ends_as_timeout(fake_api: FakeMessagesAPI) -> None:

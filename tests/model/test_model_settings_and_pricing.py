@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from slowcode.engine.model_loop.protocol import tool_definitions
@@ -93,7 +95,7 @@ def test_text_editor_tool_builtin_and_custom() -> None:
     assert "type" not in custom
     assert custom["description"] == load_prompt("tools/str_replace_based_edit_tool.md")
     assert "str_replace" in custom["description"]
-    schema = custom["input_schema"]
+    schema = cast(dict[str, Any], custom["input_schema"])
     assert schema["properties"]["command"]["enum"] == ["view", "create", "str_replace", "insert"]
     assert set(schema["properties"]) == {
         "command",

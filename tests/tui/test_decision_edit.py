@@ -64,7 +64,8 @@ async def test_escape_leaves_the_draft_as_it_was_and_an_empty_title_is_refused()
         assert isinstance(app.screen, DecisionEditScreen)
         await pilot.press(*"Something else", "escape")
         await pilot.pause()
-        assert app.screen is screen
+        back_on: object = app.screen
+        assert back_on is screen
         await pilot.press("enter")
         await pilot.pause()
     verdict = app.verdicts[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from textual.app import App, ComposeResult
 
 from slowcode.core.step_review import StepReview, Verdict
@@ -107,20 +105,18 @@ def test_the_layout_indexes_every_row_once() -> None:
     assert layout.number_width == 2
 
 
-async def test_a_20000_line_diff_opens_in_under_a_second() -> None:
+async def test_a_20000_line_diff_opens_with_its_first_rows() -> None:
+    # How fast it opens is measured by bench/review_large_diff.py, not asserted here.
     review = large_review(20_000)
     app = DiffApp(None)
     async with app.run_test(size=(120, 40)) as pilot:
-        started = time.perf_counter()
         view = DiffView(review)
         await app.mount(view)
         await pilot.pause()
         first_rows = [view.render_line(y).text for y in range(3)]
-        elapsed = time.perf_counter() - started
         assert view.layout_rows == 20_002
         assert view.virtual_size.height == 20_002
         assert "value_0 = compute(0" in first_rows[2]
-        assert elapsed < 1.0, f"took {elapsed:.2f} s"
         view.scroll_to(y=19_990, animate=False, immediate=True)
         await pilot.pause()
         assert "value_19999" in "".join(_row_texts(view))

@@ -35,7 +35,7 @@ from slowcode.engine.apply.writes import plan_writes
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text, run_git
 
-Recorder = Callable[..., None]
+Recorder = Callable[..., object]
 """Writes a journal event: `record(kind, data, sync=...)`."""
 
 SESSION_TRAILER = "Slowcode-Session"

@@ -1,0 +1,1 @@
+"""slowcode's test suite."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the test modules: scripted developers, sessions and repositories."""
