@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from slowcode.journal import events as ev
+from slowcode.journal import schema
 from slowcode.journal.log import Journal, JournalError, read_entries, read_events, verify
 from tests.journal_fixtures import NAMES, install
 
@@ -36,7 +37,7 @@ def test_every_kind_is_a_frozen_dataclass_registered_once() -> None:
         assert dataclasses.is_dataclass(cls)
         assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="registered twice"):
-        ev.event_kind("commit_made")(type("Again", (ev.JournalEvent,), {}))
+        schema.event_kind("commit_made")(type("Again", (ev.JournalEvent,), {}))
 
 
 def test_recording_a_typed_event_writes_the_kind_and_keys_of_old(tmp_path: Path) -> None:
