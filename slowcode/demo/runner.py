@@ -10,7 +10,7 @@ import json
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,11 +39,13 @@ class RecordedSession:
         task: the task the developer typed.
         model: the model id the responses came from.
         responses: Messages API response message dicts.
+        why: the recorded answer to "why?" about a hunk, per file path.
     """
 
     task: str
     model: str
     responses: list[dict[str, Any]]
+    why: dict[str, str] = field(default_factory=dict)
 
 
 def load_session(path: Path = SESSION_FILE) -> RecordedSession:
@@ -58,6 +60,7 @@ def load_session(path: Path = SESSION_FILE) -> RecordedSession:
             task=str(data["task"]),
             model=str(data["model"]),
             responses=list(data["responses"]),
+            why={str(path): str(text) for path, text in dict(data.get("why", {})).items()},
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise SlowcodeError(f"cannot read the recorded session {path}: {error}") from None
@@ -108,7 +111,7 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
         The app's exit status.
     """
     from slowcode.core.config import Config
-    from slowcode.model.loopback import ReplayServer
+    from slowcode.demo.server import DemoServer
     from slowcode.model.settings import ModelSettings
 
     session = load_session()
@@ -116,7 +119,7 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
     # The developer's own configuration (a check command, a smaller step limit)
     # must not change a recorded session, so the demo runs on the defaults.
     config = Config(model=session.model)
-    with ReplayServer(session.responses) as server:
+    with DemoServer(session.responses, session.why) as server:
         settings = ModelSettings(
             model=session.model,
             api_key="demo",

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slowcode.core.step_review import FileDiff, LineKind, StepReview, Verdict
+from slowcode.core.step_review import FileDiff, LineKind, StepReview, Verdict, new_side_text
 from slowcode.engine.apply.writes import compose
 from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.review.hunk_ops import (
@@ -289,3 +289,161 @@ async def test_a_revised_step_opens_with_the_unchanged_hunks_already_decided(
     assert journal is not None
     carried = [e["data"] for e in journal.events() if e["type"] == "verdicts_carried_over"]
     assert carried == [{"step": 1, "hunks": 1}]
+
+
+# -- exact edits -----------------------------------------------------------------------
+
+edit_alphabet = st.sampled_from(["a", "b", "c", "", "  x = 1", "# note"])
+line_edit = st.one_of(
+    st.tuples(st.just("append"), st.integers(0, 50), st.sampled_from([" # c", "!", ""])),
+    st.tuples(st.just("replace"), st.integers(0, 50), edit_alphabet),
+    st.tuples(st.just("insert"), st.integers(0, 50), edit_alphabet),
+    st.tuples(st.just("delete"), st.integers(0, 50), st.just("")),
+)
+
+
+def _edit_lines(lines: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
+    """The editor's lines after the developer's keystrokes, each edit at a line index."""
+    lines = list(lines)
+    for kind, at, text in edits:
+        if kind == "insert":
+            lines.insert(at % (len(lines) + 1), text)
+        elif not lines:
+            continue
+        elif kind == "append":
+            lines[at % len(lines)] += text
+        elif kind == "replace":
+            lines[at % len(lines)] = text
+        else:
+            del lines[at % len(lines)]
+    return lines
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    old=st.lists(edit_alphabet, max_size=30),
+    new=st.lists(edit_alphabet, max_size=30),
+    final_newline=st.booleans(),
+    data=st.data(),
+)
+def test_an_edited_hunk_writes_exactly_what_the_developer_typed(
+    old: list[str], new: list[str], final_newline: bool, data: st.DataObject
+) -> None:
+    end = "\n" if final_newline else ""
+    old_text = "\n".join(old) + end if old else ""
+    new_text = "\n".join(new) + end if new else ""
+    if old_text == new_text:
+        return
+    review = review_of(old_text, new_text)
+    file = review.files[0]
+    # The oracle works on the unedited hunks' places: old lines [begin, begin + length).
+    places = [
+        (
+            hunk.source_start if hunk.source_length == 0 else hunk.source_start - 1,
+            hunk.source_length,
+        )
+        for hunk in file.hunks
+    ]
+    old_sides = [
+        "".join(
+            line.text + ("" if line.no_newline else "\n")
+            for line in hunk.lines
+            if line.kind is not LineKind.ADDED
+        )
+        for hunk in file.hunks
+    ]
+    expected_sides: list[str] = []
+    for position, hunk in enumerate(review.hunks):
+        choice = data.draw(st.sampled_from(["edit", "accept", "reject"]))
+        if choice == "edit":
+            typed = _edit_lines(
+                editable_text(hunk).split("\n"), data.draw(st.lists(line_edit, max_size=4))
+            )
+            if typed == [""]:
+                typed = []  # an empty editor: every line removed
+            text = "\n".join(typed)
+            if text == editable_text(hunk):
+                hunk.verdict = Verdict.ACCEPTED  # "No change": the screen leaves the hunk alone
+                expected_sides.append(new_side_text(hunk))
+                continue
+            no_newline_at_end = bool(hunk.lines) and any(
+                line.no_newline for line in hunk.lines if line.kind is not LineKind.REMOVED
+            )
+            expected_sides.append(
+                "".join(
+                    line + ("" if no_newline_at_end and index == len(typed) - 1 else "\n")
+                    for index, line in enumerate(typed)
+                )
+            )
+            edit_in_review(review, position, from_editor(hunk, text))
+        elif choice == "accept":
+            review.set_verdict(position, Verdict.ACCEPTED)
+            expected_sides.append(new_side_text(hunk))
+        else:
+            review.set_verdict(position, Verdict.REJECTED)
+            expected_sides.append(old_sides[position])
+    old_lines = old_text.split("\n")
+    old_lines = [line + "\n" for line in old_lines[:-1]] + (
+        [old_lines[-1]] if old_lines[-1] else []
+    )
+    expected: list[str] = []
+    at = 0
+    for (begin, length), side in zip(places, expected_sides, strict=True):
+        expected.extend(old_lines[at:begin])
+        expected.append(side)
+        at = begin + length
+    expected.extend(old_lines[at:])
+    composed = compose(file)
+    assert (old_text if composed is None else composed) == "".join(expected)
+
+
+def test_an_edit_keeps_a_blank_last_context_line() -> None:
+    old = "def f():\n    return 1\n    pass\nx = 2\n\ny = 3\nz = 4\n"
+    new = old.replace("return 1", "return 2")
+    review = review_of(old, new)
+    (hunk,) = review.hunks
+    assert hunk.lines[-1].kind is LineKind.CONTEXT and hunk.lines[-1].text == ""
+    text = editable_text(hunk).replace("x = 2", "x = 2  # two")
+    edit_in_review(review, 0, from_editor(hunk, text))
+    assert hunk.changed_lines == 4  # return and x: one removed and one added each
+    assert hunk.target_length == hunk.source_length
+    assert compose(review.files[0]) == new.replace("x = 2", "x = 2  # two")
+
+
+def test_editing_a_split_piece_keeps_or_takes_over_the_shared_lines() -> None:
+    review = review_of(OLD, NEW)  # two runs; lines 4-5 shared by both pieces
+    split_in_review(review, 0)
+    first, second = review.hunks
+    # Changing a shared line in the lower piece: the upper gives it up, the edit is written.
+    text = editable_text(second).replace("line 4", "line four")
+    edit_in_review(review, 1, from_editor(second, text))
+    review.set_verdict(0, Verdict.REJECTED)
+    assert compose(review.files[0]) == lines_of(1, 2, 3, "four", 5, "six", 7, 8, 9)
+    review.set_verdict(0, Verdict.ACCEPTED)
+    assert compose(review.files[0]) == lines_of(1, 2, "three", "four", 5, "six", 7, 8, 9)
+    assert first.lines[-1].text == "line three"
+
+
+def test_an_edit_cannot_change_lines_the_edited_hunk_above_changed() -> None:
+    review = review_of(OLD, NEW)
+    split_in_review(review, 0)
+    first, second = review.hunks
+    edit_in_review(review, 0, from_editor(first, editable_text(first).replace("line 5", "five")))
+    with pytest.raises(HunkOpError, match="shared with the hunk above"):
+        edit_in_review(review, 1, from_editor(second, editable_text(second).replace("line 5", "5")))
+    edit_in_review(review, 1, from_editor(second, editable_text(second).replace("six", "SIX")))
+    assert compose(review.files[0]) == lines_of(1, 2, "three", 4) + "five\n" + lines_of(
+        "SIX", 7, 8, 9
+    )
+
+
+def test_windows_line_endings_survive_an_edit_and_lone_carriage_returns_refuse() -> None:
+    old = "a\r\nb\r\nc\r\n"
+    review = review_of(old, "a\r\nB\r\nc\r\n")
+    hunk = review.hunks[0]
+    assert editable_text(hunk) == "a\nB\nc"
+    edit_in_review(review, 0, from_editor(hunk, "a\nB2\n\nc"))
+    assert compose(review.files[0]) == "a\r\nB2\r\n\r\nc\r\n"
+    lone = review_of("a\nb\n", "a\rx\nb\n").hunks[0]
+    with pytest.raises(HunkOpError, match="carriage returns"):
+        editable_text(lone)

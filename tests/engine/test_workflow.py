@@ -62,7 +62,7 @@ async def test_two_steps_end_in_two_commits_and_a_decision_record(
     assert f"Slowcode-Session: {session_id}" in trailers
     assert "Slowcode-Step: 2" in trailers
     assert f"Decision: {record.relative_to(repo).as_posix()}" in trailers
-    assert "Assisted-by: claude-sonnet-5-5" in trailers
+    assert "Assisted-by: slowcode:claude-sonnet-5-5" in trailers
     assert log(repo, "-1", "--format=%an <%ae>").strip() == "Ada Developer <ada@example.com>"
 
     applied = [e for e in events if isinstance(e, StepApplied)]

@@ -9,10 +9,12 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from slowcode.core.config import Config
+from slowcode.core.step_review import StepReview
 from slowcode.demo.runner import create_sample_repository, load_session
-from slowcode.model.loopback import ReplayServer
+from slowcode.demo.server import DemoServer
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
+from slowcode.tui.screens.review import ReviewScreen
 
 SIZE = (120, 40)
 
@@ -31,6 +33,12 @@ def git(repo: Path, *args: str) -> str:
     ).stdout
 
 
+def current_review(app: SlowcodeApp) -> StepReview:
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen.review
+
+
 def screen_name(app: SlowcodeApp) -> str:
     return type(app.screen).__name__
 
@@ -38,7 +46,7 @@ def screen_name(app: SlowcodeApp) -> str:
 async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Path) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
-    with ReplayServer(session.responses) as server:
+    with DemoServer(session.responses, session.why) as server:
         settings = ModelSettings(
             model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
         )
@@ -80,7 +88,69 @@ async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Pa
     for trailers, step in ((first, 1), (last, 2)):
         assert f"Slowcode-Step: {step}" in trailers
         assert "Slowcode-Session: " in trailers
-        assert f"Assisted-by: {session.model}" in trailers
+        assert f"Assisted-by: slowcode:{session.model}" in trailers
     assert "Decision:" not in first
     assert f"Decision: {records[0].relative_to(repo).as_posix()}" in last
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+async def test_the_demo_answers_why_and_send_backs_and_still_ends_in_two_commits(
+    tmp_path: Path,
+) -> None:
+    session = load_session()
+    repo = create_sample_repository(tmp_path / "sample")
+    with DemoServer(session.responses, session.why) as server:
+        settings = ModelSettings(
+            model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
+        )
+        app = SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            plan_ready = lambda: app.session_screen.plan_list.reviewing  # noqa: E731
+            await wait_until(pilot, plan_ready, "the plan")
+            await pilot.press("r")  # send the plan back
+            await wait_until(pilot, lambda: screen_name(app) == "FeedbackScreen", "feedback")
+            await pilot.press(*"fewer steps", "enter")
+            resent = lambda: any(  # noqa: E731
+                "Recorded demo" in line for line in app.session_screen.commentary.lines
+            )
+            await wait_until(pilot, resent, "the plan proposed again")
+            await wait_until(pilot, plan_ready, "the plan again")
+            await pilot.press("enter")
+            for step in (1, 2):
+                await wait_until(pilot, lambda: screen_name(app) == "ReviewScreen", "a review")
+                review = current_review(app)
+                await pilot.press("w")
+                answered = lambda first=review.hunks[0]: bool(first.why)  # noqa: E731
+                await wait_until(pilot, answered, "the answer to why")
+                assert review.hunks[0].why in session.why.values()
+                if step == 1:
+                    await pilot.press("r")  # send the step back
+                    await wait_until(
+                        pilot, lambda: screen_name(app) == "FeedbackScreen", "feedback"
+                    )
+                    await pilot.press(*"keep the old name", "enter")
+                    again = lambda old=review: (  # noqa: E731
+                        screen_name(app) == "ReviewScreen" and current_review(app) is not old
+                    )
+                    await wait_until(pilot, again, "the step again")
+                await pilot.press("a")
+                await pilot.pause()
+                await pilot.press("enter")
+                if step == 2:
+                    await wait_until(
+                        pilot, lambda: screen_name(app) == "DecisionScreen", "the decision"
+                    )
+                    await pilot.press("enter")
+                await wait_until(
+                    pilot, lambda: screen_name(app) != "DecisionScreen", "the review to close"
+                )
+            await wait_until(
+                pilot,
+                lambda: app.workflow is not None and str(app.workflow.session.state) == "done",
+                "the end of the session",
+            )
+        assert server.remaining == 0
+    assert len(git(repo, "log", "--format=%s").splitlines()) == 3
+    assert len(sorted((repo / "docs/decisions").glob("0001-*.md"))) == 1
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""

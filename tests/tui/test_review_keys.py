@@ -243,3 +243,24 @@ async def test_a_20000_line_diff_opens_side_by_side_and_scrolls() -> None:
         view.scroll_to(y=19_990, animate=False, immediate=True)
         await pilot.pause()
         assert "value_19999" in "".join(_rows(view))
+
+
+async def test_an_edit_typed_in_the_editor_keeps_the_blank_last_context_line() -> None:
+    old = "def f():\n    return 1\n    pass\nx = 2\n\ny = 3\nz = 4\n"
+    new = old.replace("return 1", "return 2")
+    review = StepReview(1, "Two", "Returns two.", diff_texts({"f.py": (old, new)}))
+    assert review.hunks[0].lines[-1].text == ""  # the hunk ends in a blank context line
+    app = ReviewApp(review)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one(TextArea)
+        row = area.text.split("\n").index("x = 2")
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("end", *" # c", "ctrl+s")
+        await pilot.pause()
+        hunk = review.hunks[0]
+        assert hunk.verdict is Verdict.EDITED
+        assert (hunk.changed_lines, hunk.target_length) == (4, hunk.source_length)
+    assert compose(review.files[0]) == new.replace("x = 2", "x = 2 # c")

@@ -32,6 +32,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.core.step_review import StepReview
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.apply.writes import plan_writes
+from slowcode.engine.review.commit_body import assisted_by, commit_body
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text, run_git
 
@@ -248,14 +249,14 @@ class StepCommitter:
             trailers.append(("Decision", decision.path))
         if not targets:
             return None
-        trailers.append(("Assisted-by", self.model))
+        trailers.append(("Assisted-by", assisted_by(self.model)))
         files = [self._planned(rel, data, is_decision) for rel, data, is_decision in targets]
         return ApplyIntent(
             step=review.step_number,
             parent=self.repo.head_sha(),
             files=tuple(files),
             subject=review.title,
-            body=review.summary.strip(),
+            body=commit_body(review),
             trailers=tuple(trailers),
             contents={rel: data for rel, data, _d in targets},
         )

@@ -20,6 +20,7 @@ from slowcode.core.step_review import (
     StepReview,
     Verdict,
     new_side_text,
+    side_lines,
 )
 
 _LineKey = tuple[LineKind, str, bool]
@@ -130,9 +131,35 @@ def split_in_review(review: StepReview, position: int) -> int:
 # -- edit ----------------------------------------------------------------------------
 
 
+def _uses_crlf(hunk: Hunk) -> bool:
+    """True when every new-side line that ends does so with "\\r\\n" (a Windows-style file)."""
+    ended = [
+        line for line in hunk.lines if line.kind is not LineKind.REMOVED and not line.no_newline
+    ]
+    return bool(ended) and all(line.text.endswith("\r") for line in ended)
+
+
 def editable_text(hunk: Hunk) -> str:
-    """The hunk's new side as an editor shows it: without the final line ending."""
-    return new_side_text(hunk).removesuffix("\n")
+    """The hunk's new side as an editor shows it: without the final line ending.
+
+    Lines ending in "\\r\\n" are shown without the "\\r" and get it back from
+    `from_editor`, since an editor keeps only one kind of line ending.
+
+    Raises:
+        HunkOpError: A line holds a carriage return an editor would lose.
+    """
+    lines = side_lines(hunk, new=True)
+    if _uses_crlf(hunk):
+        lines = [
+            line.removesuffix("\r\n") + "\n" if line.endswith("\n") else line for line in lines
+        ]
+    text = "".join(lines).removesuffix("\n")
+    if "\r" in text:
+        raise HunkOpError(
+            "This hunk holds carriage returns inside its lines, which the editor would lose; "
+            "edit the file outside slowcode, or accept or reject the hunk."
+        )
+    return text
 
 
 def _ends_without_newline(hunk: Hunk) -> bool:
@@ -141,14 +168,18 @@ def _ends_without_newline(hunk: Hunk) -> bool:
 
 
 def from_editor(hunk: Hunk, text: str) -> str:
-    """The new side to store for text from the editor: the final line ending restored.
+    """The new side to store for text from the editor: the inverse of `editable_text`.
 
-    A hunk whose new side ended without a line ending (the end of a file without
-    one) keeps ending without one; an empty text removes every line.
+    The one line ending `editable_text` took off is put back, so a blank last line
+    stays a line; a hunk whose new side ended without a line ending (the end of a
+    file without one) keeps ending without one. An empty text removes every line.
+    Lines get back the "\\r" of a hunk whose lines end in "\\r\\n".
     """
-    if not text or _ends_without_newline(hunk):
-        return text
-    return text if text.endswith("\n") else text + "\n"
+    if text and not _ends_without_newline(hunk):
+        text += "\n"
+    if _uses_crlf(hunk):
+        text = text.replace("\n", "\r\n")
+    return text
 
 
 def _split_keep_ends(text: str) -> list[tuple[str, bool]]:
@@ -160,7 +191,7 @@ def _split_keep_ends(text: str) -> list[tuple[str, bool]]:
     return lines
 
 
-def edit_hunk(hunk: Hunk, new_side: str) -> None:
+def edit_hunk(hunk: Hunk, new_side: str, *, fixed_lead: int = 0) -> None:
     """Replaces the hunk's new side with `new_side`; the verdict becomes EDITED.
 
     The old side stays as it was, so `compose` writes the edit exactly where the
@@ -170,19 +201,32 @@ def edit_hunk(hunk: Hunk, new_side: str) -> None:
     Args:
         hunk: The hunk to edit.
         new_side: The new text, line endings included (see `from_editor`).
+        fixed_lead: How many of the hunk's first lines stay unchanged context
+            whatever the diff would pair them with (lines it shares with the
+            hunk before it, which `compose` takes from that hunk).
 
     Raises:
-        HunkOpError: The text contains a NUL byte.
+        HunkOpError: The text contains a NUL byte, or changes the fixed lines.
     """
     if "\x00" in new_side:
         raise HunkOpError("The edited text contains a NUL byte; binary text is refused.")
     old = [line for line in hunk.lines if line.kind is not LineKind.ADDED]
     new = _split_keep_ends(new_side)
     old_keys = [(line.text, line.no_newline) for line in old]
+    if old_keys[:fixed_lead] != new[:fixed_lead]:
+        raise HunkOpError(
+            f"The first {fixed_lead} line(s) are shared with the hunk above and cannot be "
+            "changed here; edit them in that hunk."
+        )
     old_start = hunk.source_start if hunk.source_length else hunk.source_start + 1
     new_start = hunk.target_start if hunk.target_length else hunk.target_start + 1
-    lines: list[DiffLine] = []
-    for tag, a1, a2, b1, b2 in SequenceMatcher(None, old_keys, new, autojunk=False).get_opcodes():
+    lines: list[DiffLine] = [
+        DiffLine(LineKind.CONTEXT, line.text, old_start + i, new_start + i, line.no_newline)
+        for i, line in enumerate(old[:fixed_lead])
+    ]
+    matcher = SequenceMatcher(None, old_keys[fixed_lead:], new[fixed_lead:], autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        a1, a2, b1, b2 = (at + fixed_lead for at in (a1, a2, b1, b2))
         if tag == "equal":
             for offset in range(a2 - a1):
                 source = old[a1 + offset]
@@ -216,6 +260,43 @@ def edit_hunk(hunk: Hunk, new_side: str) -> None:
     hunk.carried_over = False
 
 
+def _begin(hunk: Hunk) -> int:
+    """Where the hunk's old lines begin, 0-based (as `compose` places it)."""
+    return hunk.source_start if hunk.source_length == 0 else hunk.source_start - 1
+
+
+def _shared_lead(file: FileDiff, hunk: Hunk, new_side: str) -> int:
+    """How many first lines of `hunk` must stay as they are for `new_side` to be exact.
+
+    Pieces of a split share the unchanged lines between their runs, and `compose`
+    takes shared lines from the hunk above. If the edit keeps them, they stay fixed
+    context; if it changes them and the hunk above holds them only as context, the
+    hunk above gives them up, so the edit is written as typed.
+    """
+    begin = _begin(hunk)
+    above = [
+        other
+        for other in file.hunks
+        if other is not hunk and _begin(other) < begin < _begin(other) + other.source_length
+    ]
+    if not above:
+        return 0
+    previous = max(above, key=_begin)
+    shared = _begin(previous) + previous.source_length - begin
+    old_keys = [
+        (line.text, line.no_newline) for line in hunk.lines if line.kind is not LineKind.ADDED
+    ]
+    if _split_keep_ends(new_side)[:shared] == old_keys[:shared]:
+        return shared
+    tail = previous.lines[len(previous.lines) - shared :]
+    if all(line.kind is LineKind.CONTEXT for line in tail):
+        del previous.lines[len(previous.lines) - shared :]
+        previous.source_length -= shared
+        previous.target_length -= shared
+        return 0
+    return shared  # the hunk above changed them: edit_hunk refuses the change
+
+
 def edit_in_review(review: StepReview, position: int, new_side: str) -> Hunk:
     """Edits the hunk at `position` and moves the new-side line numbers of later hunks.
 
@@ -225,12 +306,14 @@ def edit_in_review(review: StepReview, position: int, new_side: str) -> Hunk:
     Raises:
         HunkOpError: The text cannot be used.
     """
+    if "\x00" in new_side:
+        raise HunkOpError("The edited text contains a NUL byte; binary text is refused.")
     hunk = review.hunks[position]
+    file = _file_of(review, hunk)
     before = hunk.target_length
-    edit_hunk(hunk, new_side)
+    edit_hunk(hunk, new_side, fixed_lead=_shared_lead(file, hunk, new_side))
     shift = hunk.target_length - before
     if shift:
-        file = _file_of(review, hunk)
         for later in file.hunks:
             if later.source_start > hunk.source_start:
                 _shift_new_numbers(later, shift)

@@ -187,7 +187,11 @@ class ReviewScreen(Screen[StepVerdict]):
             return
         position = self.current
         hunk = self.review.hunks[position]
-        original = editable_text(hunk)
+        try:
+            original = editable_text(hunk)
+        except HunkOpError as error:
+            self.notify(str(error), severity="warning")
+            return
 
         def edited(text: str | None) -> None:
             if text is None:
