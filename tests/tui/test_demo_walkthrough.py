@@ -20,7 +20,7 @@ SIZE = (120, 40)
 
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    for _ in range(400):
+    for _ in range(1500):  # generous: the machine may be busy
         if condition():
             return
         await pilot.pause(0.02)
