@@ -12,9 +12,10 @@ from slowcode.core.step_review import Verdict
 from slowcode.engine.progress import Progress, SessionState
 from slowcode.engine.session.workflow import Workflow
 from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, two_step_script
 from tests.fakeapi import FakeMessagesAPI, fake_settings
 from tests.fakeapi.clouds import secrets, use_cloud_credentials
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, two_step_script
 
 MODELS = {
     "anthropic": "claude-sonnet-5-5",
