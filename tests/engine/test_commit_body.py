@@ -14,8 +14,9 @@ from slowcode.engine.review.hunk_ops import edit_in_review, editable_text, from_
 from slowcode.engine.staging.diffs import diff_texts
 from slowcode.ops.blame import line_origin
 from tests.context.repos import make_repo, with_identity
-from tests.engine.test_workflow import APP, ScriptedHuman, make_workflow, two_step_script
 from tests.fakeapi import FakeMessagesAPI
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import APP, make_workflow, two_step_script
 
 OLD = "".join(f"line {n}\n" for n in range(1, 30))
 NEW = OLD.replace("line 2\n", "line two\n").replace("line 25\n", "line 25\nline 25b\n")
