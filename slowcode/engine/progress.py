@@ -33,6 +33,13 @@ class ModelTextStreamed:
 
 
 @dataclass(frozen=True)
+class ModelThinkingStreamed:
+    """A fragment of the model's extended thinking arrived (shown folded, apart)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class ToolCalled:
     """The model called a tool; `summary` is one line such as `view src/app.py`."""
 
@@ -114,6 +121,7 @@ class CheckFinished:
 Progress = (
     StateChanged
     | ModelTextStreamed
+    | ModelThinkingStreamed
     | ToolCalled
     | UsageRecorded
     | PlanUpdated

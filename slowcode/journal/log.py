@@ -43,6 +43,7 @@ REDACTED = "[redacted]"
 
 _SECRET_KEY_PARTS = ("api_key", "apikey", "auth_token", "access_token", "authorization")
 _SECRET_VALUE = re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}|(?<=Bearer )[A-Za-z0-9._~+/\-]{8,}=*")
+_SIGNED_BLOCKS = frozenset({"thinking", "redacted_thinking"})
 _EVENT_KEYS = frozenset({"seq", "ts", "type", "data", "prev"})
 
 Event = dict[str, Any]
@@ -117,9 +118,14 @@ def redact(data: Any) -> Any:
 
     Values under keys such as `api_key`, `authorization`, `x-api-key` or `auth_token`
     (any case, `-` or `_`) are replaced whole; API keys and bearer tokens inside other
-    strings are masked in place.
+    strings are masked in place. Thinking blocks are kept whole: the API checks
+    their signatures when they come back.
     """
     if isinstance(data, dict):
+        if data.get("type") in _SIGNED_BLOCKS:
+            # Signed by the API and sent back byte for byte: a changed character
+            # would make every later request of the session fail.
+            return data
         return {
             key: REDACTED if _is_secret_key(key) else redact(value) for key, value in data.items()
         }

@@ -1,11 +1,11 @@
 """Runs (or resumes) a scripted two-step session and SIGKILLs itself after event N.
 
-Usage: python session_kill_child.py ROOT BASE_URL MODE KILL_AFTER
+Usage: python session_kill_child.py ROOT BASE_URL MODE KILL_AFTER [THINKING]
 
 MODE is `run` or `resume`. KILL_AFTER is the journal sequence number after whose
 write the process sends itself SIGKILL (0: never). The developer is scripted: the
 plan is approved, step 1's second hunk rejected, everything else accepted, the
-decision recorded.
+decision recorded. THINKING, when given, is the `thinking` setting (`off` by default).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Developer:
 
 def main() -> None:
     root, base_url, mode, kill_after = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    thinking = sys.argv[5] if len(sys.argv) > 5 else "off"
     append = journal.Journal.append
 
     def append_then_maybe_die(self: journal.Journal, *args: Any, **kwargs: Any) -> Any:
@@ -72,6 +73,7 @@ def main() -> None:
         timeout_seconds=10,
         stream_retries=1,
         max_retries=0,
+        thinking=thinking,
     )
     workflow = Workflow(
         root=Path(root),

@@ -9,13 +9,16 @@ from tests.fakeapi.server import (
     text_block,
     tool_use_block,
 )
+from tests.fakeapi.turns import redacted_thinking_block, thinking_block
 
 __all__ = [
     "FakeMessagesAPI",
     "Turn",
     "fake_settings",
     "http_error",
+    "redacted_thinking_block",
     "reply",
     "text_block",
+    "thinking_block",
     "tool_use_block",
 ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+THINKING_TYPES = ("thinking", "redacted_thinking")
+
 
 def _blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
     content = message.get("content")
@@ -46,4 +48,33 @@ def conversation_problem(messages: list[dict[str, Any]]) -> str | None:
             expected_results = []
         else:
             expected_results = [str(b.get("id")) for b in blocks if b.get("type") == "tool_use"]
+    return None
+
+
+def thinking_problem(
+    messages: list[dict[str, Any]], served: dict[str, list[dict[str, Any]]]
+) -> str | None:
+    """What breaks the thinking rules, in the API's words; None when they hold.
+
+    With extended thinking, an assistant turn that called tools must come back with
+    its thinking and redacted-thinking blocks exactly as they were served, before
+    its other blocks. `served` maps each tool_use id the fake served to the thinking
+    blocks of its message.
+    """
+    for number, message in enumerate(messages):
+        if message.get("role") != "assistant":
+            continue
+        blocks = _blocks(message)
+        ids = [str(b.get("id")) for b in blocks if b.get("type") == "tool_use"]
+        expected = next((served[i] for i in ids if i in served), None)
+        if not expected:
+            continue
+        sent = [b for b in blocks if b.get("type") in THINKING_TYPES]
+        leading = blocks[: len(sent)]
+        if sent != expected or leading != sent:
+            return (
+                f"messages.{number}.content: thinking blocks in an assistant turn that "
+                "called tools cannot be modified or dropped; they must remain as they "
+                "were in the original response"
+            )
     return None

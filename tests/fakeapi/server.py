@@ -17,7 +17,7 @@ from slowcode.model.loopback import (
 from slowcode.model.settings import ModelSettings
 from slowcode.model.sse import message_events
 from tests.fakeapi import eventstream
-from tests.fakeapi.conversation_rules import conversation_problem
+from tests.fakeapi.conversation_rules import THINKING_TYPES, conversation_problem, thinking_problem
 from tests.fakeapi.providers import VERTEX_TOKEN_PATH, translate
 from tests.fakeapi.turns import Turn, http_error, reply, text_block, tool_use_block
 
@@ -57,6 +57,8 @@ class FakeMessagesAPI(MessagesServer):
         self._turns: deque[Turn] = deque()
         self._served = 0
         self._script_lock = threading.Lock()
+        # tool_use id -> the thinking blocks of the message that served it.
+        self._thinking: dict[str, list[dict[str, Any]]] = {}
 
     def script(self, *turns: Turn) -> FakeMessagesAPI:
         """Queue turns to serve, after any already queued."""
@@ -117,7 +119,11 @@ class FakeMessagesAPI(MessagesServer):
 
     def respond_messages(self, request: ReceivedRequest, writer: ResponseWriter) -> None:
         """Serve the next scripted turn, faults included; refuse an invalid conversation."""
-        problem = conversation_problem(request.body.get("messages") or [])
+        messages = request.body.get("messages") or []
+        problem = conversation_problem(messages)
+        if problem is None:
+            with self._script_lock:
+                problem = thinking_problem(messages, self._thinking)
         if problem is not None:
             # As the real API does, before any turn is spent on it.
             writer.send_json(400, error_body("invalid_request_error", problem))
@@ -137,6 +143,13 @@ class FakeMessagesAPI(MessagesServer):
             writer.send_json(turn.status or 500, body, headers)
             return
         message: dict[str, Any] = {"id": f"msg_fake_{number:04d}", **turn.message}
+        content = message.get("content") or []
+        thinking = [b for b in content if b.get("type") in THINKING_TYPES]
+        if thinking:
+            with self._script_lock:
+                for block in content:
+                    if block.get("type") == "tool_use":
+                        self._thinking[str(block["id"])] = thinking
         if not request.stream:
             writer.send_json(200, message)
             return

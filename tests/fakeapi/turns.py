@@ -79,6 +79,21 @@ def text_block(text: str) -> JsonDict:
     return {"type": "text", "text": text}
 
 
+def thinking_signature(thinking: str) -> str:
+    """The fake's signature of a thinking text: any change to the text breaks it."""
+    return "sig_" + hashlib.sha256(thinking.encode()).hexdigest()[:32]
+
+
+def thinking_block(thinking: str) -> JsonDict:
+    """A thinking block with the fake's signature of its text."""
+    return {"type": "thinking", "thinking": thinking, "signature": thinking_signature(thinking)}
+
+
+def redacted_thinking_block(data: str) -> JsonDict:
+    """A redacted thinking block (its content encrypted: opaque data to send back)."""
+    return {"type": "redacted_thinking", "data": data}
+
+
 def tool_use_block(name: str, input: dict[str, Any], id: str | None = None) -> JsonDict:
     """A tool_use content block; without `id`, one derived from the name and input."""
     if id is None:

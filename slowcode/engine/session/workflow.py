@@ -26,6 +26,7 @@ from slowcode.engine.model_loop.conversation import Conversation
 from slowcode.engine.model_loop.tool_dispatch import ToolDispatcher
 from slowcode.engine.progress import (
     ModelTextStreamed,
+    ModelThinkingStreamed,
     NoticeRaised,
     ProgressSink,
     SessionFinished,
@@ -49,6 +50,7 @@ from slowcode.model.types import (
     Retrying,
     StreamEvent,
     TextDelta,
+    ThinkingDelta,
     TurnRequest,
 )
 
@@ -276,6 +278,8 @@ class Workflow:
     def _on_stream(self, event: StreamEvent) -> None:
         if isinstance(event, TextDelta):
             self.emit(ModelTextStreamed(event.text))
+        elif isinstance(event, ThinkingDelta):
+            self.emit(ModelThinkingStreamed(event.text))
         elif isinstance(event, Retrying):
             self.emit(
                 NoticeRaised("warning", f"{event.reason}: retrying in {event.delay_seconds:.0f} s")

@@ -19,6 +19,9 @@ from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
 from slowcode.tui.widgets.stream_wrap import StreamWrap
 
+THINKING_FOLD = "  ┆ "
+"""How each line of the model's thinking starts: indented under its header."""
+
 if TYPE_CHECKING:
     from slowcode.core.plan import Plan
     from slowcode.engine.human import PlanVerdict
@@ -135,6 +138,9 @@ class SessionScreen(Screen[None]):
         self._retryable_failure = False
         self._line_open = False
         self._wrap = StreamWrap()
+        # Thinking is shown indented under a header of its own, apart from the answer.
+        self._thinking = False
+        self._fold_line_start = True
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
@@ -235,6 +241,7 @@ class SessionScreen(Screen[None]):
             CheckOutput,
             CheckStarted,
             ModelTextStreamed,
+            ModelThinkingStreamed,
             NoticeRaised,
             PlanUpdated,
             SessionFinished,
@@ -245,8 +252,12 @@ class SessionScreen(Screen[None]):
         )
 
         status = self.status
-        if isinstance(event, ModelTextStreamed):
+        if isinstance(event, ModelThinkingStreamed):
             status.connection = ""
+            self._write_thinking(event.text)
+        elif isinstance(event, ModelTextStreamed):
+            status.connection = ""
+            self._end_thinking()
             self.commentary.write(self._wrap.feed(event.text, self._commentary_width()))
             self._line_open = not event.text.endswith("\n")
         elif isinstance(event, StateChanged):
@@ -374,7 +385,34 @@ class SessionScreen(Screen[None]):
         self.status.connection = ""
         self.refresh_bindings()
 
+    def _write_thinking(self, text: str) -> None:
+        if not self._thinking:
+            self._write_line("✻ thinking")
+            self._thinking = True
+            self._fold_line_start = True
+        wrapped = self._wrap.feed(text, self._commentary_width() - len(THINKING_FOLD))
+        out: list[str] = []
+        for number, line in enumerate(wrapped.split("\n")):
+            if number:
+                out.append("\n")
+                self._fold_line_start = True
+            if line and self._fold_line_start:
+                out.append(THINKING_FOLD)
+                self._fold_line_start = False
+            out.append(line)
+        self.commentary.write("".join(out))
+        self._line_open = not self._fold_line_start
+
+    def _end_thinking(self) -> None:
+        if self._thinking:
+            self._thinking = False
+            if self._line_open:
+                self.commentary.write("\n")
+            self._line_open = False
+            self._wrap.reset()
+
     def _write_line(self, line: str) -> None:
+        self._thinking = False
         prefix = "\n" if self._line_open else ""
         self._wrap.reset()
         self.commentary.write(prefix + self._wrap.feed(f"{line}\n", self._commentary_width()))
