@@ -1,22 +1,24 @@
 """The developer's git repository: identity, exclusions, and one commit per applied step.
 
-Step commits are built with git's plumbing on a temporary index, so a commit holds
-exactly the step's files and never the developer's other staged or unstaged work.
+Step commits are made by `git commit` over a temporary index (`slowcode.git.commit`),
+so hooks, signing and identity are git's own, and a commit holds exactly the step's
+bytes and never the developer's other staged or unstaged work.
 """
 
 from __future__ import annotations
 
 import posixpath
-import tempfile
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from slowcode.core.errors import RepositoryError
+from slowcode.git.commit import CommitPlan, make_commit
 from slowcode.git.runner import GitResult, git_text, run_git
 from slowcode.git.trailers import format_message, parse_trailers
 from slowcode.git.worktree import add_exclude_line, find_work_tree
 
-_NO_COMMITS_OLD_VALUE = "0" * 40
+_IDENT = re.compile(r"(.*) <([^<>]*)> \d+ [+-]\d{4}")
 
 
 class GitRepo:
@@ -61,12 +63,23 @@ class GitRepo:
         return self._common_dir
 
     def identity(self) -> tuple[str, str] | None:
-        """The developer's `user.name` and `user.email` from git config, or None if unset."""
-        name = self._config_value("user.name")
-        email = self._config_value("user.email")
-        if not name or not email:
+        """The author git would write, `(name, email)`, or None when git has no identity.
+
+        Asked of `git var`, so `GIT_AUTHOR_*` and `GIT_COMMITTER_*` and the
+        `author.*`, `committer.*` and `user.*` settings count exactly as they do for
+        `git commit`; the committer must be resolvable too.
+        """
+        author = self._ident("GIT_AUTHOR_IDENT")
+        if author is None or self._ident("GIT_COMMITTER_IDENT") is None:
             return None
-        return name, email
+        return author
+
+    def _ident(self, variable: str) -> tuple[str, str] | None:
+        result = self._run("var", variable, check=False)
+        match = _IDENT.fullmatch(result.text.strip())
+        if result.returncode != 0 or match is None or not match[1].strip():
+            return None
+        return match[1].strip(), match[2]
 
     def identity_hint(self) -> str:
         """One line telling the developer how to set a git identity."""
@@ -94,77 +107,49 @@ class GitRepo:
         subject: str,
         body: str,
         trailers: Sequence[tuple[str, str]],
+        *,
+        contents: Mapping[str, bytes | None] | None = None,
+        verify: bool = True,
     ) -> str:
-        """Commits exactly `paths` (their work-tree contents) on top of HEAD.
+        """Commits `paths` on top of HEAD with `git commit`, as the developer's git would.
 
-        The developer's other staged and unstaged changes stay where they are: the
-        commit is built on a temporary index, and afterwards only the real index
-        entries of `paths` are refreshed, so `git status` shows them clean. Works for
-        a root commit, on a branch, and on a detached HEAD. The author and committer
-        are the developer's git identity.
+        Hooks run, signing and identity follow the repository's configuration (see
+        `slowcode.git.commit`). The commit is built on a temporary index, so the
+        developer's other staged and unstaged changes stay where they are; the real
+        index entries of `paths` then hold what was committed. Works for a root
+        commit, on a branch, and on a detached HEAD.
 
         Args:
-            paths: Repository-relative paths (posix separators); a path missing from
-                the work tree is committed as a deletion.
+            paths: Repository-relative paths (posix separators).
             subject: The first line of the message.
             body: The message body (may be empty).
             trailers: `(key, value)` pairs written in git's trailer format.
+            contents: The bytes to commit per path (None: a deletion); a path not in
+                it is committed as the work tree holds it (missing: deleted).
+            verify: False commits without hooks (`--no-verify`), only ever on the
+                developer's explicit choice.
 
         Returns:
             The new commit's sha.
 
         Raises:
-            RepositoryError: No identity, an unusable path, or git refused.
+            CommitRefused: A hook refused, signing failed, or a hook changed the files.
+            RepositoryError: No identity, an unusable path, or git failed.
         """
-        who = self.identity()
-        if who is None:
+        if self.identity() is None:
             raise RepositoryError(self.identity_hint())
         names = [self._checked_path(path) for path in paths]
         if not names:
             raise RepositoryError("a step commit needs at least one path")
+        checked = {self._checked_path(k): v for k, v in (contents or {}).items()}
         message = format_message(subject, body, trailers)
-        parent = self.head_sha()
-        name, email = who
-        identity_env = {
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-        }
-        with tempfile.TemporaryDirectory(prefix="slowcode-index-") as scratch:
-            index_env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-            if parent is None:
-                self._run("read-tree", "--empty", env=index_env)
-            else:
-                self._run("read-tree", parent, env=index_env)
-            self._run("update-index", "--add", "--remove", "--", *names, env=index_env)
-            tree = self._run("write-tree", env=index_env).text.strip()
-        parent_args = [] if parent is None else ["-p", parent]
-        commit = self._run(
-            "commit-tree", tree, *parent_args, "-F", "-", env=identity_env, stdin=message
-        ).text.strip()
-        self._run(
-            "update-ref",
-            "-m",
-            f"slowcode: {message.splitlines()[0]}",
-            "HEAD",
-            commit,
-            parent or _NO_COMMITS_OLD_VALUE,
-        )
-        # The real index now lags behind HEAD for these paths only; catching it up
-        # leaves every other staged entry of the developer untouched.
-        self._run("update-index", "--add", "--remove", "--", *names)
-        return commit
+        plan = CommitPlan(names, checked, message, verify=verify)
+        return make_commit(self.root, self.git_dir, plan)
 
     def trailers(self, sha: str) -> dict[str, list[str]]:
         """The trailers of commit `sha`, as git's `interpret-trailers --parse` reads them."""
         message = self._run("log", "-1", "--format=%B", sha, "--").text
         return parse_trailers(self.root, message)
-
-    def _config_value(self, key: str) -> str | None:
-        result = self._run("config", "--get", key, check=False)
-        value = result.text.strip()
-        return value if result.returncode == 0 and value else None
 
     def _checked_path(self, path: str) -> str:
         """A normalized repository-relative path, refusing anything outside the work tree."""

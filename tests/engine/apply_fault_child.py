@@ -28,6 +28,7 @@ from slowcode.decisions.store import DecisionStore  # noqa: E402
 from slowcode.engine.apply import commit as step_commit  # noqa: E402
 from slowcode.engine.session.recovery import recover_apply  # noqa: E402
 from slowcode.engine.staging.diffs import diff_texts  # noqa: E402
+from slowcode.git import commit as gitcommit  # noqa: E402
 from slowcode.git import repo as gitrepo  # noqa: E402
 from slowcode.journal import log as journal  # noqa: E402
 from slowcode.journal.log import Journal, find_sessions  # noqa: E402
@@ -74,6 +75,7 @@ def install_points() -> None:
     step_commit.run_git = around(step_commit.run_git)  # type: ignore[attr-defined]
     step_commit.git_text = around(step_commit.git_text)  # type: ignore[attr-defined]
     gitrepo.GitRepo._run = around(gitrepo.GitRepo._run)  # type: ignore[method-assign]
+    gitcommit.run_git = around(gitcommit.run_git)
 
 
 def scripted_review() -> StepReview:
