@@ -75,7 +75,7 @@ def install_points() -> None:
     step_commit.run_git = around(step_commit.run_git)  # type: ignore[attr-defined]
     step_commit.git_text = around(step_commit.git_text)  # type: ignore[attr-defined]
     gitrepo.GitRepo._run = around(gitrepo.GitRepo._run)  # type: ignore[method-assign]
-    gitcommit.run_git = around(gitcommit.run_git)
+    gitcommit.run_git = around(gitcommit.run_git)  # type: ignore[attr-defined]
 
 
 def scripted_review() -> StepReview:
