@@ -1,4 +1,4 @@
-"""`slowcode audit verify [SESSION]`: checks the hash chain of session journals."""
+"""`slowcode audit verify`: session journals, or with `--commits RANGE` the step commits."""
 
 from __future__ import annotations
 
@@ -51,6 +51,40 @@ def run_audit_verify(directory: Path, session: str | None, out: TextIO | None = 
     return 0
 
 
+def run_audit_commits(directory: Path, revisions: str, out: TextIO | None = None) -> int:
+    """Audits the step commits of `revisions` against their provenance notes.
+
+    Prints one line per step commit (`OK` or what is wrong) and a summary.
+
+    Returns:
+        0 when every step commit passed (or there were none), 1 otherwise.
+
+    Raises:
+        SlowcodeError: No repository, or git cannot read the range.
+    """
+    from slowcode.ops.audit import audit_range
+
+    stream = out or sys.stdout
+    findings = audit_range(repository_root(directory), revisions)
+    for finding in findings:
+        commit = finding.commit
+        status = "OK" if finding.ok else "FAIL"
+        detail = finding.problem or (
+            "note matches, journal checked" if finding.journal_checked else "note matches"
+        )
+        print(f"{commit.sha[:12]} {status}: {detail} ({commit.subject})", file=stream)
+    failed = [finding for finding in findings if not finding.ok]
+    if not findings:
+        print(f"no slowcode step commits in {revisions}", file=stream)
+    if failed:
+        print(
+            f"slowcode: {len(failed)} of {len(findings)} step commits failed the audit",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of `slowcode audit`."""
     parser = argparse.ArgumentParser(
@@ -63,9 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="verify the hash chain of session journals",
         description=(
             "Verifies the hash chain of one session's journal, or of every session's: "
-            "prints OK or the first broken, altered or missing event. Exits 1 when a "
-            "journal fails."
+            "prints OK or the first broken, altered or missing event. With --commits, "
+            "checks instead that every slowcode commit in RANGE has a provenance note "
+            "(refs/notes/slowcode) made for its diff, with a human verdict for every hunk. "
+            "Exits 1 when anything fails."
         ),
+    )
+    verify.add_argument(
+        "--commits",
+        metavar="RANGE",
+        help="audit the step commits of a git range (e.g. origin/main..HEAD) instead",
     )
     verify.add_argument(
         "session",
@@ -90,4 +131,8 @@ def add_directory_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    if args.commits:
+        if args.session:
+            raise SlowcodeError("give either SESSION or --commits RANGE, not both")
+        return run_audit_commits(Path(args.directory), args.commits)
     return run_audit_verify(Path(args.directory), args.session)

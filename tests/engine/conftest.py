@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.context.repos import make_repo, with_identity
 from tests.engine.hostile import RawJsonAPI
-from tests.helpers.sessions import APP
+from tests.helpers.sessions import session_repo
 
 
 @pytest.fixture
@@ -26,6 +25,4 @@ def server() -> Iterator[RawJsonAPI]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """The small app of the scripted sessions, with a README, ready to commit."""
-    root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
-    with_identity(root)
-    return root
+    return session_repo(tmp_path)

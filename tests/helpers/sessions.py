@@ -29,6 +29,13 @@ def app_repo(tmp_path: Path) -> Path:
     return root
 
 
+def session_repo(tmp_path: Path) -> Path:
+    """The small app of the scripted sessions, with a README, ready to commit."""
+    root = make_repo(tmp_path / "project", {"app.py": APP, "README.md": "# demo\n"})
+    with_identity(root)
+    return root
+
+
 def make_workflow(
     repo: Path, server: FakeMessagesAPI, human: ScriptedHuman, events: list[Progress], **config: Any
 ) -> Workflow:

@@ -14,6 +14,7 @@ from slowcode.core.plan import StepState
 from slowcode.core.step_review import StepReview
 from slowcode.engine.apply.check import run_check
 from slowcode.engine.apply.commit import StepCommitter, committed_step
+from slowcode.engine.apply.provenance import try_record_provenance
 from slowcode.engine.apply.writes import StaleFileError, stale_paths
 from slowcode.engine.human import DecisionAction, StepVerdict
 from slowcode.engine.progress import (
@@ -112,6 +113,17 @@ class StepApplier:
         check = await self._run_check()
         if check is not None:
             result["check"] = check
+        if applied.commit and flow.journal is not None:
+            problem = await asyncio.to_thread(
+                try_record_provenance,
+                flow.root,
+                flow.journal.path,
+                session.session_id,
+                review.step_number,
+                applied.commit,
+            )
+            if problem:
+                flow.emit(NoticeRaised("warning", problem))
         state = StepState.APPLIED if applied.commit else StepState.SKIPPED
         result["next_step"] = session.finish_current_step(state)
         session.transition(S.STEP_WORKING, "next step" if result["next_step"] else "summing up")

@@ -1,0 +1,1 @@
+"""Tests of the after-the-fact operations: provenance notes and their audit."""

@@ -1,0 +1,132 @@
+"""Every step commit carries a provenance note in refs/notes/slowcode, built from the journal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from slowcode.cli.main import main
+from slowcode.core.step_review import Verdict
+from slowcode.git.notes import NOTES_REF, patch_id, read_note
+from slowcode.journal.log import find_sessions, read_events
+from slowcode.journal.provenance import SCHEMA, NoteError, ProvenanceNote
+from tests.context.repos import git
+from tests.fakeapi import FakeMessagesAPI
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import make_workflow, two_step_script
+
+
+async def run_two_steps(repo: Path, fake_api: FakeMessagesAPI) -> None:
+    fake_api.script(*two_step_script())
+    human = ScriptedHuman(hunk_verdicts=[[Verdict.ACCEPTED, Verdict.REJECTED]])
+    await make_workflow(repo, fake_api, human, []).run("Make greetings nicer")
+
+
+async def test_each_step_commit_has_a_note_from_the_journal(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    await run_two_steps(repo, fake_api)
+    first, second = git(repo, "rev-list", "--reverse", "HEAD~2..HEAD").split()
+
+    note = ProvenanceNote.from_text(read_note(repo, first) or "")
+    raw = json.loads(read_note(repo, first) or "")
+    assert raw["schema"] == SCHEMA
+    assert (note.step, note.title, note.task) == (1, "Greet politely", "Make greetings nicer")
+    assert note.explanation == "Polite greetings."
+    assert [(h["file"], h["verdict"]) for h in note.hunks] == [
+        ("app.py", "accepted"),
+        ("app.py", "rejected"),
+    ]
+    assert note.patch_id == patch_id(repo, first)
+    assert note.decision is None
+    assert note.check == {"ran": False, "reason": "not configured"}
+
+    later = ProvenanceNote.from_text(read_note(repo, second) or "")
+    assert later.step == 2
+    assert later.decision is not None
+    assert later.decision["path"].startswith("docs/decisions/0001-")
+    # The hash-chain head recorded is a real event of the journal, at or after the commit.
+    events = read_events(find_sessions(repo)[-1])
+    assert 0 < note.journal_seq < later.journal_seq <= len(events)
+    assert note.journal_hash and note.journal_hash != later.journal_hash
+
+
+async def test_notes_follow_an_amended_commit(repo: Path, fake_api: FakeMessagesAPI) -> None:
+    await run_two_steps(repo, fake_api)
+    assert NOTES_REF in git(repo, "config", "--get-all", "notes.rewriteRef")
+    before = read_note(repo, "HEAD")
+    git(repo, "commit", "--amend", "-q", "-m", "Reworded subject")
+    assert read_note(repo, "HEAD") == before
+
+
+def test_a_note_of_another_schema_is_refused() -> None:
+    with pytest.raises(NoteError, match="schema"):
+        ProvenanceNote.from_text('{"schema": "slowcode-provenance/9"}')
+    with pytest.raises(NoteError, match="JSON"):
+        ProvenanceNote.from_text("not json")
+
+
+def audit(repo: Path, revisions: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(["audit", "verify", "--commits", revisions, "-C", str(repo)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+async def test_the_audit_passes_on_the_session_and_names_a_tampered_commit(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    first, second = git(repo, "rev-list", "--reverse", "HEAD~2..HEAD").split()
+    status, out, _ = audit(repo, "HEAD~2..HEAD", capsys)
+    assert status == 0, out
+    assert out.count(" OK: note matches, journal checked") == 2
+
+    # A note edited to say a rejected hunk was accepted no longer matches the journal.
+    edited = json.loads(read_note(repo, first) or "")
+    edited["hunks"][1]["verdict"] = "undecided"
+    git_notes_add(repo, first, json.dumps(edited))
+    status, out, err = audit(repo, "HEAD~2..HEAD", capsys)
+    assert status == 1
+    assert f"{first[:12]} FAIL: 1 hunk(s) without a human verdict: app.py hunk 1" in out
+    assert f"{second[:12]} OK" in out
+    assert err == "slowcode: 1 of 2 step commits failed the audit\n"
+
+    # A rejected hunk claimed as accepted: the verdicts still look complete, the journal disagrees.
+    edited["hunks"][1]["verdict"] = "accepted"
+    git_notes_add(repo, first, json.dumps(edited))
+    status, out, _ = audit(repo, "HEAD~2..HEAD", capsys)
+    assert status == 1
+    assert f"{first[:12]} FAIL: the note differs from the journal in: hunks" in out
+
+
+async def test_an_amend_that_changes_the_diff_fails_the_audit(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    (repo / "farewell.py").write_text("def bye():\n    return 'BYE'\n")
+    git(repo, "commit", "-q", "--amend", "-a", "--no-edit")  # the note follows, the diff changed
+    head = git(repo, "rev-parse", "HEAD").strip()
+    status, out, _ = audit(repo, "HEAD~2..HEAD", capsys)
+    assert status == 1
+    assert f"{head[:12]} FAIL: the commit's diff is not the diff the note was made for" in out
+
+
+async def test_a_step_commit_without_a_note_fails_the_audit(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    git(repo, "notes", f"--ref={NOTES_REF}", "remove", "HEAD")
+    status, out, _ = audit(repo, "HEAD~2..HEAD", capsys)
+    assert status == 1
+    assert "FAIL: no provenance note in refs/notes/slowcode" in out
+
+
+def git_notes_add(repo: Path, commit: str, text: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo), "notes", f"--ref={NOTES_REF}", "add", "-f", "-m", text, commit],
+        check=True,
+        capture_output=True,
+    )
