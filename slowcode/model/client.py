@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from slowcode.core.literal import whole_characters
 from slowcode.model.failures import RETRIED_KINDS, Failure, classify
 from slowcode.model.providers import sdk_client
 from slowcode.model.settings import ModelSettings
@@ -57,7 +58,9 @@ def block_to_json(block: Any) -> JsonDict:
         Only the fields the API accepts in an assistant message; blocks of other
         types are kept whole.
     """
-    data: JsonDict = block.model_dump(mode="json", exclude_none=True)
+    dumped: JsonDict = block.model_dump(mode="json", exclude_none=True)
+    # A lone surrogate from the server could be neither journaled nor sent back.
+    data = cast("JsonDict", whole_characters(dumped))
     fields = _BLOCK_FIELDS.get(str(data.get("type")))
     if fields is None:
         data.pop("parsed_output", None)

@@ -105,7 +105,8 @@ class ResponseWriter:
         self, status: int, body: JsonDict, headers: Mapping[str, str] | None = None
     ) -> None:
         """Send a complete JSON response."""
-        payload = json.dumps(body, ensure_ascii=False).encode()
+        # A lone surrogate goes out as its JSON escape (see `sse.encode_event`).
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
         self._start(status, "application/json", headers)
         self._handler.send_header("content-length", str(len(payload)))
         self._handler.end_headers()

@@ -64,6 +64,9 @@ def _block_events(index: int, block: JsonDict) -> list[SseEvent]:
         # The live API's first input fragment is often empty; streaming it the same way
         # keeps replayed sessions faithful to recorded ones.
         encoded = json.dumps(block.get("input", {}), ensure_ascii=False)
+        # A lone surrogate in the input is written as its escape, `\ud800`: JSON text
+        # cannot carry the character itself.
+        encoded = encoded.encode("utf-8", "backslashreplace").decode("utf-8")
         for piece in ["", *_chunks(encoded, JSON_CHUNK_CHARS)]:
             delta = {"type": "input_json_delta", "partial_json": piece}
             events.append(_delta(index, delta))
@@ -133,7 +136,10 @@ def message_events(message: JsonDict) -> list[SseEvent]:
 
 def encode_event(name: str, data: JsonDict) -> bytes:
     """One event in the wire format: an `event:` line, a `data:` line, a blank line."""
-    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+    # A lone surrogate (which UTF-8 cannot carry) goes out as its JSON escape, `\ud800`,
+    # as a server written in another language would send it.
+    text = f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    return text.encode("utf-8", "backslashreplace")
 
 
 def encode(events: Iterable[SseEvent]) -> bytes:

@@ -203,11 +203,12 @@ class SlowcodeApp(App[None]):
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def _undo(self) -> None:
         from slowcode.ops.undo import undo_last_step
+        from slowcode.tui.literal import notify
 
         try:
             result = undo_last_step(self.root)
         except SlowcodeError as error:
-            self.call_from_thread(self.notify, str(error), severity="error")
+            self.call_from_thread(notify, self, str(error), severity="error")
             return
         line = f"↶ undid {result.undone[:8]} with {result.commit[:8]}: {', '.join(result.paths)}"
         self.call_from_thread(self.session_screen.show_line, line)

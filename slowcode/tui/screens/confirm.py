@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from slowcode.tui.literal import literal
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks one question; dismisses with True on `y`/`enter`, False on `n`/`escape`.
@@ -31,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and a one-line hint."""
         with Vertical(id="confirm-dialog"):
-            yield Label(self._question, id="confirm-question")
+            yield Label(literal(self._question), id="confirm-question")
             yield Label("y / enter yes · n / escape no", id="confirm-hint")
 
     def action_answer(self, yes: bool) -> None:

@@ -9,14 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Markdown
+from textual.widgets import Label
 
 from slowcode.core.decision_record import DecisionRecord
 from slowcode.engine.human import DecisionAction
 from slowcode.tui.decision_markdown import options_markdown
+from slowcode.tui.literal import literal
 from slowcode.tui.screens.decision_edit import DecisionEditScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.widgets.key_bar import KeyBar
+from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
         with Vertical(id="decision-dialog"):
             if self._architectural:
                 because = "; ".join(self._reasons) or "the model flagged it"
-                yield Label(f"⚑ Architectural step: {because}", id="decision-flag")
+                yield Label(literal(f"⚑ Architectural step: {because}"), id="decision-flag")
             with VerticalScroll(id="decision-body"):
                 if self._draft is None:
                     yield Label(
@@ -97,7 +99,7 @@ class DecisionScreen(ModalScreen[DecisionOutcome | None]):
                         id="decision-missing",
                     )
                 else:
-                    yield Markdown(record_markdown(self._draft), id="decision-record")
+                    yield LiteralMarkdown(record_markdown(self._draft), id="decision-record")
             yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

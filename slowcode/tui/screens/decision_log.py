@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Label, Markdown, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from slowcode.core.decision_record import DecisionRecord, DecisionStatus
@@ -28,9 +28,11 @@ from slowcode.decisions.lifecycle import can_move, set_status, supersede
 from slowcode.decisions.store import DecisionStore
 from slowcode.ops.blame import CitingCommit, citations
 from slowcode.tui.decision_markdown import options_markdown
+from slowcode.tui.literal import literal_line, notify
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.widgets.key_bar import KeyBar
+from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 # `f` cycles through these; None shows every status.
 STATUS_FILTERS: tuple[DecisionStatus | None, ...] = (None, *DecisionStatus)
@@ -147,14 +149,14 @@ class DecisionLogScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, search box and filter, the list beside the selected record, the footer."""
-        yield Label(f"Decisions · {self._store.layout.label}", id="log-title")
+        yield Label(literal_line(f"Decisions · {self._store.layout.label}"), id="log-title")
         with Horizontal(id="log-body"):
             with Vertical(id="log-side"):
                 yield Input(placeholder="/ search titles and text", id="log-search")
                 yield Label("", id="log-filter")
                 yield OptionList(id="log-records")
             with VerticalScroll(id="log-reader"):
-                yield Markdown("", id="log-record")
+                yield LiteralMarkdown("", id="log-record")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -181,7 +183,7 @@ class DecisionLogScreen(Screen[None]):
         self._shown = [r for r in self._log.records if matches(r, query, status)]
         options = self.query_one("#log-records", OptionList)
         options.clear_options()
-        options.add_options([Option(option_text(record)) for record in self._shown])
+        options.add_options([Option(literal_line(option_text(record))) for record in self._shown])
         self._update_filter_label()
         if not self._shown:
             self._show_empty(query)
@@ -204,13 +206,15 @@ class DecisionLogScreen(Screen[None]):
             text = f"No decision records in `{self._store.folder}` yet."
         else:
             text = "No record matches" + (f" “{query}”" if query else "") + "."
-        self.query_one("#log-record", Markdown).update(text)
+        self.query_one("#log-record", LiteralMarkdown).update(text)
 
     def _show(self, record: DecisionRecord) -> None:
         self._selected_path = record.path
         by_path = {r.path: r for r in self._log.records if r.path}
         cited = self._log.cited_by.get(record.path or "", [])
-        self.query_one("#log-record", Markdown).update(record_markdown(record, by_path, cited))
+        self.query_one("#log-record", LiteralMarkdown).update(
+            record_markdown(record, by_path, cited)
+        )
         self.refresh_bindings()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -296,9 +300,9 @@ class DecisionLogScreen(Screen[None]):
             set_status(self._store, record, status)
         except SlowcodeError as error:
             record.status = before
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(notify, self, str(error), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"{record.path}: {before.value} → {status.value}")
+        self.app.call_from_thread(notify, self, f"{record.path}: {before.value} → {status.value}")
         self.app.call_from_thread(self._loaded, self._read_log(), record.path)
 
     def action_supersede(self) -> None:
@@ -337,9 +341,9 @@ class DecisionLogScreen(Screen[None]):
         try:
             supersede(self._store, old, new)
         except SlowcodeError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(notify, self, str(error), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"{old.path} superseded by {new.path}")
+        self.app.call_from_thread(notify, self, f"{old.path} superseded by {new.path}")
         self.app.call_from_thread(self._loaded, self._read_log(), new.path)
 
     def action_cursor(self, offset: int) -> None:

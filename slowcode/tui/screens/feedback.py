@@ -10,6 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from slowcode.core.literal import visible_line
+from slowcode.tui.literal import literal
+
 
 class FeedbackScreen(ModalScreen[str | None]):
     """Asks for one line of text; dismisses with it, or with None on `escape`.
@@ -32,10 +35,10 @@ class FeedbackScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The prompt, the text box and a one-line hint."""
         with Vertical(id="feedback-dialog"):
-            yield Label(self._prompt, id="feedback-prompt")
+            yield Label(literal(self._prompt), id="feedback-prompt")
             # Typing extends a prefilled text (editing a plan step) instead of replacing it.
             yield Input(
-                self._value,
+                visible_line(self._value),
                 placeholder=self._placeholder,
                 id="feedback-input",
                 select_on_focus=False,

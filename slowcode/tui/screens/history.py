@@ -23,6 +23,7 @@ from slowcode.ops.history import (
     load_history,
     plural,
 )
+from slowcode.tui.literal import literal_text
 from slowcode.tui.widgets.key_bar import KeyBar
 
 
@@ -88,6 +89,6 @@ class HistoryScreen(Screen[None]):
             tree.root.add_leaf("No sessions yet in this repository.")
             return
         for position, session in enumerate(reversed(sessions)):
-            node = tree.root.add(session_label(session), expand=position == 0)
+            node = tree.root.add(literal_text(session_label(session)), expand=position == 0)
             for step in session.steps:
-                node.add_leaf(step_label(step))
+                node.add_leaf(literal_text(step_label(step)))

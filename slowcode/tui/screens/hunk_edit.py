@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from slowcode.tui.literal import literal_line
+
 
 class HunkEditScreen(ModalScreen[str | None]):
     """Holds the hunk's new side in a `TextArea`; dismisses with the edited text or None.
@@ -33,7 +35,7 @@ class HunkEditScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The title, the editor and a one-line hint."""
         with Vertical(id="hunk-edit-dialog"):
-            yield Label(f"Edit {self._title}", id="hunk-edit-title")
+            yield Label(literal_line(f"Edit {self._title}"), id="hunk-edit-title")
             yield TextArea(
                 self._text,
                 id="hunk-edit-text",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Markdown, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from slowcode.engine.human import Answer, Question
+from slowcode.tui.literal import literal_text
+from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 
 class QuestionScreen(ModalScreen[Answer]):
@@ -39,7 +40,7 @@ class QuestionScreen(ModalScreen[Answer]):
         """The question, the options, the free-text box."""
         question = self.question
         with Vertical(id="question-dialog"):
-            yield Markdown(question.question, id="question-text")
+            yield LiteralMarkdown(question.question, id="question-text")
             if question.architectural:
                 yield Label(
                     "⚑ Architectural: your answer becomes a decision record draft.",
@@ -56,9 +57,9 @@ class QuestionScreen(ModalScreen[Answer]):
 
     def _option(self, index: int) -> Option:
         option = self.question.options[index]
-        prompt = Text(f"{index + 1}. {option.label}", style="bold")
+        prompt = literal_text(f"{index + 1}. {option.label}", style="bold")
         if option.consequences:
-            prompt.append(f"\n   {option.consequences}", style="dim")
+            prompt.append(literal_text(f"\n   {option.consequences}", style="dim"))
         return Option(prompt, id=str(index))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Static
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.step_review import Hunk, StepReview, Verdict
@@ -22,11 +22,13 @@ from slowcode.engine.review.hunk_ops import (
     split_in_review,
 )
 from slowcode.model.types import ModelError
+from slowcode.tui.literal import literal, literal_line, notify
 from slowcode.tui.screens.decision import DecisionOutcome, DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.screens.hunk_edit import HunkEditScreen
 from slowcode.tui.widgets.diff_view import DiffView
 from slowcode.tui.widgets.key_bar import KeyBar
+from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 
 def progress_text(review: StepReview, current: int) -> str:
@@ -85,12 +87,12 @@ class ReviewScreen(Screen[StepVerdict]):
     def compose(self) -> ComposeResult:
         """The title, the flag, the explanation, the diff, the progress line."""
         review = self.review
-        yield Label(f"Step {review.step_number} · {review.title}", id="review-title")
+        yield Label(literal_line(f"Step {review.step_number} · {review.title}"), id="review-title")
         if review.architectural:
             because = "; ".join(review.architectural_reasons) or "the model flagged it"
-            yield Label(f"⚑ Architectural: {because}", id="review-flag")
+            yield Label(literal(f"⚑ Architectural: {because}"), id="review-flag")
         with VerticalScroll(id="review-summary"):
-            yield Markdown(review.summary or "*No explanation given.*")
+            yield LiteralMarkdown(review.summary or "*No explanation given.*")
         diff_view = DiffView(review, id="review-diff")
         diff_view.current = self._start
         yield diff_view
@@ -202,7 +204,7 @@ class ReviewScreen(Screen[StepVerdict]):
             try:
                 edit_in_review(self.review, position, from_editor(hunk, text))
             except HunkOpError as error:
-                self.notify(str(error), severity="error")
+                notify(self, str(error), severity="error")
                 return
             self.diff_view.rebuild()
             following = self.review.next_undecided(position)
@@ -219,7 +221,7 @@ class ReviewScreen(Screen[StepVerdict]):
         try:
             pieces = split_in_review(self.review, self.current)
         except HunkOpError as error:
-            self.notify(str(error), severity="warning")
+            notify(self, str(error), severity="warning")
             return
         if pieces == 1:
             self.notify("This hunk has no unchanged lines between its changes: it cannot be split.")
@@ -249,7 +251,7 @@ class ReviewScreen(Screen[StepVerdict]):
                 position = next(i for i, each in enumerate(self.review.hunks) if each is hunk)
                 await ask(position)
         except (ModelError, SlowcodeError, StopIteration) as error:
-            self.notify(f"Could not ask why: {error}", severity="error")
+            notify(self, f"Could not ask why: {error}", severity="error")
         finally:
             self._asking = [waiting for waiting in self._asking if waiting is not hunk]
             if self.is_attached:

@@ -12,8 +12,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Log, Static
 
+from slowcode.core.literal import visible
 from slowcode.core.plan import PlanStep
 from slowcode.core.session_state import SessionState
+from slowcode.tui.literal import literal_line, notify
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
@@ -216,7 +218,7 @@ class SessionScreen(Screen[None]):
         """Shows a failed request in one line and offers `r` when it can be retried."""
         self._retryable_failure = retryable
         hint = " — press r to retry" if retryable else ""
-        self.query_one("#session-error", Static).update(f"✗ {message}{hint}")
+        self.query_one("#session-error", Static).update(literal_line(f"✗ {message}{hint}"))
         self.set_class(True, "-failed")
         self.status.state = SessionState.FAILED
         self.status.connection = "request failed" if retryable else ""
@@ -258,7 +260,7 @@ class SessionScreen(Screen[None]):
         elif isinstance(event, ModelTextStreamed):
             status.connection = ""
             self._end_thinking()
-            self.commentary.write(self._wrap.feed(event.text, self._commentary_width()))
+            self.commentary.write(self._wrap.feed(visible(event.text), self._commentary_width()))
             self._line_open = not event.text.endswith("\n")
         elif isinstance(event, StateChanged):
             status.state = event.state
@@ -292,9 +294,9 @@ class SessionScreen(Screen[None]):
                 status.connection = event.message
             self._write_line(f"! {event.message}")
             if event.level == "error":
-                self.notify(event.message, severity="error")
+                notify(self, event.message, severity="error")
             elif event.level == "warning":
-                self.notify(event.message, severity="warning")
+                notify(self, event.message, severity="warning")
         elif isinstance(event, SessionFinished):
             self._write_line(f"Done. {event.summary}")
         elif isinstance(event, CheckStarted):
@@ -390,7 +392,7 @@ class SessionScreen(Screen[None]):
             self._write_line("✻ thinking")
             self._thinking = True
             self._fold_line_start = True
-        wrapped = self._wrap.feed(text, self._commentary_width() - len(THINKING_FOLD))
+        wrapped = self._wrap.feed(visible(text), self._commentary_width() - len(THINKING_FOLD))
         out: list[str] = []
         for number, line in enumerate(wrapped.split("\n")):
             if number:
@@ -415,7 +417,8 @@ class SessionScreen(Screen[None]):
         self._thinking = False
         prefix = "\n" if self._line_open else ""
         self._wrap.reset()
-        self.commentary.write(prefix + self._wrap.feed(f"{line}\n", self._commentary_width()))
+        text = self._wrap.feed(f"{visible(line)}\n", self._commentary_width())
+        self.commentary.write(prefix + text)
         self._line_open = False
 
     def _commentary_width(self) -> int:

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from slowcode.core.literal import visible_line
 from slowcode.core.step_review import DiffLine, LineKind, StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
 from slowcode.tui.widgets.syntax import LineHighlighter
@@ -300,7 +301,7 @@ class DiffView(ScrollView, can_focus=True):
                 elif line.kind is LineKind.REMOVED:
                     removed += 1
         note = " (new file)" if file_diff.is_new else ""
-        return [(f" {file_diff.path}{note}  +{added} -{removed}", style)], style
+        return [(f" {visible_line(file_diff.path)}{note}  +{added} -{removed}", style)], style
 
     def _hunk_pieces(self, position: int, is_current: bool) -> tuple[list[_Piece], VisualStyle]:
         hunk = self._hunks[position]
@@ -311,13 +312,13 @@ class DiffView(ScrollView, can_focus=True):
         pieces: list[_Piece] = [
             self._bar(is_current, style),
             (VERDICT_MARKERS[hunk.verdict], marker_style),
-            (f" {hunk.header}", style),
+            (f" {visible_line(hunk.header)}", style),
         ]
         note_style = style + self.get_visual_style("diff-view--note", partial=True)
         if hunk.carried_over:
             pieces.append(("  carried over", note_style))
         if hunk.comment:
-            pieces.append((f"  “{hunk.comment}”", note_style))
+            pieces.append((f"  “{visible_line(hunk.comment)}”", note_style))
         return pieces, style
 
     def _line_pieces(
@@ -404,7 +405,7 @@ class DiffView(ScrollView, can_focus=True):
     ) -> tuple[list[_Piece], VisualStyle]:
         style = self.get_visual_style("diff-view--why")
         text = self._layout.notes.get(position, [""])[note_index]
-        return [self._bar(is_current, style), ("  " + text, style)], style
+        return [self._bar(is_current, style), ("  " + visible_line(text), style)], style
 
     def _highlighter(self, file_index: int) -> LineHighlighter:
         highlighter = self._highlighters.get(file_index)

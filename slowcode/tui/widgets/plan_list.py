@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from slowcode.core.literal import visible_line
 from slowcode.core.plan import Plan, PlanStep, StepState
 
 STATE_MARKERS: dict[StepState, str] = {
@@ -31,9 +32,9 @@ _STATE_STYLES: dict[StepState, str] = {
 def step_line(number: int, step: PlanStep) -> Text:
     """One step as shown in the list: marker, number, title, then its reason dimmed."""
     text = Text(f"{STATE_MARKERS[step.state]} {number}. ", style=_STATE_STYLES[step.state])
-    text.append(step.title, style=_STATE_STYLES[step.state] or "bold")
+    text.append(visible_line(step.title), style=_STATE_STYLES[step.state] or "bold")
     if step.why:
-        text.append(f"\n     {step.why}", style="dim")
+        text.append(f"\n     {visible_line(step.why)}", style="dim")
     return text
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from slowcode.core.session_state import SessionState
 from slowcode.model.usage import Usage
+from slowcode.tui.literal import literal_line
 
 
 def compact(tokens: int) -> str:
@@ -47,7 +49,7 @@ class StatusLine(Widget):
     connection: reactive[str] = reactive("")
     """Empty while all is well; otherwise e.g. ``retrying in 2 s`` or the error."""
 
-    def render(self) -> str:
+    def render(self) -> Content:
         """The line, e.g. ``claude-sonnet-5-5 · step working · step 2 1.2k in · 300 out ·
         $0.0100 | session in 3,204 · out 910 · …``."""
         usage = self.usage
@@ -68,7 +70,8 @@ class StatusLine(Widget):
         ]
         if self.connection:
             parts.append(self.connection)
-        return " · ".join(parts)
+        # The model's name and the connection's problem come from outside: shown literally.
+        return literal_line(" · ".join(parts))
 
     def watch_state(self, state: SessionState) -> None:
         """Colours the line when the session failed."""

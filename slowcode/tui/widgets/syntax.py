@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -12,13 +11,13 @@ from pygments.lexers.special import TextLexer  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 from textual.highlight import HighlightTheme
 
+from slowcode.core.literal import visible_per_character
+
 if TYPE_CHECKING:
     from textual.style import Style as VisualStyle
 
 # A Pygments token type: a tuple subclass whose `.parent` is the broader type.
 _TokenType = Any
-
-_control_characters = re.compile("[\u0000-\u0008\u000b-\u001f\u007f]")
 
 
 def _lexer_for(path: str) -> Any:
@@ -54,7 +53,8 @@ class LineHighlighter:
 
     def pieces(self, text: str, base: VisualStyle) -> list[tuple[str, VisualStyle]]:
         """Splits `text` into runs of one style each, layered over `base`."""
-        text = _control_characters.sub("�", text.expandtabs(4))
+        # One character for one, so the changed-word spans computed on the raw line still fit.
+        text = visible_per_character(text.expandtabs(4))
         if not text:
             return []
         result: list[tuple[str, VisualStyle]] = []
