@@ -84,6 +84,11 @@ def visible_per_character(text: str) -> str:
 _SURROGATES = {code: "\ufffd" for code in range(0xD800, 0xE000)}
 
 
+def without_lone_surrogates(text: str) -> str:
+    """`text` with every lone surrogate replaced by ``�``, so that UTF-8 can carry it."""
+    return text.translate(_SURROGATES)
+
+
 def whole_characters(value: object) -> object:
     """`value` (a JSON value) with every lone surrogate in its strings replaced by ``�``.
 
@@ -91,7 +96,7 @@ def whole_characters(value: object) -> object:
     that no UTF-8 file (the journal) or request body can hold.
     """
     if isinstance(value, str):
-        return value.translate(_SURROGATES)
+        return without_lone_surrogates(value)
     if isinstance(value, dict):
         return {whole_characters(key): whole_characters(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -134,6 +134,15 @@ class ModelFailed(JournalEvent):
     message: str
 
 
+@event_kind("session_error")
+@dataclass(frozen=True)
+class SessionError(JournalEvent):
+    """Something nothing else handled stopped the session: the exception's type and message."""
+
+    error: str
+    message: str
+
+
 @event_kind("protocol_error")
 @dataclass(frozen=True)
 class ProtocolError(JournalEvent):

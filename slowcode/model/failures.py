@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from slowcode.core.literal import without_lone_surrogates
 from slowcode.model.types import ModelError
 
 MESSAGE_MAX_CHARS = 240
@@ -49,7 +50,8 @@ class Failure:
 
 def one_line(text: str) -> str:
     """`text` on one line, shortened to a readable length."""
-    flat = " ".join(text.split())
+    # A server's message may hold a lone surrogate: it is journaled, so it must encode.
+    flat = " ".join(without_lone_surrogates(text).split())
     if len(flat) > MESSAGE_MAX_CHARS:
         return flat[: MESSAGE_MAX_CHARS - 1] + "…"
     return flat

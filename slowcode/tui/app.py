@@ -157,6 +157,14 @@ class SlowcodeApp(App[None]):
         except SlowcodeError as error:
             self.post_message(WorkflowFailed(str(error), retryable=False))
             return
+        except Exception as error:
+            line, retryable = (
+                self.workflow.fail_unexpectedly(error)
+                if self.workflow is not None
+                else (f"Unexpected error ({type(error).__name__}): {error}", False)
+            )
+            self.post_message(WorkflowFailed(line, retryable=retryable))
+            return
         self.post_message(WorkflowStopped(finished=True))
 
     def _workflow(self) -> Workflow:

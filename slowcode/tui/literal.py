@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.content import Content
+from textual.widgets import Input
 
-from slowcode.core.literal import visible, visible_line
+from slowcode.core.literal import visible, visible_line, visible_per_character
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -52,3 +53,16 @@ def notify(
 ) -> None:
     """A toast showing `message` literally (`notify` would otherwise parse it as markup)."""
     node.notify(visible(message), severity=severity, timeout=timeout, markup=False)
+
+
+class LiteralInput(Input):
+    """An `Input` whose text is drawn with its control characters visible.
+
+    The value itself is left as typed or given; only what is drawn changes, one
+    character for one, so the cursor and the selection stay where they are.
+    """
+
+    @property
+    def _value(self) -> Text:
+        # Input draws `_value`; the password and highlighter cases are not used here.
+        return Text(visible_per_character(self.value), no_wrap=True, overflow="ignore", end="")

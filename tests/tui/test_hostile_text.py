@@ -12,7 +12,7 @@ from slowcode.core.config import Config
 from slowcode.tui.app import SlowcodeApp
 from tests.fakeapi import FakeMessagesAPI, fake_settings, http_error
 
-from .hostile_walk import HOSTILE_PIECES, assert_inert, hostile, repository, shown, wait_for, walk
+from .hostile_walk import HOSTILE_PIECES, assert_inert, hostile, repository, wait_for, walk
 
 SIZE = (220, 60)
 
@@ -36,7 +36,7 @@ async def test_a_hostile_server_error_is_one_literal_line(
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session_screen.has_class("-failed"))
         await pilot.pause()
-        assert_inert(app, "Gateway says [/x] " + shown(" ".join(HOSTILE_PIECES[1:])))
+        assert_inert(app, "Gateway says [/x]")
 
 
 def _generated_pieces(seed: int, count: int) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ the `HumanPort` it is given.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from slowcode.engine.progress import (
     SessionFinished,
     SessionState,
 )
-from slowcode.engine.session.lifecycle import Session
+from slowcode.engine.session.lifecycle import TRANSITIONS, Session
 from slowcode.engine.session.recovery import recover_apply
 from slowcode.engine.session.resume import resume_point
 from slowcode.engine.session.step_flow import StepFlow
@@ -42,7 +43,7 @@ from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import Journal, latest_unfinished
 from slowcode.model.client import ModelClient
-from slowcode.model.failures import MALFORMED_TOOL_INPUT
+from slowcode.model.failures import MALFORMED_TOOL_INPUT, one_line
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import (
     ModelError,
@@ -133,6 +134,26 @@ class Workflow:
             # redacted), exactly as a resume reads it back: both send the same bytes.
             data = self.journal.append(kind, data, sync=sync)["data"]
         self.conversation.follow(kind, data)
+
+    def fail_unexpectedly(self, error: Exception) -> tuple[str, bool]:
+        """Journals an error nothing else handled and leaves the session where it can go on.
+
+        The session moves to FAILED when its state allows; the request can be sent
+        again (`retry`) when the error came while planning or working on a step.
+        Nothing here may raise: the journal itself may be what failed.
+
+        Returns:
+            The one line to show, and whether `retry` can continue the session.
+        """
+        line = one_line(f"Unexpected error ({type(error).__name__}): {error}")
+        with contextlib.suppress(Exception):
+            self.record("session_error", {"error": type(error).__name__, "message": line})
+        state = self.session.state
+        retryable = state in (S.PLANNING, S.STEP_WORKING)
+        if S.FAILED in TRANSITIONS[state]:
+            with contextlib.suppress(Exception):
+                self.session.transition(S.FAILED, line)
+        return line, retryable and self.session.state is S.FAILED
 
     def mark_protocol_break(self) -> None:
         """Counts the current tool call as a protocol error (three in a row stop the session)."""

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
 from slowcode.core.decision_record import DecisionRecord
+from slowcode.tui.literal import LiteralInput
+from slowcode.tui.widgets.literal_text_area import LiteralTextArea
 
 # The sections edited in text areas: (record field, label).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -72,10 +74,12 @@ class DecisionEditScreen(ModalScreen[DecisionRecord | None]):
         with Vertical(id="decision-edit-dialog"):
             with VerticalScroll(id="decision-edit-form"):
                 yield Label("Title", classes="decision-edit-label")
-                yield Input(self._draft.title, id="decision-edit-title", select_on_focus=False)
+                yield LiteralInput(
+                    self._draft.title, id="decision-edit-title", select_on_focus=False
+                )
                 for name, label in SECTIONS:
                     yield Label(label, classes="decision-edit-label")
-                    yield TextArea(
+                    yield LiteralTextArea(
                         getattr(self._draft, name),
                         id=f"decision-edit-{name}",
                         soft_wrap=True,

@@ -28,7 +28,7 @@ from slowcode.decisions.lifecycle import can_move, set_status, supersede
 from slowcode.decisions.store import DecisionStore
 from slowcode.ops.blame import CitingCommit, citations
 from slowcode.tui.decision_markdown import options_markdown
-from slowcode.tui.literal import literal_line, notify
+from slowcode.tui.literal import LiteralInput, literal_line, notify
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.widgets.key_bar import KeyBar
@@ -152,7 +152,7 @@ class DecisionLogScreen(Screen[None]):
         yield Label(literal_line(f"Decisions · {self._store.layout.label}"), id="log-title")
         with Horizontal(id="log-body"):
             with Vertical(id="log-side"):
-                yield Input(placeholder="/ search titles and text", id="log-search")
+                yield LiteralInput(placeholder="/ search titles and text", id="log-search")
                 yield Label("", id="log-filter")
                 yield OptionList(id="log-records")
             with VerticalScroll(id="log-reader"):

@@ -10,8 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from slowcode.core.literal import visible_line
-from slowcode.tui.literal import literal
+from slowcode.tui.literal import LiteralInput, literal
 
 
 class FeedbackScreen(ModalScreen[str | None]):
@@ -37,8 +36,8 @@ class FeedbackScreen(ModalScreen[str | None]):
         with Vertical(id="feedback-dialog"):
             yield Label(literal(self._prompt), id="feedback-prompt")
             # Typing extends a prefilled text (editing a plan step) instead of replacing it.
-            yield Input(
-                visible_line(self._value),
+            yield LiteralInput(
+                self._value,
                 placeholder=self._placeholder,
                 id="feedback-input",
                 select_on_focus=False,

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from slowcode.tui.literal import literal_line
+from slowcode.tui.widgets.literal_text_area import LiteralTextArea
 
 
 class HunkEditScreen(ModalScreen[str | None]):
@@ -36,7 +37,7 @@ class HunkEditScreen(ModalScreen[str | None]):
         """The title, the editor and a one-line hint."""
         with Vertical(id="hunk-edit-dialog"):
             yield Label(literal_line(f"Edit {self._title}"), id="hunk-edit-title")
-            yield TextArea(
+            yield LiteralTextArea(
                 self._text,
                 id="hunk-edit-text",
                 show_line_numbers=True,

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from slowcode.engine.human import Answer, Question
-from slowcode.tui.literal import literal_text
+from slowcode.tui.literal import LiteralInput, literal_text
 from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 
@@ -52,7 +52,7 @@ class QuestionScreen(ModalScreen[Answer]):
                     id="question-options",
                 )
             placeholder = "or write your own answer" if question.options else "your answer"
-            yield Input(placeholder=placeholder, id="question-answer")
+            yield LiteralInput(placeholder=placeholder, id="question-answer")
             yield Label("enter confirm · tab switch", id="question-hint")
 
     def _option(self, index: int) -> Option:

@@ -15,7 +15,7 @@ from textual.widgets import Input, Log, Static
 from slowcode.core.literal import visible
 from slowcode.core.plan import PlanStep
 from slowcode.core.session_state import SessionState
-from slowcode.tui.literal import literal_line, notify
+from slowcode.tui.literal import LiteralInput, literal_line, notify
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
@@ -146,7 +146,7 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
-        yield Input(
+        yield LiteralInput(
             self._initial_task,
             placeholder="Describe a task, then press enter",
             id="task",
