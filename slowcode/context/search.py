@@ -12,6 +12,8 @@ from slowcode.git.runner import GitError, run_git
 DEFAULT_MAX_RESULTS = 50
 MAX_RESULTS_LIMIT = 500
 MAX_LINE_CHARS = 300
+MAX_OUTPUT_CHARS = 16_000
+"""A result stops at the last whole match line that fits (as `view` pages at this size)."""
 """Matched lines longer than this (minified code, data) are cut: one hit must not flood context."""
 
 NO_MATCHES = "No matches."
@@ -115,7 +117,14 @@ def search_code(
         lines.append(f"{path}:{number}: {text}")
     if not lines:
         return NO_MATCHES
-    shown = lines[:max_results]
+    shown: list[str] = []
+    size = 0
+    for line in lines[:max_results]:
+        # Whole lines only: the result is capped at a line boundary, never mid-line.
+        if size + len(line) + 1 > MAX_OUTPUT_CHARS:
+            break
+        shown.append(line)
+        size += len(line) + 1
     hidden = len(lines) - len(shown)
     if hidden:
         shown.append(f"… {hidden} more matches not shown; narrow the pattern or path_glob.")

@@ -96,3 +96,17 @@ def test_empty_pattern(repo: Path) -> None:
 def test_a_nul_character_is_a_tool_error(repo: Path, pattern: str, glob: str | None) -> None:
     with pytest.raises(ToolInputError, match="NUL"):
         search_code(repo, ContextPolicy(repo), pattern, glob)
+
+
+def test_a_large_result_is_capped_at_a_whole_line_with_a_note(tmp_path: Path) -> None:
+    from slowcode.context.search import MAX_OUTPUT_CHARS
+
+    body = "".join(f"retry_{n} = '{'y' * 250}'\n" for n in range(400))
+    root = make_repo(tmp_path / "big", {"many.py": body})
+    result = search_code(root, ContextPolicy(root), r"retry_", max_results=500)
+    *matches, note = result.split("\n")
+    assert len(result) <= MAX_OUTPUT_CHARS + 100
+    assert all(line.endswith("y'") for line in matches)  # every line whole
+    shown = len(matches)
+    assert note == f"… {400 - shown} more matches not shown; narrow the pattern or path_glob."
+    assert 0 < shown < 400

@@ -105,15 +105,6 @@ def test_view_refusals(tree: StagedTree, repo: Path) -> None:
     assert "binary" in error(tree, command="view", path="image.bin")
 
 
-def test_long_views_are_clipped(repo: Path) -> None:
-    write(repo, "huge.txt", "".join(f"{n:080d}\n" for n in range(400)))
-    tree = StagedTree(repo, PathPolicy(repo), ContextPolicy(repo))
-    text = ok(tree, command="view", path="huge.txt")
-    assert "<response clipped>" in text
-    assert len(text) < 17_000
-    assert "     1\t" in text
-
-
 def test_create_stages_without_writing(tree: StagedTree, repo: Path) -> None:
     text = ok(tree, command="create", path="pkg/new.py", file_text="print('new')\n")
     assert "pkg/new.py" in text

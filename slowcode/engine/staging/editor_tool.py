@@ -22,12 +22,8 @@ SNIPPET_LINES = 4
 """Lines of context shown above and below an edit in a success result."""
 
 MAX_VIEW_CHARS = 16_000
-"""A longer `view` result is clipped with a note to use `view_range` (as the reference does)."""
-
-_CLIPPED_NOTE = (
-    "<response clipped><NOTE>Only part of this file is shown. "
-    "Use `view` with `view_range`, or `search_code`, to see the rest.</NOTE>"
-)
+"""A longer `view` result is paged: whole lines up to this size, then a note naming the
+`view_range` that reads the next page."""
 
 
 @dataclass
@@ -94,11 +90,38 @@ def _numbered(lines: list[str], first_number: int) -> str:
     )
 
 
-def _cat_output(lines: list[str], what: str, first_number: int) -> str:
-    body = _numbered(lines, first_number)
-    if len(body) > MAX_VIEW_CHARS:
-        body = body[:MAX_VIEW_CHARS] + "\n" + _CLIPPED_NOTE
-    return f"Here's the result of running `cat -n` on {what}:\n{body}\n"
+def _cat_output(lines: list[str], what: str, first_number: int, total: int, end: int = -1) -> str:
+    """The numbered lines, paged at a line boundary when they pass `MAX_VIEW_CHARS`.
+
+    A page always holds at least one line (a single line longer than the limit is
+    shown up to it, and the note says so); when lines are left over, the note names
+    the `view_range` that reads the next page.
+    """
+    numbered = _numbered(lines, first_number).split("\n") if lines else []
+    shown: list[str] = []
+    size = 0
+    for line in numbered:
+        if shown and size + len(line) + 1 > MAX_VIEW_CHARS:
+            break
+        shown.append(line)
+        size += len(line) + 1
+    notes: list[str] = []
+    if shown and len(shown[0]) > MAX_VIEW_CHARS:
+        shown[0] = shown[0][:MAX_VIEW_CHARS]
+        notes.append(
+            f"Line {first_number} is longer than {MAX_VIEW_CHARS:,} characters; "
+            "only its start is shown."
+        )
+    last = first_number + len(shown) - 1
+    if len(shown) < len(numbered):
+        notes.append(
+            f"This page shows lines {first_number}-{last} of {total}; more does not fit in "
+            f"one result. To read on, call `view` with `view_range` [{last + 1}, {end}]."
+        )
+    text = f"Here's the result of running `cat -n` on {what}:\n" + "\n".join(shown) + "\n"
+    if notes:
+        text += "<NOTE>" + " ".join(notes) + "</NOTE>\n"
+    return text
 
 
 def _view(tree: StagedTree, path: str, view_range: object) -> str:
@@ -110,7 +133,7 @@ def _view(tree: StagedTree, path: str, view_range: object) -> str:
         return directory_listing(tree.root, rel, tree.policy, extra_files=tree.staged_paths())
     lines = _split_lines(tree.read(rel))
     if view_range is None:
-        return _cat_output(lines, rel, 1)
+        return _cat_output(lines, rel, 1, len(lines))
     if (
         not isinstance(view_range, list)
         or len(view_range) != 2
@@ -126,7 +149,7 @@ def _view(tree: StagedTree, path: str, view_range: object) -> str:
     if end != -1 and end < start:
         raise ToolInputError(f"`view_range` end {end} is before its start {start}.")
     stop = total if end == -1 else min(end, total)
-    return _cat_output(lines[start - 1 : stop], rel, start)
+    return _cat_output(lines[start - 1 : stop], rel, start, total, end if end == -1 else stop)
 
 
 def _create(tree: StagedTree, path: str, file_text: object) -> str:
@@ -182,7 +205,7 @@ def _str_replace(tree: StagedTree, path: str, old_str: object, new_str: object) 
     snippet = _split_lines(new_text)[start : end + 1]
     return (
         f"The file {rel} has been edited (staged for review). "
-        + _cat_output(snippet, f"a snippet of {rel}", start + 1)
+        + _cat_output(snippet, f"a snippet of {rel}", start + 1, start + len(snippet))
         + "Review the changes and make sure they are as expected. Edit the file again if necessary."
     )
 
@@ -217,7 +240,7 @@ def _insert(tree: StagedTree, path: str, insert_line: object, insert_text: objec
     end = insert_line + len(new_lines) + SNIPPET_LINES
     return (
         f"The file {rel} has been edited (staged for review). "
-        + _cat_output(result[start:end], "a snippet of the edited file", start + 1)
+        + _cat_output(result[start:end], "a snippet of the edited file", start + 1, len(result))
         + "Review the changes and make sure they are as expected (correct indentation, "
         "no duplicate lines, etc). Edit the file again if necessary."
     )
