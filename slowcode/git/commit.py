@@ -205,12 +205,16 @@ def make_commit(root: Path, git_dir: Path, plan: CommitPlan) -> str:
         raise CommitRefused(
             "a commit hook changed the step's files; review its change first", output, change
         )
-    _catch_up_index(root, commit, plan.paths)
+    catch_up_index(root, commit, plan.paths)
     return commit
 
 
-def _catch_up_index(root: Path, commit: str, paths: Sequence[str]) -> None:
-    """Gives the real index the committed entries of `paths`, and refreshes their stat data."""
+def catch_up_index(root: Path, commit: str, paths: Sequence[str]) -> None:
+    """Gives the real index the committed entries of `paths`, and refreshes their stat data.
+
+    The developer's own uncommitted edits in those files then show as unstaged,
+    as after `git add -p`; every other entry of the index is left alone.
+    """
     listed = run_git(root, "ls-tree", "-z", commit, "--", *paths).stdout
     found: dict[str, bytes] = {}
     for record in listed.split(b"\0"):

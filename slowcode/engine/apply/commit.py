@@ -19,6 +19,7 @@ session's and step's trailers is found and adopted instead.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
@@ -31,8 +32,11 @@ from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.step_review import StepReview
 from slowcode.decisions.store import DecisionStore
+from slowcode.engine.apply.own_edits import OwnEditsOverlap, committed_version
+from slowcode.engine.apply.own_edits import disk_bytes as disk_bytes
 from slowcode.engine.apply.writes import plan_writes
 from slowcode.engine.review.commit_body import assisted_by, commit_body
+from slowcode.git.commit import catch_up_index
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text, run_git
 
@@ -41,6 +45,8 @@ Recorder = Callable[..., object]
 
 SESSION_TRAILER = "Slowcode-Session"
 STEP_TRAILER = "Slowcode-Step"
+# Marks a file whose commit cannot leave the developer's own edits out.
+_OVERLAP = "overlap"
 # How far back from HEAD a step's commit is looked for when the parent is unknown.
 COMMIT_SEARCH_DEPTH = 200
 
@@ -66,7 +72,12 @@ class AppliedStep:
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """One file of an apply: its bytes before (None: absent) and after, by hash and blob."""
+    """One file of an apply: its bytes before (None: absent) and after, by hash and blob.
+
+    `commit_blob` is what the commit gives the file when that differs from what is
+    written: HEAD's file plus the step's change, the developer's own uncommitted
+    edits left out (None: the written bytes).
+    """
 
     path: str
     before: str | None
@@ -74,6 +85,7 @@ class PlannedFile:
     before_blob: str | None
     after_blob: str
     decision: bool = False
+    commit_blob: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The file as it is journaled."""
@@ -84,6 +96,7 @@ class PlannedFile:
             "before_blob": self.before_blob,
             "after_blob": self.after_blob,
             "decision": self.decision,
+            "commit_blob": self.commit_blob,
         }
 
     @classmethod
@@ -96,6 +109,7 @@ class PlannedFile:
             before_blob=data.get("before_blob"),
             after_blob=str(data["after_blob"]),
             decision=bool(data.get("decision", False)),
+            commit_blob=data.get("commit_blob"),
         )
 
 
@@ -155,16 +169,6 @@ def sha256_of(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def disk_bytes(path: Path) -> bytes | None:
-    """The file's bytes, None when absent; a folder in its place reads as a marker."""
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except IsADirectoryError:
-        return b"\0 a folder"
-
-
 def store_blob(root: Path, data: bytes) -> str:
     """Writes `data` into the repository's object store; returns its blob id."""
     return run_git(root, "hash-object", "-w", "--stdin", stdin=data).text.strip()
@@ -205,27 +209,51 @@ class StepCommitter:
     record: Recorder
 
     def apply(
-        self, review: StepReview, decision: DecisionRecord | None, today: dt.date | None = None
+        self,
+        review: StepReview,
+        decision: DecisionRecord | None,
+        today: dt.date | None = None,
+        *,
+        include_own_edits: bool = False,
     ) -> AppliedStep:
         """Journals the intent, writes the accepted hunks and `decision`, makes the commit.
 
         Raises:
             StaleFileError: A file changed on disk in a way that cannot be merged;
                 nothing was written and nothing journaled as intended.
+            OwnEditsOverlap: The developer's uncommitted edits overlap the step's
+                change (and `include_own_edits` is False); nothing was written.
+            CommitRefused: git or a hook refused the commit; the files are written
+                and the intent stays open, to be committed again.
         """
-        intent = self.prepare(review, decision, today)
+        intent = self.prepare(review, decision, today, include_own_edits=include_own_edits)
         if intent is None:
             return AppliedStep(None, [], None)
         self.record("apply_intent", intent.to_json(), sync=True)
         return self.execute(intent)
 
     def prepare(
-        self, review: StepReview, decision: DecisionRecord | None, today: dt.date | None = None
+        self,
+        review: StepReview,
+        decision: DecisionRecord | None,
+        today: dt.date | None = None,
+        *,
+        include_own_edits: bool = False,
     ) -> ApplyIntent | None:
         """Works out every write and the commit, storing both sides as blobs; writes nothing.
 
+        Args:
+            review: The reviewed step, verdicts set.
+            decision: The decision record to write with it, if any.
+            today: The record's date (today by default).
+            include_own_edits: Commit the developer's overlapping uncommitted edits
+                with the step (their explicit choice) instead of refusing.
+
         Returns:
             The intent, or None when the step writes nothing at all.
+
+        Raises:
+            OwnEditsOverlap: See `apply`.
         """
         root = self.repo.root
         merged: list[str] = []
@@ -251,6 +279,15 @@ class StepCommitter:
             return None
         trailers.append(("Assisted-by", assisted_by(self.model)))
         files = [self._planned(rel, data, is_decision) for rel, data, is_decision in targets]
+        overlapping = [f.path for f in files if f.commit_blob == _OVERLAP]
+        if overlapping and not include_own_edits:
+            raise OwnEditsOverlap(overlapping)
+        if overlapping:
+            self.record("own_edits_included", {"step": review.step_number, "paths": overlapping})
+        files = [
+            dataclasses.replace(f, commit_blob=None) if f.commit_blob == _OVERLAP else f
+            for f in files
+        ]
         return ApplyIntent(
             step=review.step_number,
             parent=self.repo.head_sha(),
@@ -264,6 +301,13 @@ class StepCommitter:
     def _planned(self, rel: str, after: bytes, is_decision: bool) -> PlannedFile:
         root = self.repo.root
         before = disk_bytes(root / rel)
+        commit_blob: str | None = None
+        if not is_decision:
+            committed = committed_version(root, rel, before, after)
+            if committed is None:
+                commit_blob = _OVERLAP
+            elif committed != after:
+                commit_blob = store_blob(root, committed)
         return PlannedFile(
             path=rel,
             before=sha256_of(before),
@@ -271,14 +315,23 @@ class StepCommitter:
             before_blob=None if before is None else store_blob(root, before),
             after_blob=store_blob(root, after),
             decision=is_decision,
+            commit_blob=commit_blob,
         )
 
-    def execute(self, intent: ApplyIntent, *, recovering: bool = False) -> AppliedStep:
+    def execute(
+        self, intent: ApplyIntent, *, recovering: bool = False, verify: bool = True
+    ) -> AppliedStep:
         """Carries out a journaled intent; each part already done is skipped.
+
+        Args:
+            intent: The journaled intent.
+            recovering: Look for a commit an interrupted run already made first.
+            verify: False commits without hooks, on the developer's explicit choice.
 
         Raises:
             ApplyConflict: A file holds neither its old nor its new bytes; nothing
                 was written.
+            CommitRefused: git or a hook refused the commit; the files are written.
         """
         root = self.repo.root
         if recovering:
@@ -286,7 +339,7 @@ class StepCommitter:
             if done is not None:
                 # Every write came before the commit. A kill between update-ref and
                 # the index refresh left the index behind HEAD for these paths.
-                run_git(root, "update-index", "--add", "--remove", "--", *intent.paths)
+                catch_up_index(root, done, intent.paths)
                 return self._committed(intent, done, recovered=True)
         todo = pending_writes(root, intent)
         for planned in todo:
@@ -296,8 +349,14 @@ class StepCommitter:
             write_bytes_atomic(target, data)
             kind = "decision_written" if planned.decision else "file_written"
             self.record(kind, {"path": planned.path, "sha256": planned.after}, sync=True)
+        contents = {f.path: read_blob(root, f.commit_blob) for f in intent.files if f.commit_blob}
         sha = self.repo.commit_step(
-            intent.paths, intent.subject, intent.body, list(intent.trailers)
+            intent.paths,
+            intent.subject,
+            intent.body,
+            list(intent.trailers),
+            contents=contents,
+            verify=verify,
         )
         return self._committed(intent, sha, recovered=recovering)
 

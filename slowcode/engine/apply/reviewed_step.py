@@ -7,6 +7,7 @@ is written and the step goes back to the model with the files as they are now.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +75,20 @@ class StepApplier:
             if done is not None:
                 applied = committed_step(done)
             else:
-                applied = await asyncio.to_thread(committer.apply, review, decision, flow.today)
+                applied = await asyncio.to_thread(
+                    functools.partial(
+                        committer.apply,
+                        review,
+                        decision,
+                        flow.today,
+                        include_own_edits=steps.include_own_edits,
+                    )
+                )
         except StaleFileError as error:
             return self._conflicted(review, error)
+        finally:
+            steps.include_own_edits = False
+            steps.own_edits_told = []
         if changed:
             flow.emit(
                 NoticeRaised(

@@ -11,6 +11,7 @@ from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview
 from slowcode.decisions.detector import changes_from_diffs, existed_in
 from slowcode.decisions.detector import detect as detect_architectural
+from slowcode.engine.apply.own_edits import OwnEditsOverlap, overlapping_files
 from slowcode.engine.apply.reviewed_step import StepApplier
 from slowcode.engine.human import (
     DecisionAction,
@@ -59,6 +60,10 @@ class StepFlow:
         self.last_review: StepReview | None = None
         # The review a resumed session had open, to reopen exactly as it was.
         self.restored: OpenReview | None = None
+        # The files whose overlapping own edits the developer was told about, and
+        # whether applying again chose to commit those edits with the step.
+        self.own_edits_told: list[str] = []
+        self.include_own_edits = False
         self.applier = StepApplier(self)
 
     # -- propose_plan ------------------------------------------------------------------
@@ -204,6 +209,8 @@ class StepFlow:
             folder = flow.decisions.folder if records else None
             problem = await asyncio.to_thread(repo_state.apply_blocker, flow.root, paths, folder)
             if problem is None:
+                problem = await self._own_edits_problem(review)
+            if problem is None:
                 break
             flow.emit(NoticeRaised("error", problem))
             flow.record("apply_refused", {"step": number, "problem": problem}, sync=True)
@@ -215,6 +222,19 @@ class StepFlow:
                 {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
             )
         return await self.applier.apply(review, verdict, applied)
+
+    async def _own_edits_problem(self, review: StepReview) -> str | None:
+        """Why the step's commit cannot leave the developer's own edits out, or None.
+
+        Told once: applying again with the same files overlapping is the developer's
+        explicit choice to include their edits in the step's commit.
+        """
+        overlap = await asyncio.to_thread(overlapping_files, self.flow.root, review.files)
+        if overlap and overlap != self.own_edits_told:
+            self.own_edits_told = overlap
+            return str(OwnEditsOverlap(overlap))
+        self.include_own_edits = bool(overlap)
+        return None
 
     def _carry_over(self, review: StepReview) -> int:
         """Gives hunks unchanged since the step was sent back their earlier verdicts.
