@@ -33,3 +33,5 @@ def _private_user_cache(
 ) -> None:
     """Keeps the repository map's tag cache (platformdirs' user cache) out of the real home."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    # The trusted check commands live in the user data folder: one of the test's own.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))

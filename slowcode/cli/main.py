@@ -33,6 +33,7 @@ commands:
   undo        revert the last applied step with a new commit (`undo [-C PATH]`)
   history     sessions, steps, verdicts, commits, tokens and cost (`history [--json]`)
   replay      re-run a session from its journal in a scratch worktree (`replay SESSION --check`)
+  trust       the project check commands you trusted (`trust [list | revoke HASH | revoke -C PATH]`)
 
 Run `slowcode COMMAND --help` for a command's options. To open a folder whose
 name is a command, write it as a path: `slowcode ./demo`.
@@ -125,6 +126,7 @@ SUBCOMMANDS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "undo": _parser_in("slowcode.cli.undo_command"),
     "history": _parser_in("slowcode.cli.history_command"),
     "replay": _parser_in("slowcode.cli.replay_command"),
+    "trust": _parser_in("slowcode.cli.trust_command"),
 }
 
 

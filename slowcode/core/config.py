@@ -43,6 +43,10 @@ class Config:
         aws_profile: The AWS profile (Bedrock); None: the standard credential chain.
         thinking: Extended thinking: `off`, `adaptive`, or a budget in tokens.
         sources: Where the settings came from, in the order they were applied.
+        check_command_source: The repository's own file `check_command` was read from
+            (``.slowcode.toml``, ``pyproject.toml [tool.slowcode]``), so it runs only
+            once trusted; None when it came from the user's file, the environment, a
+            flag or the caller, which are the developer's own and trusted.
     """
 
     model: str = "claude-sonnet-5-5"
@@ -59,9 +63,12 @@ class Config:
     aws_profile: str | None = None
     thinking: str = "off"
     sources: tuple[str, ...] = field(default=(), compare=False)
+    check_command_source: str | None = field(default=None, compare=False)
 
 
-KNOWN_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config) if f.name != "sources")
+KNOWN_KEYS: tuple[str, ...] = tuple(
+    f.name for f in fields(Config) if f.name not in ("sources", "check_command_source")
+)
 _ENV_PREFIX = "SLOWCODE_"
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -94,6 +101,9 @@ def load_config(
     """
     values: dict[str, Any] = {}
     sources: list[str] = []
+    # Which repository file set `check_command` last; a later source of the developer's
+    # own (user file, environment, flags) takes it over, and with it the trust.
+    check_source: str | None = None
 
     pyproject = _read_toml(root / PYPROJECT_FILE, PYPROJECT_FILE)
     tool = (pyproject or {}).get("tool")
@@ -102,27 +112,43 @@ def load_config(
         label = f"{PYPROJECT_FILE} [tool.slowcode]"
         if not isinstance(section, dict):
             raise ConfigError(f"{label} must be a table")
-        values.update(_validated(section, label))
+        validated = _validated(section, label)
+        values.update(validated)
         sources.append(label)
+        if "check_command" in validated:
+            check_source = label
 
     user_path = user_config or default_user_config()
     for path, name in ((root / PROJECT_FILE, PROJECT_FILE), (user_path, str(user_path))):
         table = _read_toml(path, name)
         if table is not None:
-            values.update(_validated(table, name))
+            validated = _validated(table, name)
+            values.update(validated)
             sources.append(name)
+            if "check_command" in validated:
+                check_source = name if name == PROJECT_FILE else None
 
     from_env = _from_environment(env)
     if from_env:
         values.update(from_env)
         sources.append(ENVIRONMENT)
+        if "check_command" in from_env:
+            check_source = None
 
     given = {key: value for key, value in (flags or {}).items() if value is not None}
     if given:
-        values.update(_validated(given, FLAGS, lenient_strings=True))
+        validated = _validated(given, FLAGS, lenient_strings=True)
+        values.update(validated)
         sources.append(FLAGS)
+        if "check_command" in validated:
+            check_source = None
 
-    return replace(Config(), **values, sources=tuple(sources))
+    return replace(
+        Config(),
+        **values,
+        sources=tuple(sources),
+        check_command_source=check_source if values.get("check_command") else None,
+    )
 
 
 def describe_sources(config: Config) -> str:

@@ -438,6 +438,16 @@ class CheckRun(JournalEvent):
     output_tail: str = ""
 
 
+@event_kind("check_skipped")
+@dataclass(frozen=True)
+class CheckSkipped(JournalEvent):
+    """The check command was not run: `reason` says why (``not trusted``)."""
+
+    command: str = ""
+    source: str = ""
+    reason: str = ""
+
+
 @event_kind("apply_rolled_back")
 @dataclass(frozen=True)
 class ApplyRolledBack(JournalEvent):

@@ -20,6 +20,7 @@ from slowcode.tui.messages import (
     RequestAnswer,
     RequestPlanReview,
     RequestStepReview,
+    RequestTrust,
     WorkflowFailed,
     WorkflowStopped,
 )
@@ -243,10 +244,16 @@ class SlowcodeApp(App[None]):
 
         self._ask(QuestionScreen(message.question), message.future)
 
+    def on_request_trust(self, message: RequestTrust) -> None:
+        """Asks whether to trust the project's check command before it first runs."""
+        from slowcode.tui.screens.trust import TrustScreen
+
+        self._ask(TrustScreen(message.command, message.source), message.future)
+
     @work(group="human", exit_on_error=False)
     async def _ask(
         self,
-        screen: Screen[StepVerdict] | Screen[Answer],
+        screen: Screen[StepVerdict] | Screen[Answer] | Screen[bool],
         future: asyncio.Future[Any],
     ) -> None:
         result = await self.push_screen_wait(screen)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from slowcode.tui.messages import RequestAnswer, RequestPlanReview, RequestStepReview
+from slowcode.tui.messages import (
+    RequestAnswer,
+    RequestPlanReview,
+    RequestStepReview,
+    RequestTrust,
+)
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -46,6 +51,11 @@ class TuiHuman:
         """Asks an `ask_human` question; returns the developer's answer."""
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         return await self._ask(RequestAnswer(question, future), future)
+
+    async def trust_check(self, command: str, source: str) -> bool:
+        """Asks whether to run the project's check `command`, read from `source`."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        return await self._ask(RequestTrust(command, source, future), future)
 
     def cancel_pending(self) -> None:
         """Cancels every question still waiting, so nothing outlives the app."""

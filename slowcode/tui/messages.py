@@ -45,6 +45,16 @@ class RequestAnswer(Message):
         self.future = future
 
 
+class RequestTrust(Message):
+    """The engine asks whether to trust the project's check command (the Future: yes/no)."""
+
+    def __init__(self, command: str, source: str, future: asyncio.Future[bool]) -> None:
+        super().__init__()
+        self.command = command
+        self.source = source
+        self.future = future
+
+
 class ProgressReported(Message):
     """The engine reported something that happened (a `Progress` event)."""
 

@@ -99,6 +99,7 @@ async def test_a_failing_check_is_streamed_shown_and_reported_to_the_model(
     )
     result = json.loads(fake_api.message_requests[2].body["messages"][-1]["content"][1]["content"])
     assert result["check"] == {
+        "ran": True,
         "command": "sh check.sh",
         "exit_code": 1,
         "output_tail": "checking app.py",

@@ -15,7 +15,9 @@ import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -68,7 +70,7 @@ def shown(text: str) -> str:
 _OWN_SEQUENCE = re.compile(r"\x1b\[[0-9;:]*[mHK]")
 
 
-def screen_output(app: SlowcodeApp) -> str:
+def screen_output(app: App[Any]) -> str:
     """What the current screen would send to the terminal if drawn in full now."""
     update = app.screen._compositor.render_full_update()
     return update.render_segments(app.console)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
 from slowcode.core.plan import StepState
 from slowcode.core.step_review import StepReview
-from slowcode.engine.apply.check import run_check
+from slowcode.engine.apply.check import check_environment, run_check
+from slowcode.engine.apply.check_trust import CheckGate
 from slowcode.engine.apply.commit import StepCommitter, committed_step
 from slowcode.engine.apply.provenance import try_record_provenance
 from slowcode.engine.apply.writes import StaleFileError, stale_paths
@@ -46,6 +48,15 @@ class StepApplier:
 
     def __init__(self, steps: StepFlow) -> None:
         self.steps = steps
+        self._check_gate: CheckGate | None = None
+
+    @property
+    def check_gate(self) -> CheckGate:
+        """Whether the configured check may run (asked once per session and command)."""
+        if self._check_gate is None:
+            flow = self.flow
+            self._check_gate = CheckGate(flow.root, flow.config, flow.human)
+        return self._check_gate
 
     @property
     def flow(self) -> Workflow:
@@ -172,9 +183,36 @@ class StepApplier:
         if not command:
             return None
         flow = self.flow
+        if not await self.check_gate.allowed(command):
+            source = flow.config.check_command_source or "the configuration"
+            flow.record(
+                "check_skipped", {"command": command, "source": source, "reason": "not trusted"}
+            )
+            problem = f" ({self.check_gate.problem})" if self.check_gate.problem else ""
+            flow.emit(
+                NoticeRaised(
+                    "warning",
+                    f"check not run: {command} (from {source}) is not trusted{problem}; "
+                    "it is asked again next session",
+                )
+            )
+            return {"ran": False, "reason": "not trusted"}
+        settings = flow.settings
+        env, secrets = check_environment(
+            os.environ, settings.provider, (settings.api_key, settings.auth_token)
+        )
         flow.emit(CheckStarted(command))
-        result = await run_check(command, flow.root, lambda line: flow.emit(CheckOutput(line)))
-        flow.record("check_run", result.to_json())
+        result = await run_check(
+            command,
+            flow.root,
+            lambda line: flow.emit(CheckOutput(line)),
+            env=env,
+            secrets=secrets,
+        )
+        flow.record(
+            "check_run",
+            {"command": command, "exit_code": result.exit_code, "output_tail": result.output_tail},
+        )
         flow.emit(CheckFinished(command, result.exit_code))
         if result.passed:
             flow.emit(NoticeRaised("info", f"check passed: {command}"))
