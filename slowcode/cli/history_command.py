@@ -42,6 +42,7 @@ def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = 
 
 def session_lines(session: SessionHistory) -> list[str]:
     """A session's summary line, then one indented line per step."""
+    from slowcode.model.cost_text import format_cost
     from slowcode.ops.history import format_duration, plural
 
     if session.problem:
@@ -49,7 +50,7 @@ def session_lines(session: SessionHistory) -> list[str]:
     state = "finished" if session.finished else "unfinished"
     lines = [
         f"{session.session_id}  {state}  {plural(len(session.steps), 'step')}  "
-        f"{session.tokens:,} tokens  ${session.cost_usd:.4f}  "
+        f"{session.tokens:,} tokens  {format_cost(session.cost_usd)}  "
         f"{format_duration(session.duration_seconds)}  {session.task or '(no task)'}"
     ]
     for step in session.steps:

@@ -53,15 +53,16 @@ class UsageRecorded:
     """A request finished; its usage, and the running totals and cost of the session and step.
 
     `step` is the step in progress (None while planning); `step_total` and
-    `step_cost_usd` count from when that step started.
+    `step_cost_usd` count from when that step started. Costs are estimates, None when
+    the model has no known price.
     """
 
     request: Usage
     session_total: Usage
-    session_cost_usd: float
+    session_cost_usd: float | None
     step: int | None = None
     step_total: Usage | None = None
-    step_cost_usd: float = 0.0
+    step_cost_usd: float | None = 0.0
 
 
 @dataclass(frozen=True)

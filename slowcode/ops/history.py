@@ -14,7 +14,7 @@ from typing import Any
 
 from slowcode.journal import events as ev
 from slowcode.journal.log import JournalEntry, JournalError, find_sessions, read_entries
-from slowcode.model.pricing import cost_usd
+from slowcode.model.pricing import add_costs, cost_usd
 from slowcode.model.types import Usage
 
 _COUNTED = ("accepted", "rejected", "edited")
@@ -79,7 +79,7 @@ class SessionHistory:
         duration_seconds: From the first event to the last.
         steps: The approved plan's steps.
         usage: Tokens of every model response, "why?" answers included.
-        cost_usd: Their estimated cost at list prices.
+        cost_usd: Their estimated cost at list prices (None: a model without a known price).
         problem: Why the journal could not be read ("" when it could).
     """
 
@@ -91,7 +91,7 @@ class SessionHistory:
     duration_seconds: float = 0.0
     steps: list[StepHistory] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0
     problem: str = ""
 
     @property
@@ -120,7 +120,7 @@ class SessionHistory:
             "finished": self.finished,
             "duration_seconds": round(self.duration_seconds, 3),
             "usage": self.usage.to_json(),
-            "cost_usd": round(self.cost_usd, 6),
+            "cost_usd": None if self.cost_usd is None else round(self.cost_usd, 6),
             "commits": self.commits,
             "steps": [step.to_json() for step in self.steps],
             **({"problem": self.problem} if self.problem else {}),
@@ -186,7 +186,7 @@ def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHist
 def _add_usage(history: SessionHistory, used: dict[str, Any], model: str | None) -> None:
     usage = _usage(used)
     history.usage = history.usage + usage
-    history.cost_usd += cost_usd(str(model or history.model), usage)
+    history.cost_usd = add_costs(history.cost_usd, cost_usd(str(model or history.model), usage))
 
 
 def _step(steps: dict[int, StepHistory], number: int) -> StepHistory:

@@ -24,6 +24,12 @@ USAGES = [
 ]
 
 
+def known_cost(model: str, usage: Usage) -> float:
+    cost = cost_usd(model, usage)
+    assert cost is not None
+    return cost
+
+
 async def test_each_step_counts_its_own_requests(repo: Path, fake_api: FakeMessagesAPI) -> None:
     script = two_step_script()
     for turn, usage in zip(script, USAGES, strict=True):
@@ -48,19 +54,22 @@ async def test_each_step_counts_its_own_requests(repo: Path, fake_api: FakeMessa
         USAGES[4],
         USAGES[5],  # after the last step: counted afresh
     ]
-    assert recorded[3].step_cost_usd == cost_usd(model, USAGES[2]) + cost_usd(model, USAGES[3])
+    assert recorded[3].step_cost_usd == known_cost(model, USAGES[2]) + known_cost(model, USAGES[3])
     total = Usage()
     for usage in USAGES:
         total = total + usage
     assert recorded[-1].session_total == total
-    assert abs(recorded[-1].session_cost_usd - sum(cost_usd(model, u) for u in USAGES)) < 1e-9
-    assert recorded[3].step_cost_usd < recorded[3].session_cost_usd
+    session_cost = recorded[-1].session_cost_usd
+    assert session_cost is not None
+    assert abs(session_cost - sum(known_cost(model, u) for u in USAGES)) < 1e-9
+    step_cost, so_far = recorded[3].step_cost_usd, recorded[3].session_cost_usd
+    assert step_cost is not None and so_far is not None and step_cost < so_far
 
     journal = repo / ".slowcode/sessions" / workflow.session.session_id
     applied = [event for event in read_events(journal) if event["type"] == "step_applied"]
     assert [event["data"]["step"] for event in applied] == [1, 2]
     assert applied[0]["data"]["usage"] == (USAGES[2] + USAGES[3]).to_json()
     assert applied[1]["data"]["usage"] == USAGES[4].to_json()
-    expected = cost_usd(model, USAGES[2]) + cost_usd(model, USAGES[3])
+    expected = known_cost(model, USAGES[2]) + known_cost(model, USAGES[3])
     assert applied[0]["data"]["cost_usd"] == round(expected, 6)
     assert applied[0]["data"]["cost_usd"] > 0

@@ -7,7 +7,14 @@ from typing import Any, cast
 import pytest
 
 from slowcode.engine.model_loop.protocol import tool_definitions
-from slowcode.model.pricing import DEFAULT_PRICE, cost_usd, price_of
+from slowcode.model.pricing import (
+    COST_UNKNOWN,
+    add_costs,
+    canonical_model,
+    cost_usd,
+    format_cost,
+    price_of,
+)
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import Usage
 from slowcode.prompts import load_prompt
@@ -61,13 +68,44 @@ def test_repr_never_shows_credentials() -> None:
     assert "api_key=None" in repr(ModelSettings())
 
 
-def test_prices_by_family_and_generation() -> None:
-    assert price_of("claude-sonnet-5-5") == price_of("claude-sonnet-4-5")
-    assert price_of("claude-opus-4-1-20250805").input_per_mtok == 15.0
-    assert price_of("claude-opus-4-5").input_per_mtok == 5.0
-    assert price_of("claude-haiku-4-5").output_per_mtok == 5.0
-    assert price_of("us.anthropic.claude-haiku-4-5") == price_of("claude-haiku-4-5")
-    assert price_of("llama3.1:8b") == DEFAULT_PRICE
+def test_prices_per_model_id_in_each_providers_form() -> None:
+    sonnet, opus_4_1 = price_of("claude-sonnet-5-5"), price_of("claude-opus-4-1-20250805")
+    opus_4_5, haiku = price_of("claude-opus-4-5"), price_of("claude-haiku-4-5")
+    assert sonnet is not None and sonnet == price_of("claude-sonnet-4-5")
+    assert opus_4_1 is not None and opus_4_1.input_per_mtok == 15.0
+    assert opus_4_5 is not None and opus_4_5.input_per_mtok == 5.0
+    assert haiku is not None and haiku.output_per_mtok == 5.0
+    for provider_id in (
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",  # Bedrock, regional profile
+        "global.anthropic.claude-haiku-4-5-v1:0",  # Bedrock, global profile
+        "claude-haiku-4-5@20251001",  # Vertex AI
+        "anthropic/claude-haiku-4-5",  # a gateway
+    ):
+        assert canonical_model(provider_id) == "claude-haiku-4-5"
+        assert price_of(provider_id) == haiku
+
+
+def test_an_unknown_model_has_tokens_but_no_cost() -> None:
+    usage = Usage(input_tokens=1000, output_tokens=10)
+    for model in ("llama3.1:8b", "qwen3-coder", "claude-mythos-5", "my-finetune"):
+        assert price_of(model) is None
+        assert cost_usd(model, usage) is None
+    assert format_cost(None) == COST_UNKNOWN == "cost unknown"
+    assert add_costs(0.5, None) is None and add_costs(None, 0.5) is None
+    assert add_costs(0.5, 0.25) == 0.75
+
+
+def test_every_cost_is_marked_as_an_estimate() -> None:
+    assert format_cost(0.0123) == "est. $0.0123"
+
+
+def test_bedrock_regional_profiles_cost_ten_percent_more_for_recent_models() -> None:
+    usage = Usage(input_tokens=1_000_000)
+    assert cost_usd("us.anthropic.claude-sonnet-5-5-v1:0", usage) == pytest.approx(3.3)
+    assert cost_usd("global.anthropic.claude-sonnet-5-5-v1:0", usage) == pytest.approx(3.0)
+    assert cost_usd("claude-sonnet-5-5@20261001", usage) == pytest.approx(3.0)
+    older = "us.anthropic.claude-3-5-sonnet-20241022-v2:0"
+    assert cost_usd(older, usage) == pytest.approx(3.0)
 
 
 def test_cost_counts_cache_writes_and_reads_at_their_factors() -> None:

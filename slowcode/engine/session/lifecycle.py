@@ -18,7 +18,7 @@ from slowcode.engine.progress import (
     UsageRecorded,
 )
 from slowcode.engine.session.resume import ResumePoint
-from slowcode.model.pricing import cost_usd
+from slowcode.model.pricing import add_costs, cost_usd
 from slowcode.model.types import Usage
 
 S = SessionState
@@ -59,10 +59,11 @@ class Session:
     plan: Plan | None = None
     current_step: int | None = None
     usage: Usage = field(default_factory=Usage)
-    cost: float = 0.0
+    cost: float | None = 0.0
+    """The session's estimated cost; None once a request's model has no known price."""
     # The same, counted from when the current step started (or the session, while planning).
     step_usage: Usage = field(default_factory=Usage)
-    step_cost: float = 0.0
+    step_cost: float | None = 0.0
     # Where a failed request was made, so a retry continues from there.
     failed_in: SessionState | None = None
 
@@ -129,9 +130,9 @@ class Session:
         """Adds one request's usage to the session's and the step's totals; tells the client."""
         cost = cost_usd(self.model, request)
         self.usage = self.usage + request
-        self.cost += cost
+        self.cost = add_costs(self.cost, cost)
         self.step_usage = self.step_usage + request
-        self.step_cost += cost
+        self.step_cost = add_costs(self.step_cost, cost)
         self.emit(
             UsageRecorded(
                 request, self.usage, self.cost, self.current_step, self.step_usage, self.step_cost
@@ -140,4 +141,5 @@ class Session:
 
     def step_usage_json(self) -> dict[str, object]:
         """The current step's usage and cost, as journaled with `step_applied`."""
-        return {"usage": self.step_usage.to_json(), "cost_usd": round(self.step_cost, 6)}
+        cost = None if self.step_cost is None else round(self.step_cost, 6)
+        return {"usage": self.step_usage.to_json(), "cost_usd": cost}

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Label, Tree
 
+from slowcode.model.cost_text import format_cost
 from slowcode.ops.history import (
     SessionHistory,
     StepHistory,
@@ -28,14 +29,14 @@ from slowcode.tui.widgets.key_bar import KeyBar
 
 
 def session_label(session: SessionHistory) -> str:
-    """`✓ 20261121-…  Make greetings nicer · 2 steps · 1,234 tokens · $0.0123 · 42 s`."""
+    """`✓ 20261121-…  Make greetings nicer · 2 steps · 1,234 tokens · est. $0.0123 · 42 s`."""
     if session.problem:
         return f"✗ {session.session_id}  unreadable: {session.problem}"
     mark = "✓" if session.finished else "…"
     return (
         f"{mark} {session.session_id}  {session.task or '(no task)'} · "
         f"{plural(len(session.steps), 'step')} · {session.tokens:,} tokens · "
-        f"${session.cost_usd:.4f} · {format_duration(session.duration_seconds)}"
+        f"{format_cost(session.cost_usd)} · {format_duration(session.duration_seconds)}"
     )
 
 

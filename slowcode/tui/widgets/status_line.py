@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from slowcode.core.session_state import SessionState
+from slowcode.model.cost_text import format_cost
 from slowcode.model.usage import Usage
 from slowcode.tui.literal import literal_line
 
@@ -41,17 +42,17 @@ class StatusLine(Widget):
     model: reactive[str] = reactive("")
     state: reactive[SessionState] = reactive(SessionState.IDLE)
     usage: reactive[Usage] = reactive(Usage)
-    cost_usd: reactive[float] = reactive(0.0)
+    cost_usd: reactive[float | None] = reactive(0.0)
     step: reactive[int | None] = reactive(None)
     """The step in progress; None while planning (the step's figures are then not shown)."""
     step_usage: reactive[Usage] = reactive(Usage)
-    step_cost_usd: reactive[float] = reactive(0.0)
+    step_cost_usd: reactive[float | None] = reactive(0.0)
     connection: reactive[str] = reactive("")
     """Empty while all is well; otherwise e.g. ``retrying in 2 s`` or the error."""
 
     def render(self) -> Content:
         """The line, e.g. ``claude-sonnet-5-5 · step working · step 2 1.2k in · 300 out ·
-        $0.0100 | session in 3,204 · out 910 · …``."""
+        est. $0.0100 | session in 3,204 · out 910 · …``."""
         usage = self.usage
         parts = [self.model or "no model", self.state.value.replace("_", " ")]
         if self.step is not None:
@@ -59,14 +60,14 @@ class StatusLine(Widget):
             parts += [
                 f"step {self.step} {compact(step.input_tokens)} in",
                 f"{compact(step.output_tokens)} out",
-                f"${self.step_cost_usd:.4f} | session in {usage.input_tokens:,}",
+                f"{format_cost(self.step_cost_usd)} | session in {usage.input_tokens:,}",
             ]
         else:
             parts.append(f"in {usage.input_tokens:,}")
         parts += [
             f"out {usage.output_tokens:,}",
             f"cache read {usage.cache_read_input_tokens:,}",
-            f"${self.cost_usd:.4f}",
+            format_cost(self.cost_usd),
         ]
         if self.connection:
             parts.append(self.connection)
