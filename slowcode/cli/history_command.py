@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from slowcode.cli.audit_command import add_directory_option, repository_root
 
 if TYPE_CHECKING:
-    from slowcode.ops.history import SessionHistory
+    from slowcode.ops.history import SessionHistory, StepHistory
 
 
 def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = None) -> int:
@@ -47,18 +47,28 @@ def session_lines(session: SessionHistory) -> list[str]:
 
     if session.problem:
         return [f"{session.session_id}  unreadable: {session.problem}"]
+    if session.source == "notes":
+        lines = [
+            f"{session.session_id}  from provenance notes (no journal here)  "
+            f"{plural(len(session.steps), 'step')}  {session.task or '(no task)'}"
+        ]
+        lines += [_step_line(step) for step in session.steps]
+        return lines
     state = "finished" if session.finished else "unfinished"
     lines = [
         f"{session.session_id}  {state}  {plural(len(session.steps), 'step')}  "
         f"{session.tokens:,} tokens  {format_cost(session.cost_usd)}  "
         f"{format_duration(session.duration_seconds)}  {session.task or '(no task)'}"
     ]
-    for step in session.steps:
-        lines.append(
-            f"  {step.number:>2}  {step.title}  ·  {step.accepted} accepted, "
-            f"{step.rejected} rejected, {step.edited} edited  ·  {step.outcome}"
-        )
+    lines += [_step_line(step) for step in session.steps]
     return lines
+
+
+def _step_line(step: StepHistory) -> str:
+    return (
+        f"  {step.number:>2}  {step.title}  ·  {step.accepted} accepted, "
+        f"{step.rejected} rejected, {step.edited} edited  ·  {step.outcome}"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

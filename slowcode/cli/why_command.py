@@ -73,7 +73,39 @@ def describe(origin: LineOrigin) -> str:
         lines.append(f"decision: {origin.decision_path}{title}")
     else:
         lines.append("decision: none recorded for this step")
+    if origin.model:
+        lines.append(f"model: {origin.model}")
+    lines.append(_verdict_line(origin))
+    lines.append(f"source: {_SOURCES[origin.source]}")
     return "\n".join(lines)
+
+
+_SOURCES = {
+    "note": "the commit's provenance note (refs/notes/slowcode)",
+    "journal": "the session's journal in .slowcode/ (this commit has no provenance note)",
+    "commit": "the commit message only (no provenance note, no journal here)",
+}
+
+_VERDICT_WORDS = {
+    "accepted": "accepted as proposed",
+    "edited": "edited by the developer, then accepted",
+}
+
+
+def _verdict_line(origin: LineOrigin) -> str:
+    """What the developer decided about the hunk that wrote the line, as far as is known."""
+    if origin.hunk is not None:
+        verdict = str(origin.hunk.get("verdict", ""))
+        word = _VERDICT_WORDS.get(verdict, verdict)
+        comment = f" ({origin.hunk['comment']})" if origin.hunk.get("comment") else ""
+        return f"hunk {origin.hunk.get('index')} of {origin.path}: {word}{comment}"
+    if origin.file_hunks:
+        counts: dict[str, int] = {}
+        for hunk in origin.file_hunks:
+            counts[str(hunk.get("verdict"))] = counts.get(str(hunk.get("verdict")), 0) + 1
+        listed = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+        return f"hunks of {origin.path} in this step: {listed}"
+    return "hunk verdicts: not known here"
 
 
 def run_why(args: argparse.Namespace, out: TextIO | None = None) -> int:

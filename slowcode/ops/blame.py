@@ -9,14 +9,19 @@ trailer names a record.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.formats import parse_any
+from slowcode.git.notes import read_note
 from slowcode.git.runner import git_text
 from slowcode.git.trailers import parse_trailers, without_trailers
 from slowcode.journal.log import SESSIONS_DIR, read_events
+from slowcode.journal.provenance import ProvenanceNote
 
 _NOT_COMMITTED = "0" * 40
 _FIELD, _RECORD = "\x1f", "\x1e"
@@ -36,7 +41,12 @@ class LineOrigin:
     """What produced one line: its commit and, when slowcode made it, the session and step.
 
     `session` is None for a commit slowcode did not make (no `Slowcode-Session`
-    trailer); `commit` is None for a line not committed yet.
+    trailer); `commit` is None for a line not committed yet. `source` says where
+    the step's story came from: `note` (its provenance note in
+    `refs/notes/slowcode`, which travels with clones), `journal` (the session's
+    local journal) or `commit` (the commit message alone). `hunk` is the step's
+    hunk that wrote the line, with the developer's verdict, when the note says it;
+    `file_hunks` are all the step's hunks in the file.
     """
 
     path: str
@@ -52,6 +62,10 @@ class LineOrigin:
     task: str = ""
     decision_path: str | None = None
     decision_title: str = ""
+    model: str = ""
+    hunk: dict[str, object] | None = None
+    file_hunks: list[dict[str, object]] = field(default_factory=list)
+    source: str = "commit"
 
     def to_json(self) -> dict[str, object]:
         """The origin as a JSON object."""
@@ -96,6 +110,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
         raise
     header = blame.splitlines()
     sha = header[0].split()[0] if header else _NOT_COMMITTED
+    line_in_commit = int(header[0].split()[1]) if header and len(header[0].split()) > 1 else line
     text = next((row[1:] for row in header if row.startswith("\t")), "")
     if sha == _NOT_COMMITTED:
         return LineOrigin(path, line, text, None)
@@ -107,7 +122,7 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
     session = trailers.get("Slowcode-Session")
     step = trailers.get("Slowcode-Step", "")
     decision = trailers.get("Decision")
-    return LineOrigin(
+    origin = LineOrigin(
         path=path,
         line=line,
         text=text,
@@ -121,7 +136,67 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
         task=_session_task(root, session) if session else "",
         decision_path=decision,
         decision_title=_record_title(root, decision) if decision else "",
+        source="journal" if session and _has_journal(root, session) else "commit",
     )
+    if session is None:
+        return origin
+    return _with_note(root, origin, line_in_commit)
+
+
+def _with_note(root: Path, origin: LineOrigin, line_in_commit: int) -> LineOrigin:
+    """The origin completed from the commit's provenance note, when it has one."""
+    assert origin.commit is not None
+    text = read_note(root, origin.commit)
+    if text is None:
+        return origin
+    try:
+        note = ProvenanceNote.from_text(text)
+    except SlowcodeError:
+        return origin
+    file_hunks = [dict(h) for h in note.hunks if h.get("file") == origin.path]
+    return replace(
+        origin,
+        explanation=note.explanation or origin.explanation,
+        task=origin.task or note.task,
+        model=note.model,
+        decision_title=origin.decision_title or (note.decision or {}).get("title", ""),
+        hunk=_hunk_of_line(root, origin.commit, origin.path, line_in_commit, file_hunks),
+        file_hunks=file_hunks,
+        source="note",
+    )
+
+
+def _hunk_of_line(
+    root: Path, commit: str, path: str, line: int, file_hunks: list[dict[str, object]]
+) -> dict[str, object] | None:
+    """The step's hunk that wrote line `line` of `path` in `commit`, when it can be told.
+
+    The commit's diff of the file holds exactly the hunks that were applied, in
+    order; the note lists every hunk of the step. When the applied ones pair up
+    with the diff's one to one, the line's diff hunk names its review hunk.
+    """
+    applied = [h for h in file_hunks if h.get("verdict") in ("accepted", "edited")]
+    try:
+        shown = git_text(
+            root, "show", "--no-color", "--no-ext-diff", "--format=", commit, "--", path
+        )
+        ranges = [
+            (hunk.target_start, hunk.target_start + max(hunk.target_length, 1))
+            for patched in PatchSet(shown)
+            for hunk in patched
+        ]
+    except (SlowcodeError, UnidiffParseError):
+        return None
+    if len(ranges) != len(applied):
+        return None
+    for (start, end), hunk in zip(ranges, applied, strict=True):
+        if start <= line < end:
+            return hunk
+    return None
+
+
+def _has_journal(root: Path, session: str) -> bool:
+    return (root / SESSIONS_DIR / posixpath.basename(session) / "journal.jsonl").is_file()
 
 
 def _first_values(root: Path, message: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from slowcode.journal import events as ev
 from slowcode.journal.log import JournalEntry, JournalError, find_sessions, read_entries
 from slowcode.model.pricing import add_costs, cost_usd
 from slowcode.model.types import Usage
+from slowcode.ops.note_history import sessions_from_notes
 
 _COUNTED = ("accepted", "rejected", "edited")
 
@@ -93,6 +94,7 @@ class SessionHistory:
     usage: Usage = field(default_factory=Usage)
     cost_usd: float | None = 0.0
     problem: str = ""
+    source: str = "journal"
 
     @property
     def commits(self) -> list[str]:
@@ -123,6 +125,7 @@ class SessionHistory:
             "cost_usd": None if self.cost_usd is None else round(self.cost_usd, 6),
             "commits": self.commits,
             "steps": [step.to_json() for step in self.steps],
+            "source": self.source,
             **({"problem": self.problem} if self.problem else {}),
         }
 
@@ -141,7 +144,8 @@ def load_history(root: Path) -> list[SessionHistory]:
             continue
         if entries:
             sessions.append(session_history(folder.name, entries))
-    return sessions
+    known = {session.session_id for session in sessions}
+    return sessions + [s for s in sessions_from_notes(root) if s.session_id not in known]
 
 
 def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHistory:

@@ -130,3 +130,47 @@ def git_notes_add(repo: Path, commit: str, text: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+async def test_a_clone_that_fetched_the_notes_explains_a_line_and_passes_the_audit(
+    repo: Path, fake_api: FakeMessagesAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    git(clone, "fetch", "-q", "origin", f"{NOTES_REF}:{NOTES_REF}")
+    assert not (clone / ".slowcode").exists()  # no journal travels with the clone
+
+    line = (clone / "app.py").read_text().splitlines().index("    return 'Hello, ' + name") + 1
+    status = main(["why", str(clone / f"app.py:{line}")])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "task: Make greetings nicer" in out
+    assert "Polite greetings." in out
+    assert "hunk 0 of app.py: accepted as proposed" in out
+    assert "source: the commit's provenance note (refs/notes/slowcode)" in out
+
+    status, out, _ = audit(clone, "HEAD~2..HEAD", capsys)
+    assert status == 0
+    assert out.count(" OK: note matches\n") == 0 and out.count(" OK: note matches (") == 2
+
+    assert main(["history", "-C", str(clone)]) == 0
+    out = capsys.readouterr().out
+    assert "from provenance notes (no journal here)  2 steps  Make greetings nicer" in out
+    assert "   1  Greet politely  ·  1 accepted, 1 rejected, 0 edited  ·  " in out
+    assert main(["history", "--json", "-C", str(clone)]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["source"] == "notes"
+    assert len(listed["commits"]) == 2
+
+
+async def test_without_a_note_why_says_where_its_story_comes_from(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    git(repo, "notes", f"--ref={NOTES_REF}", "remove", "HEAD~1")
+    line = (repo / "app.py").read_text().splitlines().index("    return 'Hello, ' + name") + 1
+    main(["why", str(repo / f"app.py:{line}")])
+    out = capsys.readouterr().out
+    assert "source: the session's journal in .slowcode/" in out
+    assert "hunk verdicts: not known here" in out
