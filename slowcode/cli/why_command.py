@@ -68,15 +68,15 @@ def describe(origin: LineOrigin) -> str:
         lines.append(f"task: {origin.task}")
     if origin.explanation:
         lines += ["", origin.explanation, ""]
+    if origin.model:
+        lines.append(f"model: {origin.model}")
+    lines.append(_verdict_line(origin))
+    lines.append(f"source: {_SOURCES[origin.source]}")
     if origin.decision_path:
         title = f" ({origin.decision_title})" if origin.decision_title else ""
         lines.append(f"decision: {origin.decision_path}{title}")
     else:
         lines.append("decision: none recorded for this step")
-    if origin.model:
-        lines.append(f"model: {origin.model}")
-    lines.append(_verdict_line(origin))
-    lines.append(f"source: {_SOURCES[origin.source]}")
     return "\n".join(lines)
 
 
