@@ -79,6 +79,8 @@ class SlowcodeApp(App[None]):
         Binding("h", "history", "History"),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("q", "quit", "Quit"),
+        # Shown while a text box has the focus and takes `q` as text.
+        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(

@@ -153,8 +153,10 @@ def test_a_recorded_session_from_task_to_two_commits(tmp_path: Path, tmux: Tmux)
         tmux.keys("Enter")  # record the decision; the step is applied
 
         tmux.wait_for("Done. Both steps are applied")
-        # The finished plan has the focus, so single-letter keys act at once.
-        tmux.wait_for("q Quit")
+        # The task box has the focus for the next task; escape hands it to the keys.
+        tmux.wait_for("^q Quit")
+        tmux.keys("Escape")
+        tmux.wait_for("h History")
         tmux.keys("q")
         pane = tmux.wait_for(EXIT_MARKER)
         assert f"{EXIT_MARKER} 0" in pane, pane
@@ -187,3 +189,41 @@ def test_a_recorded_session_from_task_to_two_commits(tmp_path: Path, tmux: Tmux)
     )
     assert (repository / "storage.py").is_file()
     assert git(repository, "status", "--porcelain") == ""
+
+
+def test_typing_a_task_without_a_model_only_types(tmp_path: Path, tmux: Tmux) -> None:
+    repository = create_sample_repository(tmp_path / "repo")
+    # A step slowcode made, so `u` would have something to undo and `enter` to confirm.
+    (repository / "notes.txt").write_text("a note\n")
+    git(repository, "add", "notes.txt")
+    git(
+        repository,
+        "commit",
+        "-q",
+        "-m",
+        "Add a note",
+        "-m",
+        "Slowcode-Session: s\nSlowcode-Step: 1",
+    )
+    before = git(repository, "rev-parse", "HEAD")
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("ANTHROPIC_", "SLOWCODE_", "TMUX", "AWS_", "GOOGLE_"))
+    }
+    environment.update(XDG_CONFIG_HOME=str(tmp_path / "config"), TERM="xterm-256color")
+    tmux.start(f"{SLOWCODE}; echo {EXIT_MARKER} $?; sleep 60", repository, environment)
+    tmux.wait_for("No model configured")
+    tmux.type("fix bug")
+    tmux.keys("Enter")
+    pane = tmux.wait_for("the task cannot start")
+    assert "fix bug" in pane
+    assert "Undo the last applied step" not in pane
+    tmux.type("hlqu")
+    time.sleep(0.5)
+    pane = tmux.wait_for("fix bughlqu")
+    assert "Decision log" not in pane and "History" not in pane.split("fix bughlqu")[0]
+    assert git(repository, "rev-parse", "HEAD") == before
+    tmux.keys("C-q")
+    assert f"{EXIT_MARKER} 0" in tmux.wait_for(EXIT_MARKER)
+    assert git(repository, "rev-parse", "HEAD") == before

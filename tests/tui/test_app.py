@@ -29,6 +29,7 @@ from slowcode.tui.screens.help import HelpScreen
 from slowcode.tui.screens.question import QuestionScreen
 from slowcode.tui.screens.review import ReviewScreen
 from slowcode.tui.screens.session import CONFIGURE_HINT, SessionScreen
+from slowcode.tui.widgets.key_bar import KeyBar
 
 from .samples import three_hunk_review
 
@@ -61,8 +62,27 @@ async def test_without_a_model_the_app_opens_and_says_how_to_configure_one(
         hint = app.screen.query_one("#configure-hint", Static)
         assert "ANTHROPIC_API_KEY" in str(hint.render())
         assert "ANTHROPIC_BASE_URL" in CONFIGURE_HINT
-        assert app.screen.query_one("#task", Input).disabled
         assert app.theme == "textual-dark"
+
+
+async def test_without_a_model_typed_keys_stay_in_the_task_box(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        task_box = app.screen.query_one("#task", Input)
+        assert app.focused is task_box
+        bar = "\n".join(app.screen.query_one(KeyBar).shown_lines())
+        assert "⏎ Start task" in bar and "^q Quit" in bar
+        assert "q Quit" not in bar.replace("^q Quit", "") and "h History" not in bar
+        await pilot.press(*"fix bug; quit, undo, help? history log", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert task_box.value == "fix bug; quit, undo, help? history log"
+        assert app.is_running
+        await pilot.press("escape")  # the keyboard goes to the keys
+        await pilot.pause()
+        assert app.focused is not task_box
+        assert "h History" in "\n".join(app.screen.query_one(KeyBar).shown_lines())
 
 
 async def test_a_configured_app_prefills_the_task_and_shows_no_hint(tmp_path: Path) -> None:
@@ -232,7 +252,7 @@ async def test_the_decision_log_lists_record_titles_from_the_files(tmp_path: Pat
     (folder / "README.md").write_text("# Not a record\n")
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")
+        await pilot.press("escape", "l")
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
@@ -251,7 +271,7 @@ async def test_the_decision_log_lists_record_titles_from_the_files(tmp_path: Pat
 async def test_q_quits(tmp_path: Path) -> None:
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # out of the task box, then quit
         await pilot.pause()
         assert not app.is_running
 

@@ -49,7 +49,7 @@ def _plan_turn() -> Turn:
     )
 
 
-async def _wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 100) -> None:
+async def _wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 400) -> None:
     for _ in range(tries):
         if condition():
             return
@@ -186,7 +186,10 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
         await pilot.press("n")  # no: nothing happens
         await pilot.pause()
         assert head() == step
-        await pilot.press("u", "y")
+        await pilot.press("u", "enter")  # enter is not a yes
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and head() == step
+        await pilot.press("y")
         await _wait_for(pilot, lambda: head() != step)
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -74,6 +74,9 @@ async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Pa
                 lambda: app.workflow is not None and str(app.workflow.session.state) == "done",
                 "the end of the session",
             )
+            # The task box looks ready for the next task, so it has the keyboard.
+            task_box = app.session_screen.query_one("#task")
+            await wait_until(pilot, lambda: app.focused is task_box, "the task box's focus")
             commentary = app.session_screen.commentary
             # The model's streamed explanation is wrapped, never cut at the right edge.
             width = commentary.scrollable_content_region.width

@@ -1,4 +1,8 @@
-"""A yes/no dialog for an action that makes a commit (undoing a step)."""
+"""A yes/no dialog for an action that changes history (undoing a step, a record's status).
+
+Only `y` says yes. `enter` does not: a keystroke meant for something else (the end
+of a line typed where no text box had the focus) must never confirm it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from slowcode.tui.literal import literal
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Asks one question; dismisses with True on `y`/`enter`, False on `n`/`escape`.
+    """Asks one question; dismisses with True on `y`, False on `n`/`escape`; `enter` only reminds.
 
     Args:
         question: What is about to happen, as a question.
@@ -22,8 +26,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     CSS_PATH = "confirm.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
+        Binding("enter", "remind", "Remind", show=False),
     ]
 
     def __init__(self, question: str) -> None:
@@ -34,7 +39,11 @@ class ConfirmScreen(ModalScreen[bool]):
         """The question and a one-line hint."""
         with Vertical(id="confirm-dialog"):
             yield Label(literal(self._question), id="confirm-question")
-            yield Label("y / enter yes · n / escape no", id="confirm-hint")
+            yield Label("y yes · n / escape no", id="confirm-hint")
+
+    def action_remind(self) -> None:
+        """Says which keys answer, and answers nothing."""
+        self.notify("Press y to go ahead, or n to leave things as they are.")
 
     def action_answer(self, yes: bool) -> None:
         """Closes the dialog with the answer."""

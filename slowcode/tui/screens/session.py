@@ -33,6 +33,21 @@ CONFIGURE_HINT = (
     "No model configured: set ANTHROPIC_API_KEY, or ANTHROPIC_BASE_URL for a gateway or "
     "local server, and restart."
 )
+NOT_CONFIGURED = "No model configured, so the task cannot start; it stays in the box."
+
+
+class TaskBox(LiteralInput):
+    """The task box: `enter` starts the task, `escape` hands the keyboard to the keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Start task"),
+        Binding("escape", "leave", "Leave the box"),
+    ]
+
+    def action_leave(self) -> None:
+        """Moves the focus to the plan, where single-letter keys act."""
+        self.screen.query_one("#plan").focus()
+
 
 _STEP_SEPARATOR = " — "
 _IDLE_STATES = frozenset({SessionState.IDLE, SessionState.DONE, SessionState.FAILED})
@@ -146,11 +161,10 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
-        yield LiteralInput(
+        yield TaskBox(
             self._initial_task,
             placeholder="Describe a task, then press enter",
             id="task",
-            disabled=not self._configured,
         )
         if not self._configured:
             yield Static(CONFIGURE_HINT, id="configure-hint")
@@ -183,10 +197,13 @@ class SessionScreen(Screen[None]):
         return self.query_one("#commentary", Log)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Starts a session with the entered task."""
+        """Starts a session with the entered task (the text stays when none can start)."""
         event.stop()
         task = event.value.strip()
         if not task:
+            return
+        if not self._configured:
+            self.notify(NOT_CONFIGURED, severity="warning")
             return
         event.input.disabled = True
         self.commentary.clear()
@@ -205,14 +222,12 @@ class SessionScreen(Screen[None]):
     def session_stopped(self, finished: bool) -> None:
         """The workflow returned; a new task may be entered."""
         task_box = self.query_one("#task", Input)
-        task_box.disabled = not self._configured
+        task_box.disabled = False
         if finished:
             task_box.value = ""
-            # The finished plan keeps the focus, so the keys (`l`, `h`, `q`) act at once;
-            # `tab` moves on to the task box for the next task.
-            self.plan_list.focus()
-        elif self._configured:
-            task_box.focus()
+        # The box looks ready for the next task, so it has the keyboard: what is typed
+        # goes into it, never to a key (`escape` hands the keyboard to the keys).
+        task_box.focus()
 
     def show_failure(self, message: str, *, retryable: bool) -> None:
         """Shows a failed request in one line and offers `r` when it can be retried."""
@@ -224,8 +239,11 @@ class SessionScreen(Screen[None]):
         self.status.connection = "request failed" if retryable else ""
         if not retryable:
             # Nothing to retry: a new task is the way on.
-            self.query_one("#task", Input).disabled = not self._configured
-        self.plan_list.focus()
+            task_box = self.query_one("#task", Input)
+            task_box.disabled = False
+            task_box.focus()
+        else:
+            self.plan_list.focus()
         self.refresh_bindings()
 
     def review_plan(self, plan: Plan, future: asyncio.Future[PlanVerdict]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.style import Style
@@ -15,6 +16,27 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 _GAP = "  "
+
+
+def is_typed_key(key: str) -> bool:
+    """True for a key a text box takes as text (``y``, ``question_mark``), not as a command."""
+    first = key.split(",")[0]
+    if len(first) == 1:
+        return True
+    try:
+        character = unicodedata.lookup(first.replace("_", " "))
+    except KeyError:
+        return False  # enter, up, pageup, ctrl+s: not text
+    return character.isprintable()
+
+
+def typing_into(screen: Screen[object]) -> bool:
+    """True while the screen's focus is on a box that takes text."""
+    from textual.widgets import Input, TextArea
+
+    return isinstance(screen.focused, Input | TextArea) and not getattr(
+        screen.focused, "read_only", False
+    )
 
 
 class KeyHint(NamedTuple):
@@ -73,10 +95,13 @@ class KeyBar(Widget):
         """The shown keys of the focused widget, the screen and the app, one per action."""
         seen: set[str] = set()
         hints: list[KeyHint] = []
+        typing = typing_into(self.screen)
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or binding.action in seen:
                 continue
+            if typing and is_typed_key(binding.key):
+                continue  # typed into the box, so it does nothing else now
             seen.add(binding.action)
             display = self.app.get_key_display(binding)
             hints.append(KeyHint(binding.key, display, binding.description, active.enabled))
