@@ -154,7 +154,7 @@ def test_a_recorded_session_from_task_to_two_commits(tmp_path: Path, tmux: Tmux)
 
         tmux.wait_for("Done. Both steps are applied")
         # The task box has the focus for the next task; escape hands it to the keys.
-        tmux.wait_for("^q Quit")
+        tmux.wait_for("esc Leave the box")
         tmux.keys("Escape")
         tmux.wait_for("h History")
         tmux.keys("q")
