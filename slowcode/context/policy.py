@@ -16,12 +16,22 @@ from slowcode.core.errors import RepositoryError
 from slowcode.git.runner import run_git
 
 SECRET_PATTERNS: tuple[str, ...] = (
-    ".env",
-    ".env.*",
+    ".env*",
+    ".envrc",
+    ".netrc",
+    ".pgpass",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    "**/.aws/credentials",
+    "**/.docker/config.json",
+    ".ssh/",
     "*.pem",
     "*.key",
     "*.p12",
     "*.pfx",
+    "*.ppk",
+    "*.kdbx",
     "*.crt",
     "*.cer",
     "*.der",
@@ -31,10 +41,15 @@ SECRET_PATTERNS: tuple[str, ...] = (
     "id_dsa*",
     "id_ecdsa*",
     "id_ed25519*",
-    ".netrc",
-    ".pgpass",
+    "id_xmss*",
 )
-"""Built-in gitwildmatch globs for secrets: environment files, private keys, certificates."""
+"""Built-in gitwildmatch globs for secrets: environment and credential files, private keys
+(`id_*` of every OpenSSH key type, with their `_sk` and `.pub` forms), key stores and
+certificates. Matched case-insensitively (the patterns are lower case), against the path
+as named and the path it resolves to through symbolic links."""
+
+STATE_FOLDER = ".slowcode"
+"""slowcode's own folder: journals and locks are never the model's, whatever `.gitignore` says."""
 
 _GIT_TIMEOUT_SECONDS = 30
 
@@ -87,16 +102,36 @@ class ContextPolicy:
         rel = rel_path.strip("/")
         if rel in ("", "."):
             return None
-        if self._secrets.match_file(rel):
-            return (
-                f"{rel} looks like a secret (environment, key or certificate file) "
-                "and is never read."
-            )
+        for named in (rel, *self._resolved_names(rel)):
+            if named.split("/", 1)[0].casefold() == STATE_FOLDER:
+                return f"{rel} is slowcode's own session data and is never read."
+            if self._secrets.match_file(named.casefold()):
+                return (
+                    f"{rel} looks like a secret (environment, credential, key or certificate "
+                    "file) and is never read."
+                )
         if self._configured.match_file(rel) or self._configured.match_file(rel + "/"):
             return f"{rel} matches the project's exclude settings and is never read."
         if self._is_git_ignored(rel):
             return f"{rel} is ignored by git and is never read."
         return None
+
+    def _resolved_names(self, rel: str) -> list[str]:
+        """The path `rel` resolves to through symbolic links, when that differs.
+
+        Inside the repository it is the resolved relative path; outside, the whole
+        resolved path (so a link to `~/.ssh/id_rsa` or `/app/.env` still matches).
+        """
+        candidate = self.root.joinpath(*rel.split("/"))
+        try:
+            real = candidate.resolve()
+        except (OSError, RuntimeError):
+            return []
+        if real == candidate:
+            return []
+        if real.is_relative_to(self.root):
+            return [real.relative_to(self.root).as_posix()]
+        return [real.as_posix().lstrip("/")]
 
     def _load(self) -> None:
         ignored = _git_paths(

@@ -15,6 +15,13 @@ from pathlib import Path, PurePosixPath
 
 from slowcode.core.errors import ToolInputError
 
+SLOWCODE_DIR = ".slowcode"
+"""slowcode's own folder (journals, locks, caches): never read or written by the model."""
+_SLOWCODE_REFUSAL = (
+    "The path {path} is inside .slowcode/, slowcode's own session data, which the model "
+    "never reads or writes."
+)
+
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 """Files larger than this are neither read into the model's context nor edited."""
 
@@ -72,6 +79,8 @@ class PathPolicy:
             )
         if any(part.casefold() == ".git" for part in parts):
             raise ToolInputError(f"The path {text!r} is inside .git/, which is never touched.")
+        if parts and parts[0].casefold() == SLOWCODE_DIR:
+            raise ToolInputError(_SLOWCODE_REFUSAL.format(path=repr(text)))
         return str(PurePosixPath(*parts)) if parts else ROOT_REL
 
     def resolve(self, path: str, *, for_write: bool) -> tuple[Path, str]:
@@ -145,8 +154,25 @@ class PathPolicy:
             raise ToolInputError(
                 f"{rel} leads outside the repository through a symbolic link and is refused."
             )
-        if any(part.casefold() == ".git" for part in real.relative_to(self.root).parts):
+        inside = real.relative_to(self.root).parts
+        if any(part.casefold() == ".git" for part in inside):
             raise ToolInputError(f"{rel} leads into .git/ through a symbolic link and is refused.")
+        if inside and inside[0].casefold() == SLOWCODE_DIR:
+            raise ToolInputError(_SLOWCODE_REFUSAL.format(path=rel))
+        self._check_not_in_submodule(real, rel)
+
+    def _check_not_in_submodule(self, real: Path, rel: str) -> None:
+        # A folder with its own `.git` (a submodule, a nested repository) belongs to
+        # another repository: the step's commit could not hold a file inside it.
+        folder = real.parent
+        while folder != self.root and folder.is_relative_to(self.root):
+            if (folder / ".git").exists():
+                inner = folder.relative_to(self.root).as_posix()
+                raise ToolInputError(
+                    f"{rel} is inside {inner}/, a git submodule or nested repository, "
+                    "which slowcode never touches."
+                )
+            folder = folder.parent
 
     def _check_no_linked_folder(self, rel: str) -> None:
         # Even a link that stays inside the repository is refused on the way to a
