@@ -26,7 +26,8 @@ DESCRIPTION = (
 COMMANDS_EPILOG = """\
 commands:
   demo        an offline tour on a sample project with a recorded session (no API key)
-  audit       verify the hash chain of session journals (`audit verify [SESSION]`)
+  audit       verify journals (`audit verify [SESSION]`) or step commits (`--commits RANGE`)
+  provenance  step commits' notes in another format (`provenance export --format agent-trace`)
   decisions   the decision log: `decisions list | show N | search TEXT | status N STATUS`
   why         `why FILE:LINE`: the commit, session, step and decision behind a line
   map         the repository map the model is given (`map [--tokens N] [--query TEXT]`)
@@ -120,6 +121,7 @@ def _parser_in(module: str) -> Callable[[], argparse.ArgumentParser]:
 SUBCOMMANDS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "demo": build_demo_parser,
     "audit": _parser_in("slowcode.cli.audit_command"),
+    "provenance": _parser_in("slowcode.cli.provenance_command"),
     "decisions": _parser_in("slowcode.cli.decisions_command"),
     "why": _parser_in("slowcode.cli.why_command"),
     "map": _parser_in("slowcode.cli.map_command"),
