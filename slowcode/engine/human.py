@@ -81,6 +81,32 @@ class Answer:
     option: int | None = None
 
 
+class CommitChoice(StrEnum):
+    """What the developer does when `git commit` (a hook, signing) refused a step's commit."""
+
+    RETRY = "retry"
+    SEND_BACK = "send_back"
+    WITHOUT_HOOKS = "without_hooks"
+
+
+@dataclass
+class RefusedCommit:
+    """A step's commit that git refused: the step's files are written, nothing is committed.
+
+    Attributes:
+        step: The step's number.
+        title: The step's title.
+        output: Everything git and its hooks printed, in full.
+        changes: A diff of what a hook changed in the step's files ("" when none);
+            a retry commits those changes, so they are shown first.
+    """
+
+    step: int
+    title: str
+    output: str
+    changes: str = ""
+
+
 class HumanPort(Protocol):
     """The developer, as the engine sees them."""
 
@@ -94,4 +120,11 @@ class HumanPort(Protocol):
 
     async def answer_question(self, question: Question) -> Answer:
         """Shows an `ask_human` question; returns the developer's answer."""
+        ...
+
+    async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+        """Shows a refused commit's output in full; returns what to do about it.
+
+        `WITHOUT_HOOKS` must be an explicit choice of the developer's, confirmed.
+        """
         ...

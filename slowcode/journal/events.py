@@ -393,6 +393,40 @@ class DecisionWritten(JournalEvent):
     sha256: str
 
 
+@event_kind("own_edits_included")
+@dataclass(frozen=True)
+class OwnEditsIncluded(JournalEvent):
+    """The developer chose to commit their own overlapping uncommitted edits with the step."""
+
+    step: int
+    paths: list[str] = field(default_factory=list)
+
+
+@event_kind("commit_refused")
+@dataclass(frozen=True)
+class CommitRefused(JournalEvent):
+    """`git commit` or one of its hooks refused the step's commit; nothing was committed.
+
+    Attributes:
+        step: The step's number.
+        output: What git and the hooks printed.
+        changes: The diff of what a hook changed in the step's files ("" when none).
+    """
+
+    step: int
+    output: str = ""
+    changes: str = ""
+
+
+@event_kind("commit_choice")
+@dataclass(frozen=True)
+class CommitChoiceMade(JournalEvent):
+    """What the developer did about a refused commit: `retry`, `send_back` or `without_hooks`."""
+
+    step: int
+    choice: str
+
+
 @event_kind("commit_made")
 @dataclass(frozen=True)
 class CommitMade(JournalEvent):

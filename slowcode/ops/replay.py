@@ -26,7 +26,14 @@ from slowcode.core.config import load_config
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
-from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
+from slowcode.engine.human import (
+    Answer,
+    CommitChoice,
+    PlanVerdict,
+    Question,
+    RefusedCommit,
+    StepVerdict,
+)
 from slowcode.engine.review.state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
 from slowcode.engine.session.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP, Workflow
 from slowcode.git.runner import git_text
@@ -143,6 +150,7 @@ class ReplayHuman:
     plans: list[dict[str, Any]] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
     steps: list[tuple[dict[str, Any], list[dict[str, Any]] | None]] = field(default_factory=list)
+    commit_choices: list[str] = field(default_factory=list)
 
     @classmethod
     def from_events(cls, events: list[Event]) -> ReplayHuman:
@@ -155,6 +163,8 @@ class ReplayHuman:
                 human.plans.append({"approved": kind == "plan_approved", **data})
             elif kind == "question_answered":
                 human.answers.append(data)
+            elif kind == "commit_choice":
+                human.commit_choices.append(str(data["choice"]))
             elif kind == "step_review_opened":
                 snapshot = None
             elif kind == REVIEW_PROGRESS:
@@ -182,6 +192,14 @@ class ReplayHuman:
             raise ReplayDiverged(f"the replay asked a question the session never did: {question}")
         data = self.answers.pop(0)
         return Answer(str(data.get("answer", "")), data.get("option"))
+
+    async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+        """The recorded choice about a refused commit."""
+        if not self.commit_choices:
+            raise ReplayDiverged(
+                f"git refused the commit of step {refused.step}, which the session's did not"
+            )
+        return CommitChoice(self.commit_choices.pop(0))
 
     async def review_step(self, review: StepReview) -> StepVerdict:
         """Puts back the recorded hunks (edits included) and verdicts; returns the action."""

@@ -18,6 +18,7 @@ from slowcode.tui.human import TuiHuman
 from slowcode.tui.messages import (
     ProgressReported,
     RequestAnswer,
+    RequestCommitChoice,
     RequestPlanReview,
     RequestStepReview,
     RequestTrust,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from slowcode.core.config import Config
-    from slowcode.engine.human import Answer, StepVerdict
+    from slowcode.engine.human import Answer, CommitChoice, StepVerdict
     from slowcode.engine.progress import Progress
     from slowcode.engine.session.workflow import Workflow
     from slowcode.model.settings import ModelSettings
@@ -252,10 +253,16 @@ class SlowcodeApp(App[None]):
 
         self._ask(TrustScreen(message.command, message.source), message.future)
 
+    def on_request_commit_choice(self, message: RequestCommitChoice) -> None:
+        """Opens the refused-commit dialog: the hooks' output and the three ways on."""
+        from slowcode.tui.screens.refused_commit import RefusedCommitScreen
+
+        self._ask(RefusedCommitScreen(message.refused), message.future)
+
     @work(group="human", exit_on_error=False)
     async def _ask(
         self,
-        screen: Screen[StepVerdict] | Screen[Answer] | Screen[bool],
+        screen: Screen[StepVerdict] | Screen[Answer] | Screen[bool] | Screen[CommitChoice],
         future: asyncio.Future[Any],
     ) -> None:
         result = await self.push_screen_wait(screen)

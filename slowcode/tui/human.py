@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from slowcode.tui.messages import (
     RequestAnswer,
+    RequestCommitChoice,
     RequestPlanReview,
     RequestStepReview,
     RequestTrust,
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
 
     from slowcode.core.plan import Plan
     from slowcode.core.step_review import StepReview
-    from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
+    from slowcode.engine.human import (
+        Answer,
+        CommitChoice,
+        PlanVerdict,
+        Question,
+        RefusedCommit,
+        StepVerdict,
+    )
 
 _T = TypeVar("_T")
 
@@ -56,6 +64,11 @@ class TuiHuman:
         """Asks whether to run the project's check `command`, read from `source`."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         return await self._ask(RequestTrust(command, source, future), future)
+
+    async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+        """Shows a refused commit's output; returns retry, send back or without hooks."""
+        future: asyncio.Future[CommitChoice] = asyncio.get_running_loop().create_future()
+        return await self._ask(RequestCommitChoice(refused, future), future)
 
     def cancel_pending(self) -> None:
         """Cancels every question still waiting, so nothing outlives the app."""

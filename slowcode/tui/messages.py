@@ -14,7 +14,14 @@ from textual.message import Message
 if TYPE_CHECKING:
     from slowcode.core.plan import Plan
     from slowcode.core.step_review import StepReview
-    from slowcode.engine.human import Answer, PlanVerdict, Question, StepVerdict
+    from slowcode.engine.human import (
+        Answer,
+        CommitChoice,
+        PlanVerdict,
+        Question,
+        RefusedCommit,
+        StepVerdict,
+    )
     from slowcode.engine.progress import Progress
 
 
@@ -52,6 +59,15 @@ class RequestTrust(Message):
         super().__init__()
         self.command = command
         self.source = source
+        self.future = future
+
+
+class RequestCommitChoice(Message):
+    """The engine asks what to do about a step's commit that git refused."""
+
+    def __init__(self, refused: RefusedCommit, future: asyncio.Future[CommitChoice]) -> None:
+        super().__init__()
+        self.refused = refused
         self.future = future
 
 

@@ -15,7 +15,15 @@ import pytest
 from slowcode.core.config import Config
 from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
-from slowcode.engine.human import Answer, PlanVerdict, Question, StepAction, StepVerdict
+from slowcode.engine.human import (
+    Answer,
+    CommitChoice,
+    PlanVerdict,
+    Question,
+    RefusedCommit,
+    StepAction,
+    StepVerdict,
+)
 from slowcode.engine.progress import SessionState
 from slowcode.engine.session.workflow import Workflow
 from slowcode.model.loopback import COUNT_TOKENS_PATH
@@ -47,6 +55,9 @@ class Approving:
 
     async def answer_question(self, question: Question) -> Answer:
         raise AssertionError("no question expected")
+
+    async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+        raise AssertionError(f"no refused commit expected: {refused.output}")
 
 
 @pytest.fixture

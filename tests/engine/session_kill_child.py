@@ -24,9 +24,11 @@ from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import (
     Answer,
+    CommitChoice,
     DecisionAction,
     PlanVerdict,
     Question,
+    RefusedCommit,
     StepAction,
     StepVerdict,
 )
@@ -52,6 +54,9 @@ class Developer:
 
     async def answer_question(self, question: Question) -> Answer:
         return Answer("yes")
+
+    async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+        raise AssertionError(f"no refused commit expected: {refused.output}")
 
 
 def main() -> None:

@@ -13,9 +13,11 @@ from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
 from slowcode.engine.human import (
     Answer,
+    CommitChoice,
     DecisionAction,
     PlanVerdict,
     Question,
+    RefusedCommit,
     StepAction,
     StepVerdict,
 )
@@ -36,6 +38,8 @@ class ScriptedHuman:
     plans: list[Plan] = field(default_factory=list)
     reviews: list[StepReview] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    commit_choices: list[CommitChoice] = field(default_factory=list)
+    refused: list[RefusedCommit] = field(default_factory=list)
 
     async def review_plan(self, plan: Plan) -> PlanVerdict:
         self.plans.append(plan)
@@ -56,6 +60,10 @@ class ScriptedHuman:
     async def answer_question(self, question: Question) -> Answer:
         self.questions.append(question)
         return self.answers.pop(0)
+
+    async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+        self.refused.append(refused)
+        return self.commit_choices.pop(0) if self.commit_choices else CommitChoice.SEND_BACK
 
 
 class CautiousHuman(ScriptedHuman):

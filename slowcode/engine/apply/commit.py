@@ -404,3 +404,22 @@ def committed_step(commit_made: dict[str, Any]) -> AppliedStep:
         written=list(commit_made.get("written", [])),
         decision_path=commit_made.get("decision_path"),
     )
+
+
+def roll_back(root: Path, intent: ApplyIntent) -> list[str]:
+    """Gives every file of `intent` that holds its new bytes its old ones back.
+
+    Returns:
+        The paths restored (a file the intent created is removed).
+    """
+    restored: list[str] = []
+    for planned in intent.files:
+        target = root / planned.path
+        if sha256_of(disk_bytes(target)) != planned.after:
+            continue
+        if planned.before_blob is None:
+            target.unlink()
+        else:
+            write_bytes_atomic(target, read_blob(root, planned.before_blob))
+        restored.append(planned.path)
+    return restored

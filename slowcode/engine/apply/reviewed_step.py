@@ -10,14 +10,16 @@ import asyncio
 import functools
 import json
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slowcode.core.plan import StepState
 from slowcode.core.step_review import StepReview
 from slowcode.engine.apply.check import check_environment, run_check
 from slowcode.engine.apply.check_trust import CheckGate
-from slowcode.engine.apply.commit import StepCommitter, committed_step
+from slowcode.engine.apply.commit import AppliedStep, ApplyIntent, StepCommitter, committed_step
 from slowcode.engine.apply.provenance import try_record_provenance
+from slowcode.engine.apply.refused import settle_refusal
 from slowcode.engine.apply.writes import StaleFileError, stale_paths
 from slowcode.engine.human import DecisionAction, StepVerdict
 from slowcode.engine.progress import (
@@ -30,6 +32,7 @@ from slowcode.engine.progress import (
 )
 from slowcode.engine.review.state import ROUND, hunks_to_json
 from slowcode.engine.staging.editor_tool import ToolOutcome
+from slowcode.git.commit import CommitRefused
 
 if TYPE_CHECKING:
     from slowcode.engine.session.step_flow import StepFlow
@@ -86,15 +89,21 @@ class StepApplier:
             if done is not None:
                 applied = committed_step(done)
             else:
-                applied = await asyncio.to_thread(
-                    functools.partial(
-                        committer.apply,
-                        review,
-                        decision,
-                        flow.today,
-                        include_own_edits=steps.include_own_edits,
-                    )
+                prepared = functools.partial(
+                    committer.prepare,
+                    review,
+                    decision,
+                    flow.today,
+                    include_own_edits=steps.include_own_edits,
                 )
+                outcome = await asyncio.to_thread(_apply_once, committer, prepared)
+                if isinstance(outcome, AppliedStep):
+                    applied = outcome
+                else:
+                    settled = await settle_refusal(flow, committer, *outcome, review.title)
+                    if isinstance(settled, str):
+                        return self._sent_back(review, settled)
+                    applied = settled
         except StaleFileError as error:
             return self._conflicted(review, error)
         finally:
@@ -150,6 +159,13 @@ class StepApplier:
         state = StepState.APPLIED if applied.commit else StepState.SKIPPED
         result["next_step"] = session.finish_current_step(state)
         session.transition(S.STEP_WORKING, "next step" if result["next_step"] else "summing up")
+        return ToolOutcome(json.dumps(result, ensure_ascii=False))
+
+    def _sent_back(self, review: StepReview, feedback: str) -> ToolOutcome:
+        """The developer sent a step whose commit was refused back, with the hook's output."""
+        self.steps.last_review = review
+        self.flow.session.transition(S.STEP_WORKING, f"revising step {review.step_number}")
+        result = {"applied": False, "feedback": feedback, "hunks": review.verdicts_json()}
         return ToolOutcome(json.dumps(result, ensure_ascii=False))
 
     def _conflicted(self, review: StepReview, error: StaleFileError) -> ToolOutcome:
@@ -230,3 +246,17 @@ def decision_result(verdict: StepVerdict, path: str | None) -> str:
     if verdict.decision_action is DecisionAction.REJECT:
         return "rejected"
     return "none"
+
+
+def _apply_once(
+    committer: StepCommitter, prepare: Callable[[], ApplyIntent | None]
+) -> AppliedStep | tuple[ApplyIntent, CommitRefused]:
+    """Journals the intent, writes, commits; a refused commit comes back with its intent."""
+    intent = prepare()
+    if intent is None:
+        return AppliedStep(None, [], None)
+    committer.record("apply_intent", intent.to_json(), sync=True)
+    try:
+        return committer.execute(intent)
+    except CommitRefused as refusal:
+        return intent, refusal

@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slowcode.core.atomic import TEMPORARY_SUFFIX, write_bytes_atomic
+from slowcode.core.atomic import TEMPORARY_SUFFIX
 from slowcode.engine.apply.commit import (
     ApplyConflict,
     ApplyIntent,
     StepCommitter,
-    disk_bytes,
-    read_blob,
-    sha256_of,
+    roll_back,
 )
 from slowcode.journal.log import Event
 
@@ -93,25 +91,6 @@ def recover_apply(committer: StepCommitter, events: list[Event]) -> Recovery | N
         return Recovery(intent.step, ROLLED_BACK, conflicts=conflict.paths)
     committer.record("apply_recovered", {"step": intent.step, "commit": applied.commit}, sync=True)
     return Recovery(intent.step, COMPLETED, commit=applied.commit)
-
-
-def roll_back(root: Path, intent: ApplyIntent) -> list[str]:
-    """Gives every file of `intent` that holds its new bytes its old ones back.
-
-    Returns:
-        The paths restored (a file the intent created is removed).
-    """
-    restored: list[str] = []
-    for planned in intent.files:
-        target = root / planned.path
-        if sha256_of(disk_bytes(target)) != planned.after:
-            continue
-        if planned.before_blob is None:
-            target.unlink()
-        else:
-            write_bytes_atomic(target, read_blob(root, planned.before_blob))
-        restored.append(planned.path)
-    return restored
 
 
 def _remove_temporaries(root: Path, intent: ApplyIntent) -> None:
