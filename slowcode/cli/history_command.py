@@ -55,9 +55,10 @@ def session_lines(session: SessionHistory) -> list[str]:
         lines += [_step_line(step) for step in session.steps]
         return lines
     state = "finished" if session.finished else "unfinished"
+    cache = f" ({session.cache_note})" if session.cache_note else ""
     lines = [
         f"{session.session_id}  {state}  {plural(len(session.steps), 'step')}  "
-        f"{session.tokens:,} tokens  {format_cost(session.cost_usd)}  "
+        f"{session.tokens:,} tokens{cache}  {format_cost(session.cost_usd)}  "
         f"{format_duration(session.duration_seconds)}  {session.task or '(no task)'}"
     ]
     lines += [_step_line(step) for step in session.steps]

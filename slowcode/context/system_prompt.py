@@ -1,13 +1,11 @@
 """The system prompt of every request, laid out for the prompt cache.
 
-A request is tools, then system blocks, then the conversation. The stable parts
-come first and each ends with a `cache_control` breakpoint, four in all (the
-API's limit), from the most stable to the least:
-
-1. the last tool (the tools never change within a session);
-2. the system prompt and the project's instruction files;
-3. the repository map (rebuilt when a step starts: it leans towards the step);
-4. the decision log (changes when a decision is recorded).
+A request is tools, then system blocks, then the conversation. The system
+blocks are the prompt with the project's instruction files, the repository map,
+and the decision log; a `cache_control` breakpoint follows the map (tools,
+prompt and map are stable for the session) and another the decision log (it
+changes when a decision is recorded). The other two of the API's four
+breakpoints go on the conversation (`slowcode.model.cache_breakpoints`).
 
 A change in one part leaves the cached prefix before it valid.
 """
@@ -18,14 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from slowcode.context.policy import ContextPolicy
+from slowcode.model.cache_breakpoints import DEFAULT_TTL, cache_marker
 from slowcode.prompts import load_prompt
 
 INSTRUCTION_FILES = ("AGENTS.md", "CLAUDE.md", "CONVENTIONS.md", ".slowcode/instructions.md")
-
-EPHEMERAL: dict[str, str] = {"type": "ephemeral"}
-
-MAX_BREAKPOINTS = 4
-"""The Messages API accepts at most four `cache_control` breakpoints per request."""
 
 
 def project_instructions(root: Path, policy: ContextPolicy) -> str:
@@ -40,31 +34,36 @@ def project_instructions(root: Path, policy: ContextPolicy) -> str:
     return "\n\n".join(parts)
 
 
-def with_cache_breakpoint(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A copy of `tools` whose last tool carries a cache breakpoint."""
-    if not tools:
-        return []
-    return [*tools[:-1], {**tools[-1], "cache_control": dict(EPHEMERAL)}]
-
-
 def system_blocks(
-    root: Path, policy: ContextPolicy, decision_summary: str, repo_map: str
+    root: Path,
+    policy: ContextPolicy,
+    decision_summary: str,
+    repo_map: str,
+    ttl: str = DEFAULT_TTL,
 ) -> list[dict[str, Any]]:
-    """The `system` blocks: prompt and instructions, map, decision log, each cached.
+    """The `system` blocks: prompt and instructions, map, decision log; the last two cached.
 
     Args:
         root: The repository's working tree.
         policy: Instruction files it excludes are left out.
         decision_summary: The decision log's summary ("" when there are none).
         repo_map: The rendered repository map ("" when no file could be mapped).
+        ttl: The breakpoints' cache lifetime (`5m` or `1h`).
     """
     prompt = load_prompt("system.md")
     instructions = project_instructions(root, policy)
     if instructions:
         prompt += f"\n\n# Project instructions\n\n{instructions}"
-    texts = [
-        prompt,
-        f"# Repository map\n\n{repo_map.rstrip() or '(no source files to map)'}",
-        f"# Decision log\n\n{decision_summary or 'No decisions recorded yet.'}",
+    return [
+        {"type": "text", "text": prompt},
+        {
+            "type": "text",
+            "text": f"# Repository map\n\n{repo_map.rstrip() or '(no source files to map)'}",
+            "cache_control": cache_marker(ttl),
+        },
+        {
+            "type": "text",
+            "text": f"# Decision log\n\n{decision_summary or 'No decisions recorded yet.'}",
+            "cache_control": cache_marker(ttl),
+        },
     ]
-    return [{"type": "text", "text": text, "cache_control": dict(EPHEMERAL)} for text in texts]

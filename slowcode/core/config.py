@@ -42,6 +42,9 @@ class Config:
         project: The Google Cloud project (Vertex); None: the SDK's own sources.
         aws_profile: The AWS profile (Bedrock); None: the standard credential chain.
         thinking: Extended thinking: `off`, `adaptive`, or a budget in tokens.
+        cache_ttl: The lifetime of the prompt cache's entries: `5m`, or `1h` for
+            developers who take longer than five minutes at a review (a 1-hour
+            cache write costs twice the input price instead of 1.25 times).
         sources: Where the settings came from, in the order they were applied.
         check_command_source: The repository's own file `check_command` was read from
             (``.slowcode.toml``, ``pyproject.toml [tool.slowcode]``), so it runs only
@@ -62,6 +65,7 @@ class Config:
     project: str | None = None
     aws_profile: str | None = None
     thinking: str = "off"
+    cache_ttl: str = "5m"
     sources: tuple[str, ...] = field(default=(), compare=False)
     check_command_source: str | None = field(default=None, compare=False)
 
@@ -289,6 +293,16 @@ def _check_thinking(key: str, value: object, where: str, _lenient: bool) -> str:
     return str(int(text))
 
 
+CACHE_TTLS = ("5m", "1h")
+"""The prompt-cache lifetimes the Messages API offers."""
+
+
+def _check_ttl(key: str, value: object, where: str, _lenient: bool) -> str:
+    if not isinstance(value, str) or value.strip() not in CACHE_TTLS:
+        raise ConfigError(f'{key} in {where} must be "5m" or "1h", got {value!r}')
+    return value.strip()
+
+
 _Check = Callable[[str, object, str, bool], object]
 _CHECKS: dict[str, _Check] = {
     "model": _check_text,
@@ -304,6 +318,7 @@ _CHECKS: dict[str, _Check] = {
     "project": _check_optional_text,
     "aws_profile": _check_optional_text,
     "thinking": _check_thinking,
+    "cache_ttl": _check_ttl,
 }
 _KINDS: dict[str, type] = {
     "model": str,
@@ -319,6 +334,7 @@ _KINDS: dict[str, type] = {
     "project": str,
     "aws_profile": str,
     "thinking": str,
+    "cache_ttl": str,
 }
 
 

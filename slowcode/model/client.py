@@ -70,11 +70,16 @@ def block_to_json(block: Any) -> JsonDict:
 
 def usage_of(sdk_usage: Any) -> Usage:
     """The token use reported by the SDK, cache fields included."""
+    # `cache_creation` splits the writes by lifetime; servers that omit it wrote 5-minute ones.
+    by_lifetime = getattr(sdk_usage, "cache_creation", None)
     return Usage(
         input_tokens=int(sdk_usage.input_tokens or 0),
         output_tokens=int(sdk_usage.output_tokens or 0),
         cache_creation_input_tokens=int(sdk_usage.cache_creation_input_tokens or 0),
         cache_read_input_tokens=int(sdk_usage.cache_read_input_tokens or 0),
+        cache_creation_1h_input_tokens=int(
+            getattr(by_lifetime, "ephemeral_1h_input_tokens", 0) or 0
+        ),
     )
 
 

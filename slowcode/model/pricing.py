@@ -18,6 +18,9 @@ from slowcode.model.types import Usage
 CACHE_WRITE_FACTOR = 1.25
 """A five-minute cache write costs 1.25 times the input price."""
 
+CACHE_WRITE_1H_FACTOR = 2.0
+"""A one-hour cache write costs twice the input price."""
+
 CACHE_READ_FACTOR = 0.1
 """A cache read costs a tenth of the input price."""
 
@@ -122,16 +125,20 @@ def cost_usd(model: str, usage: Usage) -> float | None:
         usage: Its token use, cache writes and reads included.
 
     Returns:
-        The estimate at list prices: input, output, cache writes at 1.25 times and
-        cache reads at a tenth of the input price (Bedrock's regional profiles 10% more).
+        The estimate at list prices: input, output, cache writes at 1.25 times (a
+        one-hour write twice) and cache reads at a tenth of the input price (Bedrock's regional profiles 10% more).
     """
     price = price_of(model)
     if price is None:
         return None
     per_input = price.input_per_mtok / 1_000_000
+    five_minute_writes = max(
+        0, usage.cache_creation_input_tokens - usage.cache_creation_1h_input_tokens
+    )
     cost = (
         usage.input_tokens * per_input
-        + usage.cache_creation_input_tokens * per_input * CACHE_WRITE_FACTOR
+        + five_minute_writes * per_input * CACHE_WRITE_FACTOR
+        + usage.cache_creation_1h_input_tokens * per_input * CACHE_WRITE_1H_FACTOR
         + usage.cache_read_input_tokens * per_input * CACHE_READ_FACTOR
         + usage.output_tokens * price.output_per_mtok / 1_000_000
     )

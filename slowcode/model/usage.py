@@ -11,12 +11,17 @@ JsonDict = dict[str, Any]
 
 @dataclass(frozen=True)
 class Usage:
-    """Token use of one request."""
+    """Token use of one request.
+
+    `cache_creation_input_tokens` counts every cache write; `cache_creation_1h_input_tokens`
+    the part of them written with the 1-hour lifetime (priced higher).
+    """
 
     input_tokens: int = 0
     output_tokens: int = 0
     cache_creation_input_tokens: int = 0
     cache_read_input_tokens: int = 0
+    cache_creation_1h_input_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -24,12 +29,17 @@ class Usage:
             self.output_tokens + other.output_tokens,
             self.cache_creation_input_tokens + other.cache_creation_input_tokens,
             self.cache_read_input_tokens + other.cache_read_input_tokens,
+            self.cache_creation_1h_input_tokens + other.cache_creation_1h_input_tokens,
         )
 
     def to_json(self) -> JsonDict:
-        return {
+        data: JsonDict = {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "cache_creation_input_tokens": self.cache_creation_input_tokens,
             "cache_read_input_tokens": self.cache_read_input_tokens,
         }
+        if self.cache_creation_1h_input_tokens:
+            # Only when there are any: journals of 5-minute sessions keep their shape.
+            data["cache_creation_1h_input_tokens"] = self.cache_creation_1h_input_tokens
+        return data

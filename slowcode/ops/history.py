@@ -102,6 +102,16 @@ class SessionHistory:
         return [step.commit for step in self.steps if step.commit]
 
     @property
+    def cache_note(self) -> str:
+        """`cache read 12,345, written 2,345` ("" when nothing was cached)."""
+        u = self.usage
+        if not (u.cache_read_input_tokens or u.cache_creation_input_tokens):
+            return ""
+        return (
+            f"cache read {u.cache_read_input_tokens:,}, written {u.cache_creation_input_tokens:,}"
+        )
+
+    @property
     def tokens(self) -> int:
         """Every token counted: input (cached or not) and output."""
         u = self.usage
@@ -203,6 +213,7 @@ def _usage(data: dict[str, Any]) -> Usage:
         int(data.get("output_tokens") or 0),
         int(data.get("cache_creation_input_tokens") or 0),
         int(data.get("cache_read_input_tokens") or 0),
+        int(data.get("cache_creation_1h_input_tokens") or 0),
     )
 
 

@@ -25,7 +25,7 @@ def test_map_prints_the_map_within_the_budget(
     out, err = capsys.readouterr()
     assert "def close_042(self) -> None:" in out
     assert 400 * 0.97 <= ESTIMATE.count(out) <= 400
-    assert "60 files, 60 parsed" in err and "of 400 tokens (estimate-v1)" in err
+    assert "60 files, 60 parsed" in err and "of 400 tokens (estimate-v2)" in err
     # The second run comes from the cache and prints the same bytes.
     assert main(["map", str(repo / "pkg"), "--tokens", "400", "--query", "close_042"]) == 0
     assert capsys.readouterr().out == out

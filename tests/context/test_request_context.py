@@ -1,4 +1,4 @@
-"""What the requests carry: the map, the instructions, four cache breakpoints, and no secrets.
+"""What the requests carry: the map, the instructions, the cache breakpoints, and no secrets.
 
 A whole session runs against the fake Messages API; the assertions read the
 requests the server recorded, so they hold for whatever the SDK actually sent.
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bench.cache_model import PromptCache, request_blocks
 from slowcode.core.config import Config
 from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
@@ -121,7 +122,8 @@ async def run_session(repo: Path, fake_api: FakeMessagesAPI) -> Workflow:
 async def test_no_excluded_file_reaches_any_request(repo: Path, fake_api: FakeMessagesAPI) -> None:
     await run_session(repo, fake_api)
     assert len(fake_api.message_requests) == 4
-    assert any(request.path == COUNT_TOKENS_PATH for request in fake_api.requests)
+    # The map is measured by the offline estimate: no count_tokens request at all.
+    assert not any(request.path == COUNT_TOKENS_PATH for request in fake_api.requests)
     for request in fake_api.requests:
         sent = json.dumps(request.body)
         for marker in MARKERS:
@@ -136,31 +138,101 @@ async def test_no_excluded_file_reaches_any_request(repo: Path, fake_api: FakeMe
         assert Path(rel).name not in listings
 
 
-async def test_every_request_has_four_cache_breakpoints_in_order(
+def markers(body: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """Where a request's cache breakpoints are: (part, message or block index, block index)."""
+    found = [("tools", i, 0) for i, tool in enumerate(body["tools"]) if "cache_control" in tool]
+    system = body["system"]
+    found += [("system", i, 0) for i, block in enumerate(system) if "cache_control" in block]
+    for number, message in enumerate(body["messages"]):
+        content = message["content"]
+        blocks = content if isinstance(content, list) else []
+        found += [("messages", number, i) for i, b in enumerate(blocks) if "cache_control" in b]
+    return found
+
+
+async def test_breakpoints_follow_the_map_the_decision_log_and_the_last_two_user_turns(
     repo: Path, fake_api: FakeMessagesAPI
 ) -> None:
     await run_session(repo, fake_api)
     for request in fake_api.message_requests:
         body = request.body
-        assert json.dumps(body).count('"cache_control"') == 4
-        tools = body["tools"]
-        assert tools[-1]["cache_control"] == {"type": "ephemeral"}
-        assert all("cache_control" not in tool for tool in tools[:-1])
+        messages = body["messages"]
+        users = [i for i, message in enumerate(messages) if message["role"] == "user"]
+        expected = [("system", 1, 0), ("system", 2, 0)]
+        expected += [("messages", i, len(messages[i]["content"]) - 1) for i in users[-2:]]
+        assert markers(body) == expected
+        assert json.dumps(body).count('"cache_control"') <= 4
         system = body["system"]
-        assert [block["cache_control"] for block in system] == [{"type": "ephemeral"}] * 3
+        assert {block["cache_control"]["type"] for block in system[1:]} == {"ephemeral"}
         prompt, repo_map, decisions = (block["text"] for block in system)
         assert "Always write docstrings in the imperative mood." in prompt
         assert repo_map.startswith("# Repository map\n\n")
         assert "pkg/mod_" in repo_map and "def compute_total_" in repo_map
         assert decisions.startswith("# Decision log")
+    # Four in all once the conversation has two user turns.
+    assert len(markers(fake_api.message_requests[1].body)) == 4
 
 
-async def test_the_map_is_stable_within_a_step_and_leans_towards_the_step(
+def billed(fake_api: FakeMessagesAPI) -> list[Any]:
+    """Each recorded request as Anthropic's cache would bill it (one token per word)."""
+    cache = PromptCache(min_tokens=100)
+    return [
+        cache.send(request_blocks(request.body, lambda text: len(text.split())), at=float(i))
+        for i, request in enumerate(fake_api.message_requests)
+    ]
+
+
+async def test_each_request_of_a_step_reads_the_whole_prefix_of_the_one_before(
     repo: Path, fake_api: FakeMessagesAPI
 ) -> None:
     await run_session(repo, fake_api)
+    bills = billed(fake_api)
+    requests = [request.body for request in fake_api.message_requests]
+    # Requests 1-3 are one conversation (planning, then step 1 before it is applied):
+    # each reads everything the previous one sent, and writes only what was added.
+    for before, after, body in zip(bills[:2], bills[1:3], requests[1:3], strict=True):
+        assert after.cache_read == before.input_tokens
+        assert after.uncached == 0
+        added = request_blocks(body, lambda text: len(text.split()))
+        assert after.cache_write == sum(block.tokens for block in added) - before.input_tokens
+    # After the step was applied its exchanges were folded into the summary: the
+    # conversation starts anew, but tools, prompt, map and decision log are read.
+    last = bills[3]
+    system_tokens = sum(
+        block.tokens
+        for block in request_blocks(requests[3], lambda text: len(text.split()))
+        if block.where in ("tools", "system")
+    )
+    assert last.cache_read >= system_tokens
+    assert all(not bill.problems for bill in bills)
+
+
+async def test_the_map_is_the_same_in_every_request_of_the_session(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    workflow = await run_session(repo, fake_api)
     maps = [request.body["system"][1]["text"] for request in fake_api.message_requests]
-    # Planning (requests 1-2) shares one map; the step (request 3) gets one leaning towards it.
-    assert maps[0] == maps[1]
-    assert "def close_042(self) -> None:" in maps[2]
-    assert "def close_042(self) -> None:" not in maps[0]
+    # Rendered once for the task: the step and the commit after it leave it as it was.
+    assert len(set(maps)) == 1
+    assert "def compute_total_" in maps[0]
+    saved = (workflow.journal.path.parent / "map.md").read_text(encoding="utf-8")
+    assert maps[0] == "# Repository map\n\n" + saved.rstrip()
+
+
+async def test_a_resumed_session_sends_the_map_it_sent_before(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    workflow = await run_session(repo, fake_api)
+    folder = workflow.journal.path.parent
+    (folder / "map.md").write_text("pkg/kept_from_before.py:\n", encoding="utf-8")
+    later = Workflow(
+        root=repo,
+        config=Config(),
+        settings=fake_settings(fake_api),
+        human=Approving(),
+        on_progress=lambda event: None,
+    )
+    later.context.keep_in(folder)
+    assert later.context.system("any task", "")[1]["text"].endswith("pkg/kept_from_before.py:")
+    later.context.refresh_map()
+    assert "pkg/kept_from_before.py" not in later.context.system("any task", "")[1]["text"]

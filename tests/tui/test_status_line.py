@@ -40,16 +40,20 @@ async def test_the_step_comes_first_then_the_session() -> None:
         assert "in 3,204 · out 910" in planning and "$0.0312" in planning
 
         line.step = 2
-        line.step_usage = Usage(1234, 300)
+        line.step_usage = Usage(1234, 300, 1100, 8100)
         line.step_cost_usd = 0.0082
         text = str(line.render())
         step, session = text.split(" | ")
-        assert step.endswith("step 2 1.2k in · 300 out · est. $0.0082")
-        assert session.startswith("session in 3,204 · out 910 · cache read 800 · est. $0.0312")
+        assert step.endswith(
+            "step 2 1.2k in · 300 out · cache 8.1k read / 1.1k written · est. $0.0082"
+        )
+        assert session.startswith(
+            "session in 3,204 · out 910 · cache read 800 · cache write 0 · est. $0.0312"
+        )
 
         line.model = "qwen3-coder"
         line.cost_usd = None
         line.step_cost_usd = None
         unknown = str(line.render())
-        assert "300 out · cost unknown | session" in unknown
-        assert unknown.endswith("cache read 800 · cost unknown")
+        assert "written · cost unknown | session" in unknown
+        assert unknown.endswith("cache read 800 · cache write 0 · cost unknown")

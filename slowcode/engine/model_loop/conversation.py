@@ -15,6 +15,10 @@ The summary is derived from journal events alone and no model is asked for it:
 same events when a session is resumed from its journal, so a resumed session
 sends the same bytes as an uninterrupted one.
 
+The last step is not folded: the one request after it (the model's closing
+summary) then reads the step's conversation from the prompt cache instead of
+writing a new prefix.
+
 Its size does not grow with the number of steps done: every plan line keeps its
 length as its step changes state, and only the latest `DETAILED_STEPS` steps
 are described, each with bounded file lists and notes.
@@ -141,7 +145,11 @@ class Conversation:
         elif kind == "commit_made" and data.get("decision_path"):
             self._decisions[int(data["step"])] = str(data["decision_path"])
         elif kind == "step_applied":
-            self._closing = self._summary_of(data)
+            summary = self._summary_of(data)
+            # After the last step only the closing summary is asked for: folding would
+            # send a new prefix for one request, where keeping the step reads it cached.
+            last = self._plan is not None and summary.step >= len(self._plan.steps)
+            self._closing = None if last else summary
         elif kind == "check_run" and self._closing is not None:
             self._closing.check = int(data.get("exit_code", 0))
 

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from slowcode.context.policy import ContextPolicy
-from slowcode.context.session_context import SessionContext, map_query
-from slowcode.context.system_prompt import with_cache_breakpoint
+from slowcode.context.session_context import SessionContext
 from slowcode.core.config import Config
 from slowcode.core.errors import RepositoryError, SlowcodeError
 from slowcode.core.paths import PathPolicy
@@ -42,6 +41,7 @@ from slowcode.engine.staging.tree import StagedTree
 from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import Journal, latest_unfinished
+from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from slowcode.model.client import ModelClient
 from slowcode.model.failures import MALFORMED_TOOL_INPUT, one_line
 from slowcode.model.settings import ModelSettings
@@ -115,10 +115,11 @@ class Workflow:
         self._malformed_detail = ""
         # The date decision records get; None: today. A replay pins the original's.
         self.today: dt.date | None = None
-        self.context = SessionContext(self.root, self.policy, config.context_tokens, settings)
-        self._tools = with_cache_breakpoint(
-            protocol.tool_definitions(builtin_text_editor=settings.builtin_text_editor)
+        self.context = SessionContext(
+            self.root, self.policy, config.context_tokens, ttl=config.cache_ttl
         )
+        # No breakpoint of their own: the first one, after the map, covers them.
+        self._tools = protocol.tool_definitions(builtin_text_editor=settings.builtin_text_editor)
 
     # -- journal and conversation -------------------------------------------------
 
@@ -187,6 +188,7 @@ class Workflow:
         self._check_repo_state()
         self.repo.ensure_excluded(".slowcode/")
         self.journal = Journal.create(self.root)
+        self.context.keep_in(self.journal.path.parent)
         self.conversation = Conversation()
         self.session = Session(
             self.journal.session_id, task, self.settings.model, self.record, self.emit
@@ -214,6 +216,7 @@ class Workflow:
             return False
         self._check_repo_state()
         self.journal = Journal.open(folder)
+        self.context.keep_in(self.journal.path.parent)
         # An apply cut short by a crash is completed (or rolled back) before anything else.
         committer = StepCommitter(
             self.repo, self.decisions, self.journal.session_id, self.settings.model, self.record
@@ -250,20 +253,20 @@ class Workflow:
             turn = await self._request()
             await self._handle_turn(turn)
 
+    def refresh_map(self) -> None:
+        """Gives the model a freshly rendered repository map from the next request on."""
+        self.context.refresh_map()
+
     def _system_blocks(self) -> list[dict[str, Any]]:
-        # The map leans towards the current step, so it is rebuilt when a step starts.
-        session = self.session
-        step = None
-        if session.plan is not None and session.current_step is not None:
-            step = session.plan.steps[session.current_step - 1].title
-        return self.context.system(map_query(session.task, step), self.decisions.summary())
+        # One map for the session, leaning towards the task (see SessionContext).
+        return self.context.system(self.session.task, self.decisions.summary())
 
     async def _request(self) -> ModelTurn:
         messages = self.conversation.request_messages()
         request = TurnRequest(
             system=await asyncio.to_thread(self._system_blocks),
             tools=self._tools,
-            messages=messages,
+            messages=with_conversation_breakpoints(messages, self.config.cache_ttl),
             max_tokens=self.config.max_tokens,
         )
         self.record("model_request", {"messages": len(messages), "model": self.settings.model})

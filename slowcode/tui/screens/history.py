@@ -33,9 +33,10 @@ def session_label(session: SessionHistory) -> str:
     if session.problem:
         return f"✗ {session.session_id}  unreadable: {session.problem}"
     mark = "✓" if session.finished else "…"
+    cache = f" ({session.cache_note})" if session.cache_note else ""
     return (
         f"{mark} {session.session_id}  {session.task or '(no task)'} · "
-        f"{plural(len(session.steps), 'step')} · {session.tokens:,} tokens · "
+        f"{plural(len(session.steps), 'step')} · {session.tokens:,} tokens{cache} · "
         f"{format_cost(session.cost_usd)} · {format_duration(session.duration_seconds)}"
     )
 

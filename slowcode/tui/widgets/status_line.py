@@ -52,7 +52,7 @@ class StatusLine(Widget):
 
     def render(self) -> Content:
         """The line, e.g. ``claude-sonnet-5-5 · step working · step 2 1.2k in · 300 out ·
-        est. $0.0100 | session in 3,204 · out 910 · …``."""
+        cache 8.1k read / 1.2k written · est. $0.0100 | session in 3,204 · out 910 · …``."""
         usage = self.usage
         parts = [self.model or "no model", self.state.value.replace("_", " ")]
         if self.step is not None:
@@ -60,6 +60,8 @@ class StatusLine(Widget):
             parts += [
                 f"step {self.step} {compact(step.input_tokens)} in",
                 f"{compact(step.output_tokens)} out",
+                f"cache {compact(step.cache_read_input_tokens)} read"
+                f" / {compact(step.cache_creation_input_tokens)} written",
                 f"{format_cost(self.step_cost_usd)} | session in {usage.input_tokens:,}",
             ]
         else:
@@ -67,6 +69,7 @@ class StatusLine(Widget):
         parts += [
             f"out {usage.output_tokens:,}",
             f"cache read {usage.cache_read_input_tokens:,}",
+            f"cache write {usage.cache_creation_input_tokens:,}",
             format_cost(self.cost_usd),
         ]
         if self.connection:
