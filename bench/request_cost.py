@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,7 +121,7 @@ class CostServer(MessagesServer):
         self.tokens = tokens
         self.clock = clock
         self.cache = PromptCache()
-        self.turns: deque[dict[str, Any]] = deque()
+        self.turns: deque[Any] = deque()
         self.billed: list[Billed] = []
         self.count_requests = 0
         self._bill_lock = threading.Lock()
@@ -132,6 +133,9 @@ class CostServer(MessagesServer):
 
     def respond_messages(self, request: ReceivedRequest, writer: ResponseWriter) -> None:
         with self._bill_lock:
+            if self.turns and callable(self.turns[0]):
+                # A turn that depends on what the model was shown (the map).
+                self.turns.extendleft(reversed(self.turns.popleft()(request.body)))
             turn = self.turns.popleft() if self.turns else None
             blocks = request_blocks(request.body, self.tokens)
             billing = self.cache.send(blocks, self.clock.now)
@@ -163,6 +167,10 @@ class CostServer(MessagesServer):
                 "output_tokens": output,
                 "cache_creation_input_tokens": billing.cache_write,
                 "cache_read_input_tokens": billing.cache_read,
+                "cache_creation": {
+                    "ephemeral_5m_input_tokens": billing.cache_write_5m,
+                    "ephemeral_1h_input_tokens": billing.cache_write_1h,
+                },
             },
         }
         writer.send_message(message, stream=request.stream)
@@ -348,33 +356,53 @@ def tool_use(number: int, name: str, tool_input: dict[str, Any]) -> dict[str, An
     return {"type": "tool_use", "id": f"toolu_cost_{number:02d}", "name": name, "input": tool_input}
 
 
-def slowcode_turns(root: Path, task: Task) -> list[dict[str, Any]]:
-    """The model's side of a one-step session, as a model working carefully would answer."""
+def map_shows(body: dict[str, Any], task: Task) -> bool:
+    """Whether the map in a request names the task's function under the task's file."""
+    system = "\n".join(str(block.get("text", "")) for block in body.get("system") or [])
+    lines = system.splitlines()
+    if f"{task.path}:" not in lines:
+        return False
+    for line in lines[lines.index(f"{task.path}:") + 1 :]:
+        if re.fullmatch(r"\w[\w./-]*:?", line):
+            return False  # the next file's block
+        if line.strip().startswith(task.function):
+            return True
+    return False
+
+
+def slowcode_turns(root: Path, task: Task) -> list[Any]:
+    """The model's side of a one-step session, as a model working carefully would answer.
+
+    It views the function (25 lines) where the map shows it, and searches for it
+    first where the map does not; then it proposes a one-step plan, stages the
+    edit and finishes the step in one turn, and ends with a summary.
+    """
     editor = "str_replace_based_edit_tool"
     name = task.function.removeprefix("def ").rstrip("(")
-    plan = {
-        "goal": task.text,
-        "steps": [
-            {"title": task.text.split(" in ")[0].rstrip("."), "why": "Asked for; one small change."}
+    title = task.text.split(" in ")[0].rstrip(".")
+    plan = {"goal": task.text, "steps": [{"title": title, "why": "Asked for; one small change."}]}
+    view = {
+        "content": [
+            tool_use(
+                2,
+                editor,
+                {"command": "view", "path": task.path, "view_range": view_range(root, task)},
+            )
         ],
+        "stop_reason": "tool_use",
     }
+    search = {
+        "content": [
+            tool_use(1, "search_code", {"pattern": f"def {name}\\b", "path_glob": "**/*.py"})
+        ],
+        "stop_reason": "tool_use",
+    }
+
+    def read(body: dict[str, Any]) -> list[dict[str, Any]]:
+        return [view] if map_shows(body, task) else [search, view]
+
     return [
-        {
-            "content": [
-                tool_use(1, "search_code", {"pattern": f"def {name}\\b", "path_glob": "**/*.py"})
-            ],
-            "stop_reason": "tool_use",
-        },
-        {
-            "content": [
-                tool_use(
-                    2,
-                    editor,
-                    {"command": "view", "path": task.path, "view_range": view_range(root, task)},
-                )
-            ],
-            "stop_reason": "tool_use",
-        },
+        read,
         {"content": [tool_use(3, "propose_plan", plan)], "stop_reason": "tool_use"},
         {
             "content": [

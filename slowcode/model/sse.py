@@ -31,12 +31,20 @@ def _chunks(text: str, size: int) -> list[str]:
 
 def _usage(message: JsonDict) -> JsonDict:
     usage: Any = message.get("usage") or {}
-    return {
+    result: JsonDict = {
         "input_tokens": int(usage.get("input_tokens", 0)),
         "output_tokens": int(usage.get("output_tokens", 0)),
         "cache_creation_input_tokens": int(usage.get("cache_creation_input_tokens", 0)),
         "cache_read_input_tokens": int(usage.get("cache_read_input_tokens", 0)),
     }
+    by_lifetime = usage.get("cache_creation")
+    if isinstance(by_lifetime, dict):
+        # The split of the writes by lifetime (5-minute and 1-hour), as the API sends it.
+        result["cache_creation"] = {
+            key: int(by_lifetime.get(key, 0))
+            for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+        }
+    return result
 
 
 def _start(index: int, block: JsonDict) -> SseEvent:

@@ -215,6 +215,7 @@ async def test_the_map_is_the_same_in_every_request_of_the_session(
     # Rendered once for the task: the step and the commit after it leave it as it was.
     assert len(set(maps)) == 1
     assert "def compute_total_" in maps[0]
+    assert workflow.journal is not None
     saved = (workflow.journal.path.parent / "map.md").read_text(encoding="utf-8")
     assert maps[0] == "# Repository map\n\n" + saved.rstrip()
 
@@ -223,6 +224,7 @@ async def test_a_resumed_session_sends_the_map_it_sent_before(
     repo: Path, fake_api: FakeMessagesAPI
 ) -> None:
     workflow = await run_session(repo, fake_api)
+    assert workflow.journal is not None
     folder = workflow.journal.path.parent
     (folder / "map.md").write_text("pkg/kept_from_before.py:\n", encoding="utf-8")
     later = Workflow(

@@ -51,6 +51,7 @@ async def test_text_and_tool_use_stream_in_order_and_come_back_exact(
         "output_tokens": 45,
         "cache_creation_input_tokens": 2048,
         "cache_read_input_tokens": 512,
+        "cache_creation": {"ephemeral_5m_input_tokens": 48, "ephemeral_1h_input_tokens": 2000},
     }
     fake_api.script(
         reply(long_text, tool_use_block("str_replace_based_edit_tool", tool_input), usage=usage)
@@ -85,7 +86,7 @@ async def test_text_and_tool_use_stream_in_order_and_come_back_exact(
     ]
     assert tool_id.startswith("toolu_")
     assert turn.stop_reason == "tool_use"
-    assert turn.usage == Usage(321, 45, 2048, 512)
+    assert turn.usage == Usage(321, 45, 2048, 512, cache_creation_1h_input_tokens=2000)
     assert turn.model == "claude-sonnet-5-5"
     assert turn.request_id is not None and turn.request_id.startswith("req_loopback_")
 

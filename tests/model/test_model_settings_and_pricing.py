@@ -152,3 +152,25 @@ def test_load_prompt_finds_repository_prompts_and_refuses_unknown_names() -> Non
     assert load_prompt("system.md").startswith("You are slowcode")
     with pytest.raises(FileNotFoundError):
         load_prompt("no/such/prompt.md")
+
+
+def test_tools_are_sent_without_validation_only_keywords_which_are_still_checked() -> None:
+    import json
+
+    from slowcode.engine.model_loop.protocol import VALIDATION_ONLY, input_problem
+
+    sent = json.dumps(tool_definitions(builtin_text_editor=False))
+    assert not [word for word in VALIDATION_ONLY if f'"{word}"' in sent]
+    assert '"required"' in sent and '"enum"' in sent
+    problem = input_problem("search_code", {"pattern": ""})
+    assert problem is not None and "pattern" in problem
+    assert input_problem("propose_plan", {"goal": "g", "steps": []}) is not None
+
+
+def test_one_hour_cache_writes_cost_twice_the_input_price() -> None:
+    five = Usage(cache_creation_input_tokens=1_000_000)
+    hour = Usage(cache_creation_input_tokens=1_000_000, cache_creation_1h_input_tokens=1_000_000)
+    assert cost_usd("claude-sonnet-5-5", five) == pytest.approx(3.75)
+    assert cost_usd("claude-sonnet-5-5", hour) == pytest.approx(6.0)
+    assert (five + hour).to_json()["cache_creation_1h_input_tokens"] == 1_000_000
+    assert "cache_creation_1h_input_tokens" not in five.to_json()

@@ -150,6 +150,25 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
+VALIDATION_ONLY = frozenset(
+    {"minLength", "minimum", "maximum", "minItems", "maxItems", "additionalProperties"}
+    | {"if", "then", "allOf", "anyOf"}
+)
+"""Schema keywords checked here but not sent: every request pays for the tools' text,
+and a call that breaks one of them gets an error result that says what to fix."""
+
+
+def sent_schema(schema: Any) -> Any:
+    """`schema` as the model is given it: names, types, enums and required fields."""
+    if isinstance(schema, dict):
+        return {
+            key: sent_schema(value) for key, value in schema.items() if key not in VALIDATION_ONLY
+        }
+    if isinstance(schema, list):
+        return [sent_schema(item) for item in schema]
+    return schema
+
+
 def tool_definitions(*, builtin_text_editor: bool) -> list[dict[str, Any]]:
     """The `tools` of every request, in a stable order (the prompt cache depends on it)."""
     if builtin_text_editor:
@@ -158,13 +177,13 @@ def tool_definitions(*, builtin_text_editor: bool) -> list[dict[str, Any]]:
         editor = {
             "name": EDITOR_TOOL,
             "description": load_prompt(f"tools/{EDITOR_TOOL}.md"),
-            "input_schema": EDITOR_SCHEMA,
+            "input_schema": sent_schema(EDITOR_SCHEMA),
         }
     custom = [
         {
             "name": name,
             "description": load_prompt(f"tools/{name}.md"),
-            "input_schema": SCHEMAS[name],
+            "input_schema": sent_schema(SCHEMAS[name]),
         }
         for name in (SEARCH_TOOL, PLAN_TOOL, ASK_TOOL, FINISH_TOOL)
     ]
