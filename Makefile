@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev,bench]'
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/slowcode demo
 
@@ -39,10 +43,11 @@ pytest: $(VENV)/.installed-dev
 
 test: lint typecheck contracts pytest
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/startup.py --runs 15
 	$(BIN)/python bench/review_large_diff.py
 	$(BIN)/python bench/repomap.py
+	$(BIN)/python bench/request_cost.py
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_recovery_faults.py tests/engine/test_recovery_kill_each_event.py
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_paths_property.py tests/engine/test_protocol_fuzz.py tests/engine/test_load.py
 

@@ -65,7 +65,14 @@ def _encoding() -> Any:
             os.environ["TIKTOKEN_CACHE_DIR"] = str(shipped[0])
     import tiktoken
 
-    return tiktoken.get_encoding(TOKENIZER)
+    try:
+        return tiktoken.get_encoding(TOKENIZER)
+    except Exception as error:
+        # Offline, tiktoken cannot download its data file: say where to get it.
+        raise SystemExit(
+            f"tiktoken's {TOKENIZER} data is not available ({error}); run once without "
+            "--skip-aider (the litellm wheel aider installs ships it) or set TIKTOKEN_CACHE_DIR"
+        ) from None
 
 
 class Tokens:

@@ -31,7 +31,7 @@ import platformdirs
 
 from slowcode.context.tags import FileTags
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped whenever the tags or the layout change: an older file is then ignored."""
 
 RACY_SECONDS = 2.0
@@ -40,6 +40,14 @@ JOURNAL_MIN_BYTES = 256 * 1024
 """The journal may always grow this far before a save rewrites the cache whole."""
 
 _LENGTH_BYTES = 4
+_CHECK_BYTES = 8
+"""Each journal record carries a digest: `marshal` alone takes some torn records whole
+(an ASCII string's bytes are not checked), and a torn record must never be replayed."""
+
+
+def _check(record: bytes) -> bytes:
+    return hashlib.blake2b(record, digest_size=_CHECK_BYTES).digest()
+
 
 Fingerprint = tuple[int, int, int]
 """(mtime in ns, size, inode) of a file."""
@@ -143,10 +151,13 @@ class TagCache:
         except OSError:
             return
         offset = 0
-        while offset + _LENGTH_BYTES <= len(journal):
+        head = _LENGTH_BYTES + _CHECK_BYTES
+        while offset + head <= len(journal):
             size = int.from_bytes(journal[offset : offset + _LENGTH_BYTES], "little")
-            end = offset + _LENGTH_BYTES + size
-            if end > len(journal) or not self._replay(journal[offset + _LENGTH_BYTES : end]):
+            end = offset + head + size
+            record = journal[offset + head : end]
+            digest = journal[offset + _LENGTH_BYTES : offset + head]
+            if end > len(journal) or _check(record) != digest or not self._replay(record):
                 break
             offset = end
         self._journal_bytes = len(journal)
@@ -275,7 +286,7 @@ class TagCache:
                 tuple(delta.results),
             )
         )
-        frame = len(record).to_bytes(_LENGTH_BYTES, "little") + record
+        frame = len(record).to_bytes(_LENGTH_BYTES, "little") + _check(record) + record
         if self._journal_bytes + len(frame) > max(JOURNAL_MIN_BYTES, self._main_bytes // 4):
             return False
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)

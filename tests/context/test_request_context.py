@@ -185,7 +185,13 @@ def billed(fake_api: FakeMessagesAPI) -> list[Any]:
 async def test_each_request_of_a_step_reads_the_whole_prefix_of_the_one_before(
     repo: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    await run_session(repo, fake_api)
+    workflow = await run_session(repo, fake_api)
+    assert workflow.journal is not None
+    # One request per model turn the session asked for, none sent twice.
+    asked = [event for event in workflow.journal.events() if event["type"] == "model_request"]
+    assert len(fake_api.message_requests) == len(asked) == 4
+    bodies = [json.dumps(request.body, sort_keys=True) for request in fake_api.message_requests]
+    assert len(set(bodies)) == len(bodies)
     bills = billed(fake_api)
     requests = [request.body for request in fake_api.message_requests]
     # Requests 1-3 are one conversation (planning, then step 1 before it is applied):
