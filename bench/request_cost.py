@@ -107,6 +107,8 @@ class Billed:
     @property
     def cost(self) -> float:
         price = price_of(self.model)
+        if price is None:
+            raise RuntimeError(f"no list price for {self.model}")
         return (
             self.billing.input_cost(price.input_per_mtok)
             + self.output_tokens * price.output_per_mtok / 1_000_000

@@ -126,7 +126,8 @@ def cost_usd(model: str, usage: Usage) -> float | None:
 
     Returns:
         The estimate at list prices: input, output, cache writes at 1.25 times (a
-        one-hour write twice) and cache reads at a tenth of the input price (Bedrock's regional profiles 10% more).
+        one-hour write twice) and cache reads at a tenth of the input price
+        (Bedrock's regional profiles 10% more).
     """
     price = price_of(model)
     if price is None:

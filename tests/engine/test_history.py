@@ -112,7 +112,8 @@ def test_the_history_shows_cache_reads_and_writes_beside_the_tokens() -> None:
     from slowcode.tui.screens.history import session_label
 
     cached = SessionHistory("s1", task="t", usage=Usage(100, 50, 2_000, 12_345), cost_usd=0.01)
-    assert "14,495 tokens (cache read 12,345, written 2,000)  est. $0.0100" in session_lines(cached)[0]
-    assert "14,495 tokens (cache read 12,345, written 2,000) · est. $0.0100" in session_label(cached)
+    tokens = "14,495 tokens (cache read 12,345, written 2,000)"
+    assert f"{tokens}  est. $0.0100" in session_lines(cached)[0]
+    assert f"{tokens} · est. $0.0100" in session_label(cached)
     plain = SessionHistory("s2", task="t", usage=Usage(100, 50))
     assert "150 tokens  est. $0.0000" in session_lines(plain)[0]
