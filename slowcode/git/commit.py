@@ -147,6 +147,16 @@ def _index_lines(root: Path, parent: str | None, plan: CommitPlan) -> bytes:
     return b"\0".join(entries) + b"\0"
 
 
+def checkout_form(root: Path, path: str, data: bytes) -> bytes:
+    """`data` as git would check `path` out: `.gitattributes` eol, `core.autocrlf`, filters.
+
+    New files are written this way, so a repository whose attributes say
+    `eol=crlf` gets CRLF files, exactly as after a checkout of the commit.
+    """
+    blob = _text(run_git(root, "hash-object", "-w", "--stdin", f"--path={path}", stdin=data))
+    return run_git(root, "cat-file", "--filters", f"--path={path}", blob).stdout
+
+
 def make_commit(root: Path, git_dir: Path, plan: CommitPlan) -> str:
     """Commits `plan` on top of HEAD with `git commit`; returns the new commit's sha.
 

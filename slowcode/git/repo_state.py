@@ -13,6 +13,7 @@ The CLI runs these checks before the TUI starts, with plain `git` calls.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,10 +147,80 @@ def apply_blocker(root: Path, paths: list[str], decisions: str | None = None) ->
     touched = [path for path in paths if path in state.conflicted]
     if touched:
         return f"{conflict_refusal(touched)}; {again}"
+    unreachable = unreachable_paths(root, paths)
+    if unreachable is not None:
+        return f"{unreachable}; {again}"
     unwritable = (
         None if decisions is None else unwritable_folder(root, decisions, "the decisions folder")
     )
     return None if unwritable is None else f"{unwritable}: make it writable, {again}"
+
+
+def unreachable_paths(root: Path, paths: list[str]) -> str | None:
+    """Why some of `paths` are not this work tree's to write and commit, or None.
+
+    A path outside the sparse checkout (git marks it skip-worktree) would be
+    committed from a work tree that does not hold it; a path inside a submodule
+    belongs to another repository.
+    """
+    if not paths:
+        return None
+    listed = _git(root, "ls-files", "-t", "-z", "--", *paths).text
+    sparse = sorted(entry[2:] for entry in listed.split("\0") if entry.startswith("S "))
+    if sparse:
+        return (
+            f"{', '.join(sparse)} {'is' if len(sparse) == 1 else 'are'} outside the sparse "
+            f"checkout: widen it (`git sparse-checkout add {posixpath.dirname(sparse[0]) or '.'}`)"
+        )
+    prefixes = sorted({p for path in paths for p in _parents(path)} | set(paths))
+    if prefixes:
+        tree = _git(root, "ls-tree", "-z", "HEAD", "--", *prefixes).text
+        links = sorted(
+            entry.partition("\t")[2] for entry in tree.split("\0") if entry.startswith("160000 ")
+        )
+        if links:
+            return (
+                f"the step writes into the submodule {links[0]}, another repository: "
+                "make that change inside it"
+            )
+    return None
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def head_position(root: Path) -> tuple[str | None, str | None]:
+    """The branch HEAD is on (None: detached) and the commit it points to (None: unborn)."""
+    branch = _git(root, "symbolic-ref", "-q", "HEAD")
+    sha = _git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+    return (
+        branch.text.strip() if branch.ok else None,
+        sha.text.strip() if sha.ok else None,
+    )
+
+
+def head_moved(
+    before: tuple[str | None, str | None], now: tuple[str | None, str | None]
+) -> str | None:
+    """One line naming how HEAD moved since `before`, or None when it did not."""
+    if before == now:
+        return None
+
+    def where(position: tuple[str | None, str | None]) -> str:
+        branch, sha = position
+        name = branch.removeprefix("refs/heads/") if branch else "a detached HEAD"
+        return f"{name} at {sha[:8]}" if sha else f"{name} (no commits)"
+
+    if before[0] != now[0]:
+        what = f"HEAD moved from {where(before)} to {where(now)} since the review opened"
+    else:
+        what = f"{where(now)} has a new commit since the review opened (it was {where(before)})"
+    return (
+        f"{what}: the step would be committed there. Nothing was written; apply again to "
+        "commit it there, or switch back first"
+    )
 
 
 def unwritable_folder(root: Path, folder: str, what: str) -> str | None:

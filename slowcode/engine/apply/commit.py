@@ -36,7 +36,7 @@ from slowcode.engine.apply.own_edits import OwnEditsOverlap, committed_version
 from slowcode.engine.apply.own_edits import disk_bytes as disk_bytes
 from slowcode.engine.apply.writes import plan_writes
 from slowcode.engine.review.commit_body import assisted_by, commit_body
-from slowcode.git.commit import catch_up_index
+from slowcode.git.commit import catch_up_index, checkout_form
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text, run_git
 
@@ -260,7 +260,10 @@ class StepCommitter:
         planned = plan_writes(root, review.files, on_merged=merged.append)
         for rel in merged:
             self.record("file_merged", {"path": rel})
-        targets = [(rel, text.encode("utf-8"), False) for _abs, rel, text in planned]
+        targets = [
+            (rel, _new_file_form(root, rel, text.encode("utf-8")), False)
+            for _abs, rel, text in planned
+        ]
         trailers = [(SESSION_TRAILER, self.session_id), (STEP_TRAILER, str(review.step_number))]
         if decision is not None:
             decision.status = DecisionStatus.ACCEPTED
@@ -273,6 +276,7 @@ class StepCommitter:
             if decision.path is None:
                 decision.path = self.decisions.path_for(decision)
             rendered = self.decisions.format.render(decision).encode("utf-8")
+            rendered = _new_file_form(root, decision.path, rendered)
             targets.append((decision.path, rendered, True))
             trailers.append(("Decision", decision.path))
         if not targets:
@@ -374,6 +378,13 @@ class StepCommitter:
             sync=True,
         )
         return AppliedStep(sha, intent.written, intent.decision_path)
+
+
+def _new_file_form(root: Path, rel: str, data: bytes) -> bytes:
+    """A new file's bytes with the line endings a checkout would give it; others as they are."""
+    if disk_bytes(root / rel) is not None:
+        return data
+    return checkout_form(root, rel, data)
 
 
 def pending_writes(root: Path, intent: ApplyIntent) -> list[PlannedFile]:

@@ -63,6 +63,7 @@ class StepFlow:
         # The files whose overlapping own edits the developer was told about, and
         # whether applying again chose to commit those edits with the step.
         self.own_edits_told: list[str] = []
+        self.head_at_review: tuple[str | None, str | None] = (None, None)
         self.include_own_edits = False
         self.applier = StepApplier(self)
 
@@ -191,6 +192,9 @@ class StepFlow:
                 {"step": number, "summary": review.summary, "hunks": len(review.hunks)},
             )
         review.on_change = ReviewJournal(flow.record)
+        # Where HEAD was when the review opened: a branch switch or a new commit since
+        # is named before the step is committed there.
+        self.head_at_review = await asyncio.to_thread(repo_state.head_position, flow.root)
         if carried and restored is None:
             # Journaled now, so a stop before the first verdict reopens them carried.
             review.changed()
@@ -209,6 +213,8 @@ class StepFlow:
             folder = flow.decisions.folder if records else None
             problem = await asyncio.to_thread(repo_state.apply_blocker, flow.root, paths, folder)
             if problem is None:
+                problem = await self._head_problem()
+            if problem is None:
                 problem = await self._own_edits_problem(review)
             if problem is None:
                 break
@@ -222,6 +228,13 @@ class StepFlow:
                 {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
             )
         return await self.applier.apply(review, verdict, applied)
+
+    async def _head_problem(self) -> str | None:
+        """How HEAD moved since the review opened, told once; applying again accepts it."""
+        now = await asyncio.to_thread(repo_state.head_position, self.flow.root)
+        problem = repo_state.head_moved(self.head_at_review, now)
+        self.head_at_review = now
+        return problem
 
     async def _own_edits_problem(self, review: StepReview) -> str | None:
         """Why the step's commit cannot leave the developer's own edits out, or None.
