@@ -156,7 +156,7 @@ def _with_note(root: Path, origin: LineOrigin, line_in_commit: int) -> LineOrigi
     file_hunks = [dict(h) for h in note.hunks if h.get("file") == origin.path]
     return replace(
         origin,
-        explanation=note.explanation or origin.explanation,
+        explanation=origin.explanation or note.explanation,
         task=origin.task or note.task,
         model=note.model,
         decision_title=origin.decision_title or (note.decision or {}).get("title", ""),

@@ -135,7 +135,7 @@ class SessionHistory:
             "cost_usd": None if self.cost_usd is None else round(self.cost_usd, 6),
             "commits": self.commits,
             "steps": [step.to_json() for step in self.steps],
-            "source": self.source,
+            **({"source": self.source} if self.source != "journal" else {}),
             **({"problem": self.problem} if self.problem else {}),
         }
 

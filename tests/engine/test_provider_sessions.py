@@ -71,7 +71,7 @@ async def test_the_same_session_through_each_provider_makes_the_same_commits(
         )
         for secret in secrets():
             assert secret not in journal
-        assert f"Assisted-by: {MODELS[provider]}" in git(repo, "log", "-1", "--format=%B")
+        assert f"Assisted-by: slowcode:{MODELS[provider]}" in git(repo, "log", "-1", "--format=%B")
     assert histories["bedrock"] == histories["anthropic"]
     assert histories["vertex"] == histories["anthropic"]
     assert "Add a farewell module" in histories["anthropic"]
