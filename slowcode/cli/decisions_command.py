@@ -1,4 +1,8 @@
-"""`slowcode decisions [list | show N | search TEXT | status N STATUS]`: the log from the shell."""
+"""`slowcode decisions [list | show ID | search TEXT | status ID STATUS | supersede ID]`.
+
+The decision log from the shell. An ID is a record's number (`3`, `0003`,
+`ADR-0003`) or, for records without one (log4brains), its file's slug.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
+from slowcode.cli.decisions_supersede import run_supersede
 from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import find, set_status
@@ -33,23 +38,37 @@ def build_parser() -> argparse.ArgumentParser:
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     listing = actions.add_parser("list", help="every record: number, status, date, title")
     show = actions.add_parser("show", help="one record in full")
-    show.add_argument("number", type=int, metavar="N", help="the record's number")
+    show.add_argument("id", metavar="ID", help=_ID_HELP)
     search = actions.add_parser("search", help="records whose text contains TEXT")
     search.add_argument("text", metavar="TEXT", help="words to look for (case-insensitive)")
     status = actions.add_parser(
         "status",
         help="move a record along its lifecycle (proposed, accepted, rejected, deprecated)",
     )
-    status.add_argument("number", type=int, metavar="N", help="the record's number")
+    status.add_argument("id", metavar="ID", help=_ID_HELP)
     # Checked by `parse_status`, not argparse `choices`: a bad word is a one-line error.
     status.add_argument("status", metavar="STATUS", help="accepted, rejected, deprecated, proposed")
-    for sub in (listing, show, search, status):
+    supersede = actions.add_parser(
+        "supersede",
+        help="write a new record that supersedes ID ($EDITOR opens its draft, or --decision)",
+    )
+    supersede.add_argument("id", metavar="ID", help=_ID_HELP)
+    supersede.add_argument("--title", required=True, help="the new decision's title")
+    supersede.add_argument("--context", help="why the decision changes (default: names ID)")
+    supersede.add_argument(
+        "--decision", help="what is decided now; without it $EDITOR opens the draft"
+    )
+    supersede.add_argument("--consequences", default="", help="what follows from it")
+    for sub in (listing, show, search, status, supersede):
         # SUPPRESS: without it the sub-command's default would undo `decisions --json show`.
         sub.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
         )
     parser.set_defaults(run=run_decisions, action="list")
     return parser
+
+
+_ID_HELP = "the record's number (3, 0003, ADR-0003) or its file's slug"
 
 
 def open_store(path: Path) -> DecisionStore:
@@ -73,16 +92,16 @@ def matches(record: DecisionRecord, text: str) -> bool:
 
 
 def record_json(record: DecisionRecord) -> dict[str, object]:
-    """A record as a JSON object (the status as its word)."""
-    data = asdict(record)
+    """A record as a JSON object (the status as its word, its stable `id` first)."""
+    data: dict[str, object] = {"id": record.record_id, **asdict(record)}
     data["status"] = record.status.value
     return data
 
 
 def list_line(record: DecisionRecord) -> str:
-    """`0003  accepted    2026-11-21  Use PostgreSQL`."""
-    number = f"{record.number:04d}" if record.number is not None else "----"
-    return f"{number}  {record.status.value:<10}  {record.date or '-':<10}  {record.title}"
+    """`0003  accepted    2026-11-21  Use PostgreSQL` (a slug id makes its own column)."""
+    status = f"{record.status.value:<10}  {record.date or '-':<10}  {record.title}"
+    return f"{record.record_id or '----'}  {status}"
 
 
 # The verbs are accepted too: `status 3 accept` reads as well as `status 3 accepted`.
@@ -108,14 +127,13 @@ def parse_status(word: str) -> DecisionStatus:
         )
     if status is DecisionStatus.SUPERSEDED:
         raise SlowcodeError(
-            "superseding needs the new record: select the record on the Decisions screen "
-            "(l) and press s"
+            "superseding needs the new record: use slowcode decisions supersede ID --title …"
         )
     return status
 
 
-def change_status(store: DecisionStore, number: int, word: str) -> tuple[DecisionRecord, str]:
-    """Moves record `number` to the status `word` names and rewrites it in its format.
+def change_status(store: DecisionStore, wanted: str, word: str) -> tuple[DecisionRecord, str]:
+    """Moves record `wanted` to the status `word` names, editing only its status lines.
 
     Returns:
         The rewritten record and a line saying what changed.
@@ -124,10 +142,10 @@ def change_status(store: DecisionStore, number: int, word: str) -> tuple[Decisio
         SlowcodeError: No such record, an unknown status, or a move the lifecycle refuses.
     """
     status = parse_status(word)
-    record = find(store, number)
+    record = find(store, wanted)
     before = record.status
-    set_status(store, record, status)
-    return record, f"{number:04d} {record.title}: {before.value} → {status.value} ({record.path})"
+    path = set_status(store, record, status)
+    return record, f"{record.record_id} {record.title}: {before.value} → {status.value} ({path})"
 
 
 def run_decisions(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -135,15 +153,15 @@ def run_decisions(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     store = open_store(Path(args.path))
     if args.action == "status":
-        moved, line = change_status(store, args.number, args.status)
+        moved, line = change_status(store, args.id, args.status)
         text = json.dumps(record_json(moved), ensure_ascii=False, indent=2) if args.json else line
         print(text, file=out)
         return 0
+    if args.action == "supersede":
+        return run_supersede(store, args, out)
     records = store.records()
     if args.action == "show":
-        record = next((r for r in records if r.number == args.number), None)
-        if record is None:
-            raise SlowcodeError(f"no decision record {args.number} in {store.layout.label}")
+        record = find(store, args.id)
         if args.json:
             print(json.dumps(record_json(record), ensure_ascii=False, indent=2), file=out)
         else:

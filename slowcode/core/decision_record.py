@@ -32,6 +32,9 @@ class DecisionRecord:
 
     `number` and `path` are set once the record has a place in the decisions folder.
     `chosen` is the title of the chosen option when the options name it.
+    `links` holds every link line the file carries (`("Supersedes", path)`,
+    `("Amended by", path)`, …) in the order written; `supersedes` and
+    `superseded_by` are the first supersede link of each direction.
     """
 
     title: str
@@ -47,6 +50,23 @@ class DecisionRecord:
     path: str | None = None
     superseded_by: str | None = None
     supersedes: str | None = None
+    # Derived from the file as written; two records with the same content are equal.
+    links: list[tuple[str, str]] = field(default_factory=list, compare=False)
+
+    @property
+    def record_id(self) -> str:
+        """The id that never changes as records are added: `0003`, or the file's slug.
+
+        Numbered files (`0003-use-x.md`) have their number, four digits; others (a
+        log4brains `20261121-use-x.md`, a hand-named `use-x.md`) their file name
+        without `.md`. "" for a record not yet written.
+        """
+        if self.number is not None:
+            return f"{self.number:04d}"
+        if not self.path:
+            return ""
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.endswith(".md") else name
 
     @classmethod
     def from_finish_step(cls, data: dict[str, Any]) -> DecisionRecord:

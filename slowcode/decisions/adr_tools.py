@@ -27,14 +27,15 @@ options into the Decision text, and `parse(render(r)) == fold(r)`.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from slowcode.core.decision_record import DecisionRecord, DecisionStatus
-from slowcode.decisions.links import MARKDOWN_LINK, target_of
+from slowcode.decisions.links import MARKDOWN_LINK, href_to, link_lines, target_of
 from slowcode.decisions.madr import (
     escape,
-    link_to,
     number_from_path,
     one_line,
     parse_status,
@@ -78,13 +79,25 @@ def fold(record: DecisionRecord) -> DecisionRecord:
     )
 
 
-def render(record: DecisionRecord) -> str:
-    """The record as an adr-tools Markdown file (after `fold`)."""
+def render(record: DecisionRecord, titles: Mapping[str, str] | None = None) -> str:
+    """The record as an adr-tools Markdown file (after `fold`).
+
+    Args:
+        record: The record.
+        titles: The titles of the records it links to, by path, for adr-tools'
+            `[2. Use SQLite](0002-use-sqlite.md)` link labels.
+    """
     record = fold(record)
+    titles = titles or {}
+
+    def link_to(target: str) -> str:
+        href = href_to(record.path, target).replace(" ", "%20")
+        return f"[{label(target, titles.get(target))}]({href})"
+
     number = f"{record.number}. " if record.number is not None else ""
     lines = [f"# {number}{record.title}", "", f"Date: {record.date}".rstrip(), "", "## Status", ""]
     superseded_line = (
-        f"Superceded by {link_to(record, record.superseded_by)}" if record.superseded_by else ""
+        f"Superceded by {link_to(record.superseded_by)}" if record.superseded_by else ""
     )
     if record.status is DecisionStatus.SUPERSEDED and superseded_line:
         lines += [superseded_line, ""]
@@ -93,7 +106,7 @@ def render(record: DecisionRecord) -> str:
         if superseded_line:
             lines += [superseded_line, ""]
     if record.supersedes:
-        lines += [f"Supercedes {link_to(record, record.supersedes)}", ""]
+        lines += [f"Supercedes {link_to(record.supersedes)}", ""]
     for heading, text in (
         ("Context", record.context),
         ("Decision", record.outcome),
@@ -103,6 +116,18 @@ def render(record: DecisionRecord) -> str:
         if text:
             lines += [escape(text), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def label(target: str, title: str | None = None) -> str:
+    """adr-tools' link text for a record: `2. Use SQLite`, its number and title.
+
+    Without the title, it is read from the file name (`0002-use-sqlite.md`).
+    """
+    number = number_from_path(target)
+    if title is None:
+        stem = posixpath.splitext(posixpath.basename(target))[0]
+        title = re.sub(r"^\d+-", "", stem).replace("-", " ").capitalize()
+    return f"{number}. {one_line(title)}" if number is not None else one_line(title)
 
 
 def parse(text: str, path: str | None = None) -> DecisionRecord:
@@ -123,7 +148,8 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
             break
     sections = split_sections(lines[start:], "## ")
     date = next((m.group(1).strip() for m in map(_DATE.fullmatch, sections.get("", [])) if m), "")
-    status, superseded_by, supersedes = _read_status(sections.get("status", []), path)
+    status_lines = sections.get("status", [])
+    status, superseded_by, supersedes = _read_status(status_lines, path)
     name_number = number_from_path(path)
     return DecisionRecord(
         title=title,
@@ -136,6 +162,7 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
         path=path,
         superseded_by=superseded_by,
         supersedes=supersedes,
+        links=link_lines(status_lines, path),
     )
 
 
@@ -151,11 +178,12 @@ def _read_status(
         link = MARKDOWN_LINK.search(line)
         target = target_of(path, link.group(2)) if link else None
         if lowered.startswith(_SUPERSEDED_BY) and target:
-            superseded_by = target
+            superseded_by = superseded_by or target
             status = status or DecisionStatus.SUPERSEDED
         elif lowered.startswith(_SUPERSEDES) and target:
-            supersedes = target
-        elif status is None:
+            supersedes = supersedes or target
+        elif status is None and target is None:
+            # A link line (`Amended by …`) is not the status word.
             status = parse_status(line)
     return status or DecisionStatus.PROPOSED, superseded_by, supersedes
 

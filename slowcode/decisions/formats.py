@@ -11,7 +11,7 @@ tool's marker file is kept in the format its newest record is written in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -43,11 +43,17 @@ class DecisionFormat(StrEnum):
         """The name shown to people."""
         return {"madr": "MADR 4", "adr-tools": "adr-tools", "log4brains": "log4brains"}[self]
 
-    def render(self, record: DecisionRecord) -> str:
-        """`record` as a file in this format."""
+    def render(self, record: DecisionRecord, titles: Mapping[str, str] | None = None) -> str:
+        """`record` as a file in this format.
+
+        Args:
+            record: The record.
+            titles: Titles of the records it links to, by path (adr-tools' link labels).
+        """
+        if self is DecisionFormat.ADR_TOOLS:
+            return adr_tools.render(record, titles)
         renderers: dict[DecisionFormat, Callable[[DecisionRecord], str]] = {
             DecisionFormat.MADR: madr.render,
-            DecisionFormat.ADR_TOOLS: adr_tools.render,
             DecisionFormat.LOG4BRAINS: log4brains.render,
         }
         return renderers[self](record)
@@ -130,7 +136,9 @@ def _newest_record(folder: Path) -> Path | None:
         return None
     names = sorted(
         (p for p in folder.iterdir() if _NUMBERED_FILE.fullmatch(p.name) and p.is_file()),
-        key=lambda p: (len(p.name.split("-")[0]), p.name),
+        # A numbered record (`0012-`) outranks a dated one (`20261121-`): in a mixed
+        # folder new records continue the numbers, in the highest one's format.
+        key=lambda p: (len(p.name.split("-")[0]) < 8, len(p.name.split("-")[0]), p.name),
     )
     return names[-1] if names else None
 

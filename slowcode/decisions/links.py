@@ -7,6 +7,28 @@ import re
 
 # `[label](href)`: the first Markdown link on a line.
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+# `Supersedes [2. Use X](0002-use-x.md)`, `- Amended by [..](..)`: a link line between records.
+LINK_LINE = re.compile(
+    r"\s*(?:[-*+]\s+)?([A-Z][A-Za-z]*(?: [a-z]+)?)\s+"  # `- Amended by`
+    r"\[([^\]]*)\]\(([^)\s]*)\)\.?\s*(?:<!--.*-->)?\s*"  # `[label](href)`, a comment
+)
+SUPERSEDES_VERBS = ("supersedes", "supercedes")
+SUPERSEDED_BY_VERBS = ("superseded by", "superceded by")
+
+
+def link_lines(lines: list[str], record_path: str | None) -> list[tuple[str, str]]:
+    """`(verb, repository path)` for each line that is a link to another record."""
+    found = []
+    for line in lines:
+        match = LINK_LINE.fullmatch(line)
+        if match and "://" not in match.group(3) and match.group(3).endswith(".md"):
+            found.append((match.group(1), target_of(record_path, match.group(3))))
+    return found
+
+
+def first_of(links: list[tuple[str, str]], verbs: tuple[str, ...]) -> str | None:
+    """The target of the first link whose verb is one of `verbs` (any case)."""
+    return next((target for verb, target in links if verb.casefold() in verbs), None)
 
 
 def href_to(record_path: str | None, target: str) -> str:

@@ -15,7 +15,7 @@ and the body has MADR's sections:
 
 A superseded record says so in its status (`- Status: superseded by [link](file)`);
 the record that supersedes it lists `- Supersedes [link](file)` under `## Links`.
-Records have no number in their name: the store numbers them in file-name order.
+Records have no number in their name: their id is the file's slug (`20261121-use-postgresql`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import re
 
 from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.decisions import madr
-from slowcode.decisions.links import MARKDOWN_LINK, target_of
+from slowcode.decisions.links import MARKDOWN_LINK, link_lines, target_of
 from slowcode.decisions.madr import link_to, one_line, parse_status, split_sections
 
 LINKS = "Links"
@@ -51,7 +51,8 @@ def render(record: DecisionRecord) -> str:
     if record.superseded_by and record.status is not DecisionStatus.SUPERSEDED:
         links.append(f"- Superseded by {link_to(record, record.superseded_by)}")
     if links:
-        lines = [*_trimmed(lines), "", f"## {LINKS}", "", *links]
+        # The heading as log4brains' own template writes it.
+        lines = [*_trimmed(lines), "", f"## {LINKS} <!-- optional -->", "", *links]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -91,14 +92,17 @@ def parse(text: str, path: str | None = None) -> DecisionRecord:
     record.supersedes = None
     if status_link and record.status is DecisionStatus.SUPERSEDED:
         record.superseded_by = target_of(path, status_link.group(2))
-    sections = split_sections(kept, "## ")
+    sections = {
+        _COMMENT.sub("", name).strip(): body for name, body in split_sections(kept, "## ").items()
+    }
+    record.links = link_lines(sections.get(LINKS.lower(), []), path)
     for line in sections.get(LINKS.lower(), []):
         link = MARKDOWN_LINK.search(line)
         words = line.lstrip("-* ").lower()
         if link and words.startswith(("supersedes", "supercedes")):
-            record.supersedes = target_of(path, link.group(2))
+            record.supersedes = record.supersedes or target_of(path, link.group(2))
         elif link and words.startswith(("superseded by", "superceded by")):
-            record.superseded_by = target_of(path, link.group(2))
+            record.superseded_by = record.superseded_by or target_of(path, link.group(2))
     if not record.consequences:
         record.consequences = _positive_negative(sections.get(madr.OUTCOME.lower(), []))
     return record

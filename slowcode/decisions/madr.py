@@ -16,12 +16,21 @@ sections stay empty, and adr-tools' `## Status` / `## Context` / `## Decision` /
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 
 from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
-from slowcode.decisions.links import markdown_link
+from slowcode.decisions import front_matter as fm
+from slowcode.decisions.links import (
+    MARKDOWN_LINK,
+    SUPERSEDED_BY_VERBS,
+    SUPERSEDES_VERBS,
+    first_of,
+    href_to,
+    link_lines,
+    markdown_link,
+    target_of,
+)
 
 CONTEXT = "Context and Problem Statement"
 OPTIONS = "Considered Options"
@@ -35,13 +44,12 @@ _CHOSEN = re.compile(
 )
 # One line that starts in lower case, with no Markdown to escape: it follows "because".
 _READS_AS_REASON = re.compile(r"[a-z][^\n]*")
-_NUMBER_IN_NAME = re.compile(r"(\d+)-")
+_SUCCESSOR = re.compile(r"super[sc]eded by\s+(.+)", re.I | re.S)
+# 1–7 digits: `20261121-use-x.md` is a log4brains date, not record number 20261121.
+_NUMBER_IN_NAME = re.compile(r"(\d{1,7})-")
 _ADR_TOOLS_TITLE = re.compile(r"\d+\.\s+")
 _BULLET = re.compile(r"[*-] (.*)")
 _PRO_CON = re.compile(r"[*-] (Good|Bad|Neutral), because ?(.*)")
-_PLAIN_SCALAR = re.compile(r"[\w./(][\w ./()+@,'-]*", re.UNICODE)
-_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "~"})
-_FRONT_MATTER_KEY = re.compile(r"([A-Za-z0-9_-]+):(?:\s+(.*)|\s*)$")
 
 FrontMatter = dict[str, "str | list[str]"]
 
@@ -55,19 +63,27 @@ def render(record: DecisionRecord) -> str:
 
 
 def front_matter(record: DecisionRecord) -> list[str]:
-    """MADR's YAML front matter lines, delimiters included."""
-    lines = ["---", f"status: {record.status.value}", f"date: {_yaml_scalar(record.date)}"]
-    makers = [one_line(name) for name in record.decision_makers]
-    if makers:
-        lines.append("decision-makers:")
-        lines.extend(f"  - {_yaml_scalar(name)}" for name in makers)
-    else:
-        lines.append("decision-makers: []")
-    if record.supersedes:
-        lines.append(f"supersedes: {_yaml_scalar(one_line(record.supersedes))}")
-    if record.superseded_by:
-        lines.append(f"superseded-by: {_yaml_scalar(one_line(record.superseded_by))}")
+    """MADR's YAML front matter lines, delimiters included.
+
+    A superseded record says so as MADR 4 does: `status: "superseded by ADR-0005"`.
+    Names YAML would read as numbers or booleans (`0123`, `yes`) are quoted.
+    """
+    status = record.status.value
+    if record.status is DecisionStatus.SUPERSEDED and record.superseded_by:
+        status = f"superseded by {reference(record.superseded_by)}"
+    lines = ["---", *fm.render_key("status", status, quoted=" " in status)]
+    if record.date.strip():
+        lines += fm.render_key("date", one_line(record.date))
+    lines += fm.render_key("decision-makers", [one_line(n) for n in record.decision_makers])
     return [*lines, "---"]
+
+
+def reference(target: str) -> str:
+    """How MADR names another record: `ADR-0005` for `0005-use-x.md`, else the file's stem."""
+    number = number_from_path(target)
+    if number is not None:
+        return f"ADR-{number:04d}"
+    return posixpath.splitext(posixpath.basename(target))[0] or target
 
 
 def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]:
@@ -75,14 +91,10 @@ def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]
 
     Args:
         record: The record.
-        link_lines: Whether to write the "Superseded by" / "Supersedes" lines under
-            the title (MADR shows them there; log4brains keeps links elsewhere).
+        link_lines: Whether to write the "Supersedes" line under "More Information"
+            (MADR 4's place for links; log4brains keeps links under `## Links`).
     """
     lines = [f"# {one_line(record.title)}", ""]
-    if link_lines and record.superseded_by:
-        lines += [f"Superseded by {link_to(record, record.superseded_by)}.", ""]
-    if link_lines and record.supersedes:
-        lines += [f"Supersedes {link_to(record, record.supersedes)}.", ""]
 
     lines += [f"## {CONTEXT}", ""]
     if record.context.strip():
@@ -108,6 +120,12 @@ def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]
             bullets += [f"* Bad, because {one_line(con)}" for con in option.cons]
             if bullets:
                 lines += [*bullets, ""]
+    if link_lines and record.supersedes:
+        # MADR 4 keeps links to other records under "More Information".
+        target = record.supersedes
+        lines += ["## More Information", ""]
+        href = href_to(record.path, target).replace(" ", "%20")
+        lines += [f"Supersedes [{reference(target)}]({href})", ""]
     return lines
 
 
@@ -151,15 +169,6 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
-def _yaml_scalar(value: str) -> str:
-    plain = _PLAIN_SCALAR.fullmatch(value) and value == value.strip()
-    if plain and value.lower() not in _YAML_WORDS:
-        return value
-    quoted = json.dumps(value, ensure_ascii=False)
-    # YAML treats these as line breaks even inside quotes; JSON leaves them raw.
-    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
 # Parsing --------------------------------------------------------------------------
 
 
@@ -190,6 +199,7 @@ def parse(text: str, path: str | None = None, *, numbered_title: bool = True) ->
     chosen, outcome = _read_outcome(outcome_raw)
 
     status_text = _scalar(meta.get("status")) or _text(sections.get("status", []))
+    links = link_lines(body, path)
     return DecisionRecord(
         title=title,
         context=context,
@@ -202,74 +212,45 @@ def parse(text: str, path: str | None = None, *, numbered_title: bool = True) ->
         chosen=chosen,
         number=number_from_path(path),
         path=path,
-        superseded_by=_scalar(meta.get("superseded-by")) or None,
-        supersedes=_scalar(meta.get("supersedes")) or None,
+        superseded_by=(
+            _scalar(meta.get("superseded-by"))
+            or _successor(status_text, path)
+            or first_of(links, SUPERSEDED_BY_VERBS)
+        ),
+        supersedes=_scalar(meta.get("supersedes")) or first_of(links, SUPERSEDES_VERBS),
+        links=links,
     )
 
 
-def read_front_matter(lines: list[str]) -> tuple[FrontMatter, int]:
-    """Reads the flat YAML front matter MADR uses, without a YAML library.
+def _successor(status_text: str, path: str | None) -> str | None:
+    """What `superseded by ADR-0005` (or `superseded by [..](file)`) names, as written.
 
-    Understands `key: value` lines, plain / single- / double-quoted scalars, `[a, b]`
-    flow lists and `- item` block lists; that is all MADR front matter holds, so
-    slowcode needs no YAML dependency.
+    The store resolves `ADR-0005` to the record's path.
+    """
+    match = _SUCCESSOR.match(status_text.strip())
+    if match is None:
+        return None
+    link = MARKDOWN_LINK.search(match.group(1))
+    return target_of(path, link.group(2)) if link else match.group(1).strip() or None
+
+
+def read_front_matter(lines: list[str]) -> tuple[FrontMatter, int]:
+    """Reads MADR's YAML front matter with every value as text (`0123` stays `0123`).
 
     Returns:
-        The keys and values, and the index of the first line after the front matter
-        (0 when there is none).
+        The keys and values (a string, or a list of strings), and the index of the
+        first line after the front matter (0 when there is none, or it is not YAML).
     """
-    if not lines or lines[0].strip() != "---":
+    block = fm.locate(lines)
+    if block is None:
         return {}, 0
     meta: FrontMatter = {}
-    current_list: list[str] | None = None
-    for index in range(1, len(lines)):
-        line = lines[index]
-        stripped = line.strip()
-        if stripped in ("---", "..."):
-            return meta, index + 1
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.startswith("- ") or stripped == "-":
-            if current_list is not None:
-                current_list.append(_yaml_value(stripped[1:].strip()))
-            continue
-        match = _FRONT_MATTER_KEY.match(line)
-        if match is None:
-            current_list = None
-            continue
-        key, raw = match.group(1), (match.group(2) or "").strip()
-        if not raw:
-            current_list = []
-            meta[key] = current_list
-        elif raw.startswith("[") and raw.endswith("]"):
-            current_list = None
-            meta[key] = _flow_list(raw[1:-1])
-        else:
-            current_list = None
-            meta[key] = _yaml_value(raw)
-    # No closing delimiter: this was not front matter after all.
-    return {}, 0
-
-
-def _yaml_value(raw: str) -> str:
-    if raw.startswith('"'):
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            return raw.strip('"')
-        return value if isinstance(value, str) else raw
-    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
-        return raw[1:-1].replace("''", "'")
-    return re.sub(r"\s+#.*$", "", raw).strip()
-
-
-def _flow_list(inner: str) -> list[str]:
-    items: list[str] = []
-    for match in re.finditer(r'\s*("(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^,]*)\s*(?:,|$)', inner):
-        item = match.group(1).strip()
-        if item:
-            items.append(_yaml_value(item))
-    return items
+    for key, value in fm.read_text_values(lines).items():
+        if isinstance(value, list):
+            meta[key] = [str(item) for item in value if item is not None]
+        elif isinstance(value, str):
+            meta[key] = value
+    return meta, block.closing + 1
 
 
 def _split_title(lines: list[str]) -> tuple[str | None, list[str]]:

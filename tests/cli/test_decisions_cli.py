@@ -82,7 +82,7 @@ def test_missing_record_is_a_one_line_error(repo: Path, capsys: pytest.CaptureFi
 
 
 def test_usage_errors_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "decisions", "-C", str(repo), "show", "x")[0] == 2
+    assert run(capsys, "decisions", "-C", str(repo), "show")[0] == 2
     assert run(capsys, "decisions", "-C", str(repo), "burn")[0] == 2
 
 
@@ -136,19 +136,18 @@ def test_status_keeps_the_adr_tools_format(
     text = (root / "arch/0002-use-postgresql.md").read_text()
     assert code == 0
     assert text.startswith("# 2. Use PostgreSQL\n\nDate: 2024-03-02\n\n## Status\n\nDeprecated\n")
-    assert "Supercedes [0001-record-architecture-decisions](0001-record-" in text
+    assert "Supercedes [1. Record architecture decisions](0001-record-" in text
     assert not (root / "docs").exists()
 
 
 @pytest.mark.parametrize(
     ("number", "word", "message"),
     [
-        ("17", "rejected", "decision 17 is accepted; it cannot become rejected"),
+        ("17", "rejected", "decision 0017 is accepted; it cannot become rejected"),
         (
             "17",
             "superseded",
-            "superseding needs the new record: select the record on the "
-            "Decisions screen (l) and press s",
+            "superseding needs the new record: use slowcode decisions supersede ID --title …",
         ),
         ("17", "done", "unknown status 'done': use accepted, rejected, deprecated or proposed"),
         ("99", "accepted", "no decision record 99 in docs/decisions (MADR 4)"),
@@ -162,3 +161,56 @@ def test_a_refused_status_change_is_a_one_line_error_and_changes_nothing(
     code, out, err = run(capsys, "decisions", "-C", str(repo), "status", number, word)
     assert (code, out, err) == (1, "", f"slowcode: {message}\n")
     assert path.read_text() == before
+
+
+def test_supersede_from_the_shell_with_the_decision_text(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "decisions",
+        "-C",
+        str(repo),
+        "supersede",
+        "0017",
+        "--title",
+        "Use NATS",
+        "--decision",
+        "We queue jobs in NATS.",
+    )
+    assert (code, err) == (0, "")
+    assert "superseded" in out
+    records = {r.record_id: r for r in DecisionStore(repo).records()}
+    old, new = records["0017"], records["0053"]
+    assert (old.status, old.superseded_by) == (DecisionStatus.SUPERSEDED, new.path)
+    assert new.supersedes == old.path and new.outcome == "We queue jobs in NATS."
+
+
+def test_supersede_opens_the_editor_on_the_draft(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        '#!/bin/sh\nsed -i "s/^## Decision Outcome$/## Decision Outcome\\n\\nEdited here./" "$1"\n'
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    code, _, err = run(
+        capsys, "decisions", "-C", str(repo), "supersede", "17", "--title", "Use NATS"
+    )
+    assert (code, err) == (0, "")
+    new = next(r for r in DecisionStore(repo).records() if r.record_id == "0053")
+    assert new.outcome == "Edited here."
+    assert new.supersedes and new.supersedes.endswith("0017-decision-number-17.md")
+
+
+def test_supersede_without_a_decision_writes_nothing(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", "true")
+    before = sorted(p.name for p in (repo / "docs/decisions").iterdir())
+    code, _, err = run(capsys, "decisions", "-C", str(repo), "supersede", "17", "--title", "X")
+    assert code == 1
+    assert err == "slowcode: the draft has no decision text; nothing was written\n"
+    assert sorted(p.name for p in (repo / "docs/decisions").iterdir()) == before

@@ -36,7 +36,8 @@ def test_render_writes_adr_tools_layout() -> None:
     record = adr_tools.parse(ADR_TOOLS_NEW, "arch/0002-use-postgresql.md")
     text = adr_tools.render(record)
     assert text.startswith("# 2. Use PostgreSQL\n\nDate: 2024-03-02\n\n## Status\n\nAccepted\n")
-    link = "[0001-record-architecture-decisions](0001-record-architecture-decisions.md)"
+    # adr-tools' own label: the target's number and title.
+    link = "[1. Record architecture decisions](0001-record-architecture-decisions.md)"
     assert f"Accepted\n\nSupercedes {link}\n" in text
     assert adr_tools.parse(text, record.path) == record
 
@@ -44,7 +45,9 @@ def test_render_writes_adr_tools_layout() -> None:
 def test_superseded_record_uses_the_tools_spelling() -> None:
     record = adr_tools.parse(ADR_TOOLS_OLD, "arch/0001-record-architecture-decisions.md")
     text = adr_tools.render(record)
-    assert "## Status\n\nSuperceded by [0002-use-postgresql](0002-use-postgresql.md)\n" in text
+    assert "## Status\n\nSuperceded by [2. Use postgresql](0002-use-postgresql.md)\n" in text
+    titled = adr_tools.render(record, {"arch/0002-use-postgresql.md": "Use PostgreSQL"})
+    assert "Superceded by [2. Use PostgreSQL](0002-use-postgresql.md)\n" in titled
     assert "Accepted" not in text
     assert adr_tools.parse(text, record.path) == record
 

@@ -184,7 +184,7 @@ def test_summary_names_the_superseding_record(tmp_path: Path) -> None:
         )
     )
     assert store.summary() == (
-        "0001 Old way [SUPERSEDED by 0002-new.md; do not follow]: first line second line"
+        "0001 Old way [SUPERSEDED by ADR-0002; do not follow]: first line second line"
     )
 
 

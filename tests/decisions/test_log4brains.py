@@ -47,7 +47,9 @@ def test_render_has_bullet_metadata_and_no_front_matter() -> None:
         "## Context and Problem Statement\n"
     )
     assert "---" not in text
-    assert text.endswith("## Links\n\n- Supersedes [20240301-use-sqlite](20240301-use-sqlite.md)\n")
+    assert text.endswith(
+        "## Links <!-- optional -->\n\n- Supersedes [20240301-use-sqlite](20240301-use-sqlite.md)\n"
+    )
     assert log4brains.parse(text, record.path) == record
 
 

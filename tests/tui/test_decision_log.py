@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.widgets import Input, Markdown, OptionList
@@ -38,7 +39,7 @@ async def test_lists_every_record_and_shows_the_newest(tmp_path: Path) -> None:
         screen = await open_log(app, pilot)
         lines = prompts(screen)
         assert len(lines) == 56
-        assert lines[0] == "0001  Decision 1: Retry with backoff  (superseded, 2026-01-01)"
+        assert lines[0] == "0001  Decision 1: Retry with backoff  (superseded, 2026-11-21)"
         assert lines[-1] == "0056  Use PostgreSQL  (accepted, 2026-11-21)"
         text = shown_markdown(screen)
         assert text.startswith("# Use PostgreSQL")
@@ -113,6 +114,9 @@ async def test_supersede_the_selected_record(tmp_path: Path) -> None:
     old, new = DecisionStore(root).records()[8], DecisionStore(root).records()[-1]
     assert (old.status, old.superseded_by) == (DecisionStatus.SUPERSEDED, new.path)
     assert (new.number, new.supersedes, new.outcome) == (14, old.path, "We use a job queue.")
+    # Decision makers and dates are filled as when a step records a decision.
+    assert new.decision_makers == ["Grace"]
+    assert old.date == new.date == dt.date.today().isoformat()
 
 
 async def test_an_empty_log_says_where_records_go(tmp_path: Path) -> None:

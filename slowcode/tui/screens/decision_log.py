@@ -48,7 +48,7 @@ class DecisionLog:
 
 def option_text(record: DecisionRecord) -> str:
     """`0003  Use PostgreSQL  (accepted, 2026-11-21)`."""
-    number = f"{record.number:04d}" if record.number is not None else "----"
+    number = record.record_id or "----"
     date = f", {record.date}" if record.date else ""
     return f"{number}  {record.title}  ({record.status.value}{date})"
 
@@ -58,7 +58,7 @@ def matches(record: DecisionRecord, query: str, status: DecisionStatus | None) -
     if status is not None and record.status is not status:
         return False
     options = " ".join(o.title for o in record.options)
-    text = f"{record.number} {record.title} {record.context} {record.outcome} {options}"
+    text = f"{record.record_id} {record.title} {record.context} {record.outcome} {options}"
     words = query.casefold().split()
     return all(word in text.casefold() for word in words)
 
@@ -104,7 +104,7 @@ def _named(path: str, by_path: dict[str, DecisionRecord]) -> str:
     target = by_path.get(path)
     if target is None:
         return f"`{path}`"
-    return f"{target.number:04d} {target.title}" if target.number else target.title
+    return f"{target.record_id} {target.title}"
 
 
 class DecisionLogScreen(Screen[None]):
@@ -279,7 +279,7 @@ class DecisionLogScreen(Screen[None]):
         new = DecisionStatus(status)
         if record is None or not can_move(record.status, new):
             return
-        number = f"{record.number:04d} " if record.number is not None else ""
+        number = f"{record.record_id} " if record.record_id else ""
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -327,7 +327,7 @@ class DecisionLogScreen(Screen[None]):
 
         self.app.push_screen(
             FeedbackScreen(
-                f"Supersede {old.number:04d} “{old.title}”: title of the new decision",
+                f"Supersede {old.record_id} “{old.title}”: title of the new decision",
                 placeholder="e.g. Use PostgreSQL for session state",
             ),
             titled,

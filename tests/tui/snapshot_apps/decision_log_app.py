@@ -38,6 +38,9 @@ def decision_log_repo(root: Path, count: int = 12) -> Path:
     """A repository with `count` MADR records, one superseded, and a commit citing one."""
     root.mkdir(parents=True, exist_ok=True)
     _git(root, "init", "-q", "-b", "main")
+    # Superseding names the developer as decision maker: the same one on every machine.
+    _git(root, "config", "user.name", "Grace")
+    _git(root, "config", "user.email", "grace@example.com")
     store = DecisionStore(root)
     statuses = [DecisionStatus.ACCEPTED, DecisionStatus.PROPOSED, DecisionStatus.REJECTED]
     for n in range(1, count + 1):

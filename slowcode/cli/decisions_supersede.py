@@ -1,0 +1,70 @@
+"""`slowcode decisions supersede ID --title …`: a new record replaces an old one."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from slowcode.core.decision_record import DecisionRecord
+from slowcode.core.errors import SlowcodeError
+from slowcode.decisions.formats import parse_any
+from slowcode.decisions.lifecycle import draft_superseding, find, write_superseding
+from slowcode.decisions.store import DecisionStore
+
+
+def run_supersede(store: DecisionStore, args: argparse.Namespace, out: TextIO) -> int:
+    """Writes a record superseding `args.id`; without `--decision`, `$EDITOR` edits the draft.
+
+    The draft is the whole new file, accepted, dated and with the developer as
+    decision maker, in the folder's format; what the editor saves is written as it is.
+
+    Raises:
+        SlowcodeError: No such record, a move the lifecycle refuses, no editor, or a
+            draft saved without a decision (one line; nothing is written).
+    """
+    old = find(store, args.id)
+    title = " ".join(str(args.title).split())
+    if not title:
+        raise SlowcodeError("the new decision needs a title: --title …")
+    new = DecisionRecord(
+        title=title,
+        context=args.context or f"Replaces the decision “{old.title}”.",
+        outcome=args.decision or "",
+        consequences=args.consequences or "",
+    )
+    text = draft_superseding(store, old, new)
+    if args.decision is None:
+        text = _edit_in_editor(text, Path(new.path or "decision.md").name)
+        edited = parse_any(text, new.path)
+        if not (edited.outcome.strip() or edited.chosen.strip()):
+            raise SlowcodeError("the draft has no decision text; nothing was written")
+    elif not args.decision.strip():
+        raise SlowcodeError("--decision is empty; nothing was written")
+    new_path, old_path = write_superseding(store, old, new, text)
+    print(f"{new.record_id} {new.title}: written to {new_path}", file=out)
+    print(f"{old.record_id} {old.title}: superseded ({old_path})", file=out)
+    return 0
+
+
+def _edit_in_editor(draft: str, name: str) -> str:
+    """The draft after the developer's `$VISUAL` / `$EDITOR` saved it."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise SlowcodeError("set $EDITOR to edit the draft, or pass --decision TEXT")
+    with tempfile.TemporaryDirectory(prefix="slowcode-decision-") as folder:
+        file = Path(folder) / name
+        file.write_text(draft, encoding="utf-8")
+        try:
+            result = subprocess.run([*shlex.split(editor), str(file)], check=False)
+        except OSError as exc:
+            raise SlowcodeError(f"cannot start the editor {editor!r}: {exc.strerror}") from None
+        if result.returncode != 0:
+            raise SlowcodeError(
+                f"the editor exited with status {result.returncode}; nothing was written"
+            )
+        return file.read_text(encoding="utf-8")
