@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-bench
 # Re-renders the README's screenshot of the review screen from the offline demo.
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python docs/images/review_screenshot.py
+	$(BIN)/python docs/images/decisions_export_screenshot.py
 
 # Re-resolve the lock file from pyproject.toml (needs the package index).
 lock: $(BIN)/python

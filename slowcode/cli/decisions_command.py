@@ -1,4 +1,4 @@
-"""`slowcode decisions [list | show ID | search TEXT | status ID STATUS | supersede ID]`.
+"""`slowcode decisions [list | show ID | search TEXT | status ID STATUS | supersede ID | export]`.
 
 The decision log from the shell. An ID is a record's number (`3`, `0003`,
 `ADR-0003`) or, for records without one (log4brains), its file's slug.
@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
-from slowcode.cli.decisions_supersede import run_supersede
+from slowcode.cli.decisions_supersede import run_export, run_supersede
 from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import find, set_status
@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--decision", help="what is decided now; without it $EDITOR opens the draft"
     )
     supersede.add_argument("--consequences", default="", help="what follows from it")
-    for sub in (listing, show, search, status, supersede):
+    export = actions.add_parser("export", help="write the log as a static HTML site")
+    export.add_argument("--html", required=True, metavar="DIR", help="the folder to write")
+    for sub in (listing, show, search, status, supersede, export):
         # SUPPRESS: without it the sub-command's default would undo `decisions --json show`.
         sub.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
@@ -159,6 +161,8 @@ def run_decisions(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return 0
     if args.action == "supersede":
         return run_supersede(store, args, out)
+    if args.action == "export":
+        return run_export(store, Path(args.html), out)
     records = store.records()
     if args.action == "show":
         record = find(store, args.id)

@@ -1,4 +1,4 @@
-"""`slowcode decisions supersede ID --title …`: a new record replaces an old one."""
+"""`slowcode decisions supersede ID --title …` and `slowcode decisions export --html DIR`."""
 
 from __future__ import annotations
 
@@ -68,3 +68,13 @@ def _edit_in_editor(draft: str, name: str) -> str:
                 f"the editor exited with status {result.returncode}; nothing was written"
             )
         return file.read_text(encoding="utf-8")
+
+
+def run_export(store: DecisionStore, folder: Path, out: TextIO) -> int:
+    """Writes the decision log as a static HTML site in `folder`."""
+    from slowcode.ops.decision_site import export_site
+
+    written = export_site(store, folder)
+    pages = len(written) - 2
+    print(f"{pages} records written to {folder} (open {folder / 'index.html'})", file=out)
+    return 0

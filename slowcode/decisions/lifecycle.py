@@ -20,7 +20,7 @@ from slowcode.decisions import adr_tools, edits
 from slowcode.decisions.formats import DecisionFormat, sniff
 from slowcode.decisions.links import href_to
 from slowcode.decisions.store import DecisionStore
-from slowcode.git.worktree import git_text
+from slowcode.git.runner import git_text
 
 S = DecisionStatus
 
