@@ -34,7 +34,8 @@ _COMMENT = re.compile(r"\s*<!--.*?-->")
 
 def render(record: DecisionRecord) -> str:
     """The record as a log4brains Markdown file."""
-    body = madr.render_body(record, link_lines=False)
+    # One bullet style throughout, as log4brains' template (markdownlint MD004).
+    body = madr.render_body(record, link_lines=False, bullet="-")
     status = record.status.value
     if record.status is DecisionStatus.SUPERSEDED and record.superseded_by:
         status = f"superseded by {link_to(record, record.superseded_by)}"

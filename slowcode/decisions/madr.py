@@ -86,13 +86,14 @@ def reference(target: str) -> str:
     return posixpath.splitext(posixpath.basename(target))[0] or target
 
 
-def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]:
+def render_body(record: DecisionRecord, *, link_lines: bool = True, bullet: str = "*") -> list[str]:
     """The title and MADR sections, without front matter.
 
     Args:
         record: The record.
         link_lines: Whether to write the "Supersedes" line under "More Information"
             (MADR 4's place for links; log4brains keeps links under `## Links`).
+        bullet: The list marker (`*` as MADR's template, `-` as log4brains').
     """
     lines = [f"# {one_line(record.title)}", ""]
 
@@ -102,7 +103,7 @@ def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]
 
     if record.options:
         lines += [f"## {OPTIONS}", ""]
-        lines += [f"* {one_line(option.title)}" for option in record.options]
+        lines += [f"{bullet} {one_line(option.title)}" for option in record.options]
         lines.append("")
 
     lines += [f"## {OUTCOME}", ""]
@@ -116,8 +117,8 @@ def render_body(record: DecisionRecord, *, link_lines: bool = True) -> list[str]
         lines += [f"## {PROS_AND_CONS}", ""]
         for option in record.options:
             lines += [f"### {one_line(option.title)}", ""]
-            bullets = [f"* Good, because {one_line(pro)}" for pro in option.pros]
-            bullets += [f"* Bad, because {one_line(con)}" for con in option.cons]
+            bullets = [f"{bullet} Good, because {one_line(pro)}" for pro in option.pros]
+            bullets += [f"{bullet} Bad, because {one_line(con)}" for con in option.cons]
             if bullets:
                 lines += [*bullets, ""]
     if link_lines and record.supersedes:

@@ -28,6 +28,19 @@ def test_parse_a_hand_written_record() -> None:
     assert record.number is None
 
 
+def test_rendered_bullets_are_all_dashes() -> None:
+    record = DecisionRecord(
+        title="T",
+        context="",
+        outcome="",
+        options=[ConsideredOption("A", pros=["p"], cons=["c"])],
+        decision_makers=["Ada"],
+    )
+    text = log4brains.render(record)
+    assert "- A\n" in text and "- Good, because p\n" in text and "- Bad, because c\n" in text
+    assert not [line for line in text.splitlines() if line.startswith("* ")]
+
+
 def test_render_has_bullet_metadata_and_no_front_matter() -> None:
     record = DecisionRecord(
         title="Use PostgreSQL",
