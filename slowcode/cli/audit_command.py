@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from slowcode.core.errors import SlowcodeError
+from slowcode.core.literal import visible_line
 
 
 def repository_root(directory: Path) -> Path:
@@ -72,7 +73,8 @@ def run_audit_commits(directory: Path, revisions: str, out: TextIO | None = None
         detail = finding.problem or (
             "note matches, journal checked" if finding.journal_checked else "note matches"
         )
-        print(f"{commit.sha[:12]} {status}: {detail} ({commit.subject})", file=stream)
+        line = f"{commit.sha[:12]} {status}: {detail} ({commit.subject})"
+        print(visible_line(line), file=stream)
     failed = [finding for finding in findings if not finding.ok]
     if not findings:
         print(f"no slowcode step commits in {revisions}", file=stream)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from slowcode.cli.audit_command import add_directory_option, repository_root
+from slowcode.core.literal import visible_line
 
 if TYPE_CHECKING:
     from slowcode.ops.history import SessionHistory, StepHistory
@@ -36,7 +37,7 @@ def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = 
         return 0
     for session in sessions:
         for line in session_lines(session):
-            print(line, file=stream)
+            print(visible_line(line), file=stream)
     return 0
 
 

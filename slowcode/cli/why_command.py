@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from slowcode.core.errors import SlowcodeError
+from slowcode.core.literal import visible
 from slowcode.ops.blame import LineOrigin, line_origin
 
 _LOCATION = re.compile(r"(.+):(\d+)")
@@ -116,5 +117,5 @@ def run_why(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.json:
         print(json.dumps(origin.to_json(), ensure_ascii=False, indent=2), file=out)
     else:
-        print(describe(origin), file=out)
+        print(visible(describe(origin)), file=out)
     return 0

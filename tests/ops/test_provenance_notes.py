@@ -174,3 +174,19 @@ async def test_without_a_note_why_says_where_its_story_comes_from(
     out = capsys.readouterr().out
     assert "source: the session's journal in .slowcode/" in out
     assert "hunk verdicts: not known here" in out
+
+
+async def test_why_shows_escape_sequences_from_a_note_instead_of_sending_them(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    first = git(repo, "rev-list", "--reverse", "HEAD~2..HEAD").split()[0]
+    hostile = json.loads(read_note(repo, first) or "")
+    hostile["task"] = "innocent\x1b]52;c;ZXZpbA==\x07 task"
+    git_notes_add(repo, first, json.dumps(hostile))
+    line = (repo / "app.py").read_text().splitlines().index("    return 'Hello, ' + name") + 1
+    (repo / ".slowcode").rename(repo / ".slowcode-away")  # the note is the only source
+    main(["why", str(repo / f"app.py:{line}")])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "␛]52;c;ZXZpbA==" in out
