@@ -12,7 +12,7 @@ from slowcode.cli.audit_command import add_directory_option, repository_root
 from slowcode.core.literal import visible_line
 
 if TYPE_CHECKING:
-    from slowcode.ops.history import SessionHistory, StepHistory
+    from slowcode.ops.step_history import SessionHistory, StepHistory
 
 
 def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = None) -> int:

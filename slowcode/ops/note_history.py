@@ -8,21 +8,16 @@ known only from notes lists none; it says it came from notes (`source`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.git.notes import noted_commits, read_note
 from slowcode.git.runner import git_text
 from slowcode.journal.provenance import ProvenanceNote
-
-if TYPE_CHECKING:
-    from slowcode.ops.history import SessionHistory
+from slowcode.ops.step_history import SessionHistory, StepHistory
 
 
 def sessions_from_notes(root: Path) -> list[SessionHistory]:
     """Every session that step notes of the current history name, in commit order."""
-    from slowcode.ops.history import SessionHistory, StepHistory
-
     noted = noted_commits(root)
     if not noted:
         return []
