@@ -33,7 +33,7 @@ from slowcode.git.commit import CommitRefused
 from slowcode.git.merge import merge_texts
 
 if TYPE_CHECKING:
-    from slowcode.engine.session.workflow import Workflow
+    from slowcode.engine.ports import SessionPorts
 
 _JOURNALED_OUTPUT = 20_000
 
@@ -89,7 +89,7 @@ def taken_over(root: Path, intent: ApplyIntent) -> ApplyIntent:
 
 
 async def settle_refusal(
-    flow: Workflow,
+    flow: SessionPorts,
     committer: StepCommitter,
     intent: ApplyIntent,
     refusal: CommitRefused,

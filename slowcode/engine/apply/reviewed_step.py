@@ -35,8 +35,8 @@ from slowcode.engine.staging.editor_tool import ToolOutcome
 from slowcode.git.commit import CommitRefused
 
 if TYPE_CHECKING:
-    from slowcode.engine.session.step_flow import StepFlow
-    from slowcode.engine.session.workflow import Workflow
+    from slowcode.engine.ports import SessionPorts
+    from slowcode.engine.review.step_round import StepRound
 
 S = SessionState
 
@@ -45,12 +45,14 @@ class StepApplier:
     """Applies the steps a `StepFlow` had reviewed.
 
     Args:
-        steps: The step flow whose reviews this applies; an apply clears its
-            sent-back round and its pending decision.
+        flow: The session the steps belong to.
+        step_round: The state of the step under review; an apply clears its sent-back
+            round and its pending decision.
     """
 
-    def __init__(self, steps: StepFlow) -> None:
-        self.steps = steps
+    def __init__(self, flow: SessionPorts, step_round: StepRound) -> None:
+        self.flow = flow
+        self.round = step_round
         self._check_gate: CheckGate | None = None
 
     @property
@@ -61,17 +63,12 @@ class StepApplier:
             self._check_gate = CheckGate(flow.root, flow.config, flow.human)
         return self._check_gate
 
-    @property
-    def flow(self) -> Workflow:
-        """The session the steps belong to."""
-        return self.steps.flow
-
     async def apply(
         self, review: StepReview, verdict: StepVerdict, done: dict[str, Any] | None = None
     ) -> ToolOutcome:
         """Applies the step, or takes over the commit a recovered apply already made (`done`)."""
         flow = self.flow
-        steps = self.steps
+        step_round = self.round
         session = flow.session
         session.transition(S.APPLYING, f"applying step {review.step_number}")
         decision = verdict.decision or review.decision
@@ -94,7 +91,7 @@ class StepApplier:
                     review,
                     decision,
                     flow.today,
-                    include_own_edits=steps.include_own_edits,
+                    include_own_edits=step_round.include_own_edits,
                 )
                 outcome = await asyncio.to_thread(_apply_once, committer, prepared)
                 if isinstance(outcome, AppliedStep):
@@ -107,17 +104,17 @@ class StepApplier:
         except StaleFileError as error:
             return self._conflicted(review, error)
         finally:
-            steps.include_own_edits = False
-            steps.own_edits_told = []
+            step_round.include_own_edits = False
+            step_round.own_edits_told = []
         if changed:
             flow.emit(
                 NoticeRaised(
                     "info", "your own edits were merged with the step in " + ", ".join(changed)
                 )
             )
-        steps.last_review = None
+        step_round.last_review = None
         if decision is not None:
-            steps.pending_decision = None
+            step_round.pending_decision = None
         flow.record(
             "step_applied",
             {
@@ -163,7 +160,7 @@ class StepApplier:
 
     def _sent_back(self, review: StepReview, feedback: str) -> ToolOutcome:
         """The developer sent a step whose commit was refused back, with the hook's output."""
-        self.steps.last_review = review
+        self.round.last_review = review
         self.flow.session.transition(S.STEP_WORKING, f"revising step {review.step_number}")
         result = {"applied": False, "feedback": feedback, "hunks": review.verdicts_json()}
         return ToolOutcome(json.dumps(result, ensure_ascii=False))
@@ -178,7 +175,7 @@ class StepApplier:
             {"step": review.step_number, "paths": error.paths, ROUND: hunks_to_json(review)},
             sync=True,
         )
-        self.steps.last_review = review
+        self.round.last_review = review
         flow.session.transition(S.STEP_WORKING, "files changed during review")
         flow.discard_staged()
         parts = [

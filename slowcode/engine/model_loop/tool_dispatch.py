@@ -20,7 +20,7 @@ from slowcode.engine.staging.editor_tool import ToolOutcome, run_editor_command
 from slowcode.git import repo_state
 
 if TYPE_CHECKING:
-    from slowcode.engine.session.workflow import Workflow
+    from slowcode.engine.ports import ToolPorts
 
 
 class ToolDispatcher:
@@ -31,7 +31,7 @@ class ToolDispatcher:
             calls use.
     """
 
-    def __init__(self, workflow: Workflow) -> None:
+    def __init__(self, workflow: ToolPorts) -> None:
         self.flow = workflow
 
     async def dispatch(self, use: dict[str, Any]) -> ToolOutcome:

@@ -28,19 +28,19 @@ from slowcode.engine.progress import (
 from slowcode.engine.review.hunk_ops import carry_over
 from slowcode.engine.review.hunk_question import WhyQuestion
 from slowcode.engine.review.state import (
-    OpenReview,
     ReviewJournal,
     restore_hunks,
     verdict_from_json,
     verdict_to_json,
 )
+from slowcode.engine.review.step_round import StepRound
 from slowcode.engine.staging.diffs import diff_step
 from slowcode.engine.staging.editor_tool import ToolOutcome
 from slowcode.engine.staging.guards import parse_guard_message, parse_regressions
 from slowcode.git import repo_state
 
 if TYPE_CHECKING:
-    from slowcode.engine.session.workflow import Workflow
+    from slowcode.engine.ports import SessionPorts
 
 S = SessionState
 
@@ -52,20 +52,10 @@ def _json(data: dict[str, Any]) -> ToolOutcome:
 class StepFlow:
     """Answers `propose_plan`, `ask_human` and `finish_step` by asking the developer."""
 
-    def __init__(self, workflow: Workflow) -> None:
+    def __init__(self, workflow: SessionPorts) -> None:
         self.flow = workflow
-        # An architectural `ask_human` answer waits here for the next applied step.
-        self.pending_decision: DecisionRecord | None = None
-        # The last review of the current step, sent back: its verdicts carry over.
-        self.last_review: StepReview | None = None
-        # The review a resumed session had open, to reopen exactly as it was.
-        self.restored: OpenReview | None = None
-        # The files whose overlapping own edits the developer was told about, and
-        # whether applying again chose to commit those edits with the step.
-        self.own_edits_told: list[str] = []
-        self.head_at_review: tuple[str | None, str | None] = (None, None)
-        self.include_own_edits = False
-        self.applier = StepApplier(self)
+        self.round = StepRound()
+        self.applier = StepApplier(workflow, self.round)
 
     # -- propose_plan ------------------------------------------------------------------
 
@@ -122,7 +112,8 @@ class StepFlow:
         )
         flow.session.transition(back_to)
         if question.architectural:
-            self.pending_decision = _draft_from_question(question, answer.answer, answer.option)
+            draft = _draft_from_question(question, answer.answer, answer.option)
+            self.round.pending_decision = draft
         return _json({"answer": answer.answer, "option": answer.option})
 
     # -- finish_step ---------------------------------------------------------------------
@@ -173,13 +164,13 @@ class StepFlow:
             review.architectural_reasons.extend(detected)
         if tool_input.get("decision"):
             review.decision = DecisionRecord.from_finish_step(tool_input["decision"])
-        elif self.pending_decision is not None:
-            review.decision = self.pending_decision
+        elif self.round.pending_decision is not None:
+            review.decision = self.round.pending_decision
             review.architectural = True
             review.architectural_reasons.append("an architectural question was answered")
         carried = self._carry_over(review)
         review.ask_why = lambda position: self.why(review, position)
-        restored, self.restored = self.restored, None
+        restored, self.round.restored = self.round.restored, None
         if restored is not None and restored.step == number:
             # Resumed: the review's hunks and any verdict come from the journal.
             if restored.hunks is not None:
@@ -194,7 +185,7 @@ class StepFlow:
         review.on_change = ReviewJournal(flow.record)
         # Where HEAD was when the review opened: a branch switch or a new commit since
         # is named before the step is committed there.
-        self.head_at_review = await asyncio.to_thread(repo_state.head_position, flow.root)
+        self.round.head_at_review = await asyncio.to_thread(repo_state.head_position, flow.root)
         if carried and restored is None:
             # Journaled now, so a stop before the first verdict reopens them carried.
             review.changed()
@@ -222,7 +213,7 @@ class StepFlow:
             flow.record("apply_refused", {"step": number, "problem": problem}, sync=True)
             verdict = await self._verdict(review)
         if verdict.action is StepAction.SEND_BACK:
-            self.last_review = review
+            self.round.last_review = review
             session.transition(S.STEP_WORKING, f"revising step {number}")
             return _json(
                 {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
@@ -232,8 +223,8 @@ class StepFlow:
     async def _head_problem(self) -> str | None:
         """How HEAD moved since the review opened, told once; applying again accepts it."""
         now = await asyncio.to_thread(repo_state.head_position, self.flow.root)
-        problem = repo_state.head_moved(self.head_at_review, now)
-        self.head_at_review = now
+        problem = repo_state.head_moved(self.round.head_at_review, now)
+        self.round.head_at_review = now
         return problem
 
     async def _own_edits_problem(self, review: StepReview) -> str | None:
@@ -243,10 +234,10 @@ class StepFlow:
         explicit choice to include their edits in the step's commit.
         """
         overlap = await asyncio.to_thread(overlapping_files, self.flow.root, review.files)
-        if overlap and overlap != self.own_edits_told:
-            self.own_edits_told = overlap
+        if overlap and overlap != self.round.own_edits_told:
+            self.round.own_edits_told = overlap
             return str(OwnEditsOverlap(overlap))
-        self.include_own_edits = bool(overlap)
+        self.round.include_own_edits = bool(overlap)
         return None
 
     def _carry_over(self, review: StepReview) -> int:
@@ -255,7 +246,7 @@ class StepFlow:
         Returns:
             How many hunks got a verdict.
         """
-        previous, self.last_review = self.last_review, None
+        previous, self.round.last_review = self.round.last_review, None
         if previous is None or previous.step_number != review.step_number:
             return 0
         carried = carry_over(previous, review)

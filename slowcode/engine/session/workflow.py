@@ -228,8 +228,8 @@ class Workflow:
         self.session = Session.restored(point, self.settings.model, self.record, self.emit)
         self.conversation = point.conversation
         self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
-        self.steps.restored = point.review
-        self.steps.last_review = point.sent_back
+        self.steps.round.restored = point.review
+        self.steps.round.last_review = point.sent_back
         self.record("session_resumed", {"state": str(point.state)}, sync=True)
         if point.pending_uses:
             await self._answer(point.pending_uses, point.done_calls)
