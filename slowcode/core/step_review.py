@@ -195,6 +195,18 @@ class StepReview:
         return rows
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split as unified diffs count them: only "\\n" ends a line.
+
+    A lone "\\r" stays inside its line, and a last line without "\\n" is kept as it is.
+    """
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def side_lines(hunk: Hunk, *, new: bool) -> list[str]:
     """The hunk's lines on one side, line endings restored (none after a last line without one)."""
     skipped = LineKind.REMOVED if new else LineKind.ADDED

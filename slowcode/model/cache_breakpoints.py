@@ -24,9 +24,6 @@ from typing import Any
 
 from slowcode.model.usage import JsonDict
 
-MAX_BREAKPOINTS = 4
-"""The Messages API accepts at most four `cache_control` breakpoints per request."""
-
 DEFAULT_TTL = "5m"
 
 

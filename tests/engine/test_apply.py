@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from slowcode.core.atomic import write_text_atomic
 from slowcode.core.errors import ToolInputError
 from slowcode.core.step_review import DiffLine, FileDiff, Hunk, LineKind, Verdict
-from slowcode.engine.apply.writes import StaleFileError, apply_step, compose
+from slowcode.engine.apply.writes import StaleFileError, compose
 from slowcode.engine.staging.diffs import diff_texts
 from tests.context.repos import make_repo, write
+from tests.helpers.writes import write_step
 
 
 def one_diff(old: str | None, new: str) -> FileDiff:
@@ -210,7 +211,7 @@ def test_failed_atomic_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-# ---- apply_step ------------------------------------------------------------------------
+# ---- write_step ------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -235,7 +236,7 @@ def step(
 def test_apply_step_writes_accepted_files_and_creates_folders(repo: Path) -> None:
     files = step(repo, {"a.py": lines_of(1, 3), "pkg/sub/new.py": "new\n", "b.py": "B\n"})
     files[1].hunks[0].verdict = Verdict.REJECTED  # b.py
-    written = apply_step(repo, files)
+    written = write_step(repo, files)
     assert written == ["a.py", "pkg/sub/new.py"]
     assert (repo / "a.py").read_text() == lines_of(1, 3)
     assert (repo / "pkg" / "sub" / "new.py").read_text() == "new\n"
@@ -244,7 +245,7 @@ def test_apply_step_writes_accepted_files_and_creates_folders(repo: Path) -> Non
 
 def test_apply_step_with_everything_rejected_writes_nothing(repo: Path) -> None:
     files = step(repo, {"a.py": "x\n", "c.py": "c\n"}, Verdict.REJECTED)
-    assert apply_step(repo, files) == []
+    assert write_step(repo, files) == []
     assert not (repo / "c.py").exists()
     assert (repo / "a.py").read_text() == lines_of(1, 2, 3)
 
@@ -254,7 +255,7 @@ def test_stale_files_stop_every_write(repo: Path) -> None:
     write(repo, "b.py", "the developer kept editing\n")
     write(repo, "new.py", "created meanwhile\n")
     with pytest.raises(StaleFileError) as caught:
-        apply_step(repo, files)
+        write_step(repo, files)
     assert caught.value.paths == ["b.py", "new.py"]
     assert "b.py, new.py" in str(caught.value)
     assert (repo / "a.py").read_text() == lines_of(1, 2, 3)
@@ -265,5 +266,5 @@ def test_apply_step_checks_paths_again(repo: Path) -> None:
     bad.hunks = [Hunk(bad.path, 0, 0, 0, 1, 1, "", [DiffLine(LineKind.ADDED, "x", None, 1)])]
     bad.hunks[0].verdict = Verdict.ACCEPTED
     with pytest.raises(ToolInputError):
-        apply_step(repo, [bad])
+        write_step(repo, [bad])
     assert not (repo / ".git" / "hooks" / "pre-commit").exists()

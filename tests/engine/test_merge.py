@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from slowcode.core.step_review import FileDiff, StepReview, Verdict
-from slowcode.engine.apply.writes import StaleFileError, apply_step
+from slowcode.engine.apply.writes import StaleFileError
 from slowcode.engine.human import StepVerdict
 from slowcode.engine.progress import NoticeRaised, Progress, SessionState
 from slowcode.engine.staging.diffs import diff_texts
@@ -17,6 +17,7 @@ from tests.context.repos import make_repo, write
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 from tests.helpers.humans import ScriptedHuman
 from tests.helpers.sessions import APP, EDITOR, app_repo, edit, log, make_workflow, plan_turn
+from tests.helpers.writes import write_step
 
 BASE = "".join(f"line {n}\n" for n in range(1, 21))
 
@@ -66,7 +67,7 @@ def test_apply_step_merges_a_file_changed_meanwhile(tmp_path: Path) -> None:
     files = _accepted(repo, {"a.py": BASE.replace("line 19\n", "line 19 reviewed\n")})
     write(repo, "a.py", BASE.replace("line 1\n", "line 1 mine\n"))
     merged: list[str] = []
-    assert apply_step(repo, files, on_merged=merged.append) == ["a.py"]
+    assert write_step(repo, files, on_merged=merged.append) == ["a.py"]
     assert merged == ["a.py"]
     text = (repo / "a.py").read_text()
     assert "line 1 mine\n" in text and "line 19 reviewed\n" in text
@@ -84,14 +85,14 @@ def test_apply_step_writes_nothing_when_any_file_conflicts(tmp_path: Path) -> No
     mine = BASE.replace("line 3\n", "drei\n")
     write(repo, "b.py", mine)
     with pytest.raises(StaleFileError) as caught:
-        apply_step(repo, files)
+        write_step(repo, files)
     assert caught.value.paths == ["b.py"]
     assert caught.value.current == {"b.py": mine}
     assert (repo / "a.py").read_text() == BASE  # the clean file was not written either
     assert (repo / "b.py").read_text() == mine
     (repo / "b.py").unlink()
     with pytest.raises(StaleFileError) as gone:
-        apply_step(repo, files)
+        write_step(repo, files)
     assert gone.value.current == {"b.py": None}
 
 

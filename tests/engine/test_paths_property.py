@@ -4,7 +4,7 @@ inside the repository's work tree and never inside `.git/`.
 Each example builds a fresh layout: a git repository, a folder beside it with a
 secret file, symlinks drawn from a list of dangerous targets, and a FIFO. The
 path goes through the whole write path a step takes: staging (path and context
-policies), the step's diff, every hunk accepted, `apply_step`. Then every file
+policies), the step's diff, every hunk accepted, `write_step`. Then every file
 outside the work tree and inside `.git/` is compared with a snapshot taken
 before.
 """
@@ -28,9 +28,9 @@ from slowcode.context.policy import ContextPolicy
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.paths import PathPolicy
 from slowcode.core.step_review import Verdict
-from slowcode.engine.apply.writes import apply_step
 from slowcode.engine.staging.diffs import diff_step
 from slowcode.engine.staging.tree import StagedTree
+from tests.helpers.writes import write_step
 
 LINK_PLACES = ["l1", "sub/l2", "sub/deeper/l3", "l4"]
 
@@ -163,7 +163,7 @@ def write_through_a_step(layout: Layout, path: str) -> list[str]:
         for file in files:
             for hunk in file.hunks:
                 hunk.verdict = Verdict.ACCEPTED
-        return apply_step(layout.repo, files, paths=policy)
+        return write_step(layout.repo, files, paths=policy)
     except SlowcodeError:
         # A refusal: a clear one-line error, and nothing may have changed.
         return []

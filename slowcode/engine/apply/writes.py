@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from slowcode.core.atomic import write_text_atomic
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.paths import PathPolicy
-from slowcode.core.step_review import FileDiff, Hunk, LineKind, side_lines
+from slowcode.core.step_review import FileDiff, Hunk, LineKind, side_lines, split_lines
 from slowcode.git.merge import merge_texts
 
 
@@ -30,15 +29,6 @@ class StaleFileError(SlowcodeError):
         )
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines with their "\\n" endings, split as unified diffs count them (only at "\\n")."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
-
-
 def compose(file: FileDiff) -> str | None:
     """The file's final text given its hunks' verdicts.
 
@@ -56,7 +46,7 @@ def compose(file: FileDiff) -> str | None:
     """
     if file.old_text is None and not any(hunk.takes_new_side for hunk in file.hunks):
         return None
-    old_lines = _split_lines(file.old_text or "")
+    old_lines = split_lines(file.old_text or "")
     pieces: list[str] = []
     position = 0
     for hunk in sorted(file.hunks, key=lambda h: h.source_start):
@@ -113,43 +103,6 @@ def stale_paths(root: Path, files: list[FileDiff], *, paths: PathPolicy | None =
 MergeSink = Callable[[str], None]
 
 
-def apply_step(
-    root: Path,
-    files: list[FileDiff],
-    *,
-    paths: PathPolicy | None = None,
-    on_merged: MergeSink | None = None,
-) -> list[str]:
-    """Writes every file's composed text; a file changed on disk meanwhile is merged.
-
-    A file whose disk text no longer equals the text the model saw (the developer
-    kept editing) gets a three-way merge: base = the text the model saw, ours = the
-    disk now, theirs = the reviewed text. Every file is composed and merged before
-    the first write, so a conflict in any of them means nothing at all was written.
-
-    Args:
-        root: The repository's working tree.
-        files: The step's file diffs with verdicts set.
-        paths: The path policy to check each path against again (one for `root` by default).
-        on_merged: Called with the path of each file that was merged, before any write.
-
-    Returns:
-        The repository-relative paths written, in the order of `files`.
-
-    Raises:
-        StaleFileError: A changed file could not be merged cleanly (or is gone, or
-            is no longer text).
-        ToolInputError: A path is refused by the path policy.
-        RepositoryError: git could not run the merge.
-        OSError: A write failed; files written before it stay written.
-    """
-    plan = plan_writes(root, files, paths=paths, on_merged=on_merged)
-    for absolute, _rel, text in plan:
-        absolute.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(absolute, text)
-    return [rel for _absolute, rel, _text in plan]
-
-
 def plan_writes(
     root: Path,
     files: list[FileDiff],
@@ -157,9 +110,13 @@ def plan_writes(
     paths: PathPolicy | None = None,
     on_merged: MergeSink | None = None,
 ) -> list[tuple[Path, str, str]]:
-    """What `apply_step` would write, `(absolute, rel, text)` per file, writing nothing.
+    """What a step writes, `(absolute, rel, text)` per file, writing nothing.
 
-    The crash-safe apply journals these final texts before the first write.
+    A file whose disk text no longer equals the text the model saw (the developer
+    kept editing) gets a three-way merge: base = the text the model saw, ours = the
+    disk now, theirs = the reviewed text. Every file is composed and merged before
+    anything is written, so a conflict in any of them means nothing is. The
+    crash-safe apply journals these final texts before the first write.
 
     Raises:
         StaleFileError: A changed file could not be merged cleanly.

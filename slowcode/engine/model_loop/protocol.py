@@ -17,8 +17,6 @@ SEARCH_TOOL = "search_code"
 PLAN_TOOL = "propose_plan"
 ASK_TOOL = "ask_human"
 FINISH_TOOL = "finish_step"
-
-READ_ONLY_EDITOR_COMMANDS = frozenset({"view"})
 STAGING_EDITOR_COMMANDS = frozenset({"create", "str_replace", "insert"})
 
 EDITOR_SCHEMA: dict[str, Any] = {

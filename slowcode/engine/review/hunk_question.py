@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slowcode.core.step_review import Hunk, LineKind, StepReview
+from slowcode.core.step_review import Hunk, StepReview
 from slowcode.model.types import TurnRequest
 from slowcode.prompts import load_prompt
 
@@ -74,12 +74,3 @@ class WhyQuestion:
         first = max(min(numbers) - CONTEXT_LINES, 1)
         last = min(max(numbers) + CONTEXT_LINES, len(lines))
         return "\n".join(f"{n:>5}  {lines[n - 1]}" for n in range(first, last + 1))
-
-
-def hunk_label(hunk: Hunk) -> str:
-    """`path` plus the hunk's first changed new line, for notices: `app.py:12`."""
-    for line in hunk.lines:
-        if line.kind is not LineKind.CONTEXT:
-            number = line.new_number or line.old_number
-            return f"{hunk.file}:{number}"
-    return hunk.file

@@ -14,9 +14,9 @@ from typing import Any
 
 from slowcode.context.files import directory_listing
 from slowcode.core.errors import ToolInputError
+from slowcode.core.step_review import split_lines
 from slowcode.engine.staging.tree import StagedTree
 
-TOOL_NAME = "str_replace_based_edit_tool"
 COMMANDS = ("view", "create", "str_replace", "insert")
 SNIPPET_LINES = 4
 """Lines of context shown above and below an edit in a success result."""
@@ -67,15 +67,6 @@ def run_editor_command(tree: StagedTree, tool_input: dict[str, Any]) -> ToolOutc
         return ToolOutcome(str(error), is_error=True)
     except OSError as error:
         return ToolOutcome(f"The file could not be read: {error.strerror or error}.", is_error=True)
-
-
-def _split_lines(text: str) -> list[str]:
-    """Lines with their endings; only "\\n" ends a line (a lone "\\r" stays in the line)."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
 
 
 def _newline_of(text: str) -> str:
@@ -131,7 +122,7 @@ def _view(tree: StagedTree, path: str, view_range: object) -> str:
         if view_range is not None:
             raise ToolInputError("`view_range` cannot be used when the path is a folder.")
         return directory_listing(tree.root, rel, tree.policy, extra_files=tree.staged_paths())
-    lines = _split_lines(tree.read(rel))
+    lines = split_lines(tree.read(rel))
     if view_range is None:
         return _cat_output(lines, rel, 1, len(lines))
     if (
@@ -202,7 +193,7 @@ def _str_replace(tree: StagedTree, path: str, old_str: object, new_str: object) 
     first = text.count("\n", 0, offset)
     start = max(0, first - SNIPPET_LINES)
     end = first + new_str.count("\n") + SNIPPET_LINES
-    snippet = _split_lines(new_text)[start : end + 1]
+    snippet = split_lines(new_text)[start : end + 1]
     return (
         f"The file {rel} has been edited (staged for review). "
         + _cat_output(snippet, f"a snippet of {rel}", start + 1, start + len(snippet))
@@ -217,7 +208,7 @@ def _insert(tree: StagedTree, path: str, insert_line: object, insert_text: objec
         raise ToolInputError("The insert command needs a non-empty `insert_text`.")
     _, rel = tree.resolve(path, for_write=True)
     text = tree.read(rel)
-    lines = _split_lines(text)
+    lines = split_lines(text)
     if insert_line < 0 or insert_line > len(lines):
         raise ToolInputError(
             f"insert_line {insert_line} is outside {rel}, which has {len(lines)} lines "
@@ -233,7 +224,7 @@ def _insert(tree: StagedTree, path: str, insert_line: object, insert_text: objec
         # The file keeps "no newline at end": the old last line gets one, the new one not.
         lines[-1] += newline
         insert_text = insert_text.removesuffix("\n").removesuffix("\r")
-    new_lines = _split_lines(insert_text)
+    new_lines = split_lines(insert_text)
     result = lines[:insert_line] + new_lines + lines[insert_line:]
     tree.stage(rel, "".join(result))
     start = max(0, insert_line - SNIPPET_LINES)
