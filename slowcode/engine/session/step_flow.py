@@ -28,6 +28,7 @@ from slowcode.engine.progress import (
 from slowcode.engine.review.hunk_ops import carry_over
 from slowcode.engine.review.hunk_question import WhyQuestion
 from slowcode.engine.review.state import (
+    OpenReview,
     ReviewJournal,
     restore_hunks,
     verdict_from_json,
@@ -119,7 +120,36 @@ class StepFlow:
     # -- finish_step ---------------------------------------------------------------------
 
     async def finish_step(self, tool_input: dict[str, Any]) -> ToolOutcome:
-        """Checks the step, has the developer review it, and applies what they accepted."""
+        """Checks the step, has the developer review it, and applies what they accepted.
+
+        The stages: the step checked (`_checked_review`), its architecture weighed
+        (`_weigh_architecture`), the review opened or reopened (`_open_review`), a
+        verdict the step can be applied with (`_applicable_verdict`), then the step
+        sent back or applied.
+        """
+        checked = await self._checked_review(tool_input)
+        if isinstance(checked, ToolOutcome):
+            return checked
+        review = checked
+        await self._weigh_architecture(review, tool_input)
+        restored = await self._open_review(review)
+        applied = restored.applied if restored else None
+        if restored is not None and restored.verdict is not None:
+            verdict = verdict_from_json(restored.verdict)
+        else:
+            verdict = await self._verdict(review)
+        if applied is None:
+            verdict = await self._applicable_verdict(review, verdict)
+        if verdict.action is StepAction.SEND_BACK:
+            self.round.last_review = review
+            self.flow.session.transition(S.STEP_WORKING, f"revising step {review.step_number}")
+            return _json(
+                {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
+            )
+        return await self.applier.apply(review, verdict, applied)
+
+    async def _checked_review(self, tool_input: dict[str, Any]) -> StepReview | ToolOutcome:
+        """The step's review, or the error result that sends the model back to work."""
         flow = self.flow
         session = flow.session
         if session.state is not S.STEP_WORKING or session.plan is None:
@@ -154,10 +184,14 @@ class StepFlow:
         if broken:
             flow.record("step_refused", {"step": number, "files": [b.path for b in broken]})
             return ToolOutcome(parse_guard_message(broken), is_error=True)
+        return review
+
+    async def _weigh_architecture(self, review: StepReview, tool_input: dict[str, Any]) -> None:
+        """Flags the step architectural, with the reasons, and attaches its decision draft."""
         if review.architectural:
             review.architectural_reasons.append("the model marked this step architectural")
         detected = await asyncio.to_thread(
-            detect_architectural, changes_from_diffs(files), existed_in(flow.root)
+            detect_architectural, changes_from_diffs(review.files), existed_in(self.flow.root)
         )
         if detected:
             review.architectural = True
@@ -168,6 +202,15 @@ class StepFlow:
             review.decision = self.round.pending_decision
             review.architectural = True
             review.architectural_reasons.append("an architectural question was answered")
+
+    async def _open_review(self, review: StepReview) -> OpenReview | None:
+        """Opens the review, with carried-over verdicts, or reopens a resumed one as it was.
+
+        Returns:
+            The resumed session's open review of this step, or None for a new review.
+        """
+        flow = self.flow
+        number = review.step_number
         carried = self._carry_over(review)
         review.ask_why = lambda position: self.why(review, position)
         restored, self.round.restored = self.round.restored, None
@@ -189,16 +232,18 @@ class StepFlow:
         if carried and restored is None:
             # Journaled now, so a stop before the first verdict reopens them carried.
             review.changed()
-        session.transition(S.STEP_REVIEW, f"reviewing step {number}")
-        applied = restored.applied if restored else None
-        if restored is not None and restored.verdict is not None:
-            verdict = verdict_from_json(restored.verdict)
-        else:
-            verdict = await self._verdict(review)
-        while verdict.action is StepAction.APPLY and applied is None:
-            # A merge started, a file of the step left conflicted, or the decisions folder
-            # made read-only while the review was open: nothing is written, and the review
-            # stays open with its verdicts.
+        flow.session.transition(S.STEP_REVIEW, f"reviewing step {number}")
+        return restored
+
+    async def _applicable_verdict(self, review: StepReview, verdict: StepVerdict) -> StepVerdict:
+        """Asks again, with the reason, while an "apply" cannot be carried out.
+
+        A merge started, a file of the step left conflicted, the decisions folder made
+        read-only, HEAD moved, or the developer's own edits overlapping the step: nothing
+        is written, and the review stays open with its verdicts.
+        """
+        flow = self.flow
+        while verdict.action is StepAction.APPLY:
             paths = [file.path for file in review.files]
             records = verdict.decision_action is DecisionAction.RECORD
             folder = flow.decisions.folder if records else None
@@ -210,15 +255,11 @@ class StepFlow:
             if problem is None:
                 break
             flow.emit(NoticeRaised("error", problem))
-            flow.record("apply_refused", {"step": number, "problem": problem}, sync=True)
-            verdict = await self._verdict(review)
-        if verdict.action is StepAction.SEND_BACK:
-            self.round.last_review = review
-            session.transition(S.STEP_WORKING, f"revising step {number}")
-            return _json(
-                {"applied": False, "feedback": verdict.feedback, "hunks": review.verdicts_json()}
+            flow.record(
+                "apply_refused", {"step": review.step_number, "problem": problem}, sync=True
             )
-        return await self.applier.apply(review, verdict, applied)
+            verdict = await self._verdict(review)
+        return verdict
 
     async def _head_problem(self) -> str | None:
         """How HEAD moved since the review opened, told once; applying again accepts it."""
