@@ -23,6 +23,7 @@ from slowcode.engine.staging.editor_tool import ToolOutcome
 from slowcode.engine.staging.tree import StagedTree
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import Journal
+from slowcode.journal.schema import JournalEvent
 from slowcode.model.client import ModelClient
 from slowcode.model.settings import ModelSettings
 
@@ -86,7 +87,7 @@ class SessionPorts(Protocol):
     def today(self) -> dt.date | None:
         """The date decision records get (None: today)."""
 
-    def record(self, kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
+    def record(self, event: JournalEvent, *, sync: bool = False) -> None:
         """Journals an event."""
 
     def mark_protocol_break(self) -> None:

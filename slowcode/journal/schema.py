@@ -16,7 +16,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from slowcode.core.errors import SlowcodeError
 
@@ -100,6 +100,13 @@ class UnknownEvent(JournalEvent):
     def to_data(self) -> dict[str, Any]:
         """The data exactly as it was read."""
         return self.data
+
+
+class EventRecorder(Protocol):
+    """Something that journals an event: a session's `record`."""
+
+    def __call__(self, event: JournalEvent, *, sync: bool = False) -> object:
+        """Journals `event` (fsynced when `sync`); what it returns is not used."""
 
 
 EVENT_TYPES: dict[str, type[JournalEvent]] = {}

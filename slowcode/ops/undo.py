@@ -26,11 +26,10 @@ from slowcode.engine.apply.commit import SESSION_TRAILER, STEP_TRAILER, disk_byt
 from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text
+from slowcode.journal import events as ev
 from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, Journal
 
 UNDO_TRAILER = "Slowcode-Undo"
-UNDO_STARTED = "undo_started"
-UNDO_MADE = "undo_made"
 _REGULAR = "100644"
 _EXECUTABLE = "100755"
 
@@ -108,8 +107,9 @@ def undo_last_step(root: Path) -> UndoResult:
     step = trailers.get(STEP_TRAILER, [""])[0]
     repo.ensure_excluded(".slowcode/")
     journal = _journal_for(repo.root, session_id)
-    details = {"commit": head, "session": session_id, "step": step, "paths": paths}
-    journal.append(UNDO_STARTED, details, sync=True)
+    journal.record(
+        ev.UndoStarted(commit=head, session=session_id, step=step, paths=paths), sync=True
+    )
     for path in paths:
         _restore(repo.root, path, before.get(path))
     subject = git_text(repo.root, "log", "-1", "--format=%s", head).strip()
@@ -119,7 +119,10 @@ def undo_last_step(root: Path) -> UndoResult:
         f"This reverts commit {head}, step {step or '?'} of slowcode session {session_id}.",
         [(UNDO_TRAILER, head), (SESSION_TRAILER, session_id)],
     )
-    journal.append(UNDO_MADE, {**details, "undo_commit": commit}, sync=True)
+    journal.record(
+        ev.UndoMade(commit=head, undo_commit=commit, session=session_id, step=step, paths=paths),
+        sync=True,
+    )
     return UndoResult(head, commit, session_id, step, paths)
 
 

@@ -98,7 +98,7 @@ def main() -> None:
     session = Journal.open(folder)
     repo = gitrepo.GitRepo.open(root)
     committer = step_commit.StepCommitter(
-        repo, DecisionStore(root), session.session_id, MODEL, session.append
+        repo, DecisionStore(root), session.session_id, MODEL, session.record
     )
     review = scripted_review() if mode == "apply" else None
     _kill_at = kill_at

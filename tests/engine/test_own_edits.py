@@ -16,6 +16,7 @@ from slowcode.engine.progress import NoticeRaised, Progress
 from slowcode.engine.staging.diffs import diff_texts
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import read_events
+from slowcode.journal.schema import JournalEvent
 from slowcode.ops.blame import line_origin
 from tests.context.repos import git, make_repo, with_identity, write
 from tests.fakeapi import FakeMessagesAPI
@@ -44,8 +45,8 @@ def review_of(root: Path, path: str, new: str) -> StepReview:
 
 
 def committer(root: Path, events: list[tuple[str, dict[str, Any]]]) -> StepCommitter:
-    def record(kind: str, data: dict[str, Any], sync: bool = False) -> None:
-        events.append((kind, data))
+    def record(event: JournalEvent, *, sync: bool = False) -> None:
+        events.append((event.type, event.to_data()))
 
     return StepCommitter(GitRepo.open(root), DecisionStore(root), "s1", "model", record)
 

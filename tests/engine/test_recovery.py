@@ -14,7 +14,9 @@ from slowcode.engine.apply.commit import StepCommitter
 from slowcode.engine.human import StepVerdict
 from slowcode.engine.session.recovery import ROLLED_BACK, interrupted_intent, recover_apply
 from slowcode.git.repo import GitRepo
+from slowcode.journal import events as ev
 from slowcode.journal.log import Journal, find_sessions, read_events, verify
+from slowcode.journal.schema import JournalEvent
 from tests.context.repos import with_identity
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
 from tests.helpers.humans import Quit, ScriptedHuman
@@ -97,9 +99,9 @@ async def test_an_apply_cut_short_is_completed_without_asking_again(
     workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
     original = workflow.record
 
-    def dies_after_the_first_write(kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
-        original(kind, data, sync=sync)
-        if kind == "file_written":
+    def dies_after_the_first_write(event: JournalEvent, *, sync: bool = False) -> None:
+        original(event, sync=sync)
+        if isinstance(event, ev.FileWritten):
             raise Crash
 
     workflow.record = dies_after_the_first_write  # type: ignore[method-assign]
@@ -134,7 +136,7 @@ async def test_a_file_changed_since_the_crash_rolls_the_apply_back(
     GitRepo.open(repo).ensure_excluded(".slowcode/")
     journal = Journal.create(repo)
     committer = StepCommitter(
-        GitRepo.open(repo), DecisionStore(repo), journal.session_id, "m", journal.append
+        GitRepo.open(repo), DecisionStore(repo), journal.session_id, "m", journal.record
     )
     from slowcode.engine.staging.diffs import diff_texts
 
@@ -145,7 +147,7 @@ async def test_a_file_changed_since_the_crash_rolls_the_apply_back(
     review.accept_all()
     intent = committer.prepare(review, None)
     assert intent is not None
-    journal.append("apply_intent", intent.to_json(), sync=True)
+    journal.record(intent.to_event(), sync=True)
     (repo / "app.py").write_text(APP.replace("'hello '", "'Hi '"))  # written, then the crash
     (repo / "other.py").write_text("x = 42  # the developer's own edit\n")
 

@@ -84,7 +84,7 @@ def recover_in_process(root: Path) -> None:
     folder = find_sessions(root)[-1]
     journal = Journal.open(folder)
     committer = StepCommitter(
-        GitRepo.open(root), DecisionStore(root), journal.session_id, child.MODEL, journal.append
+        GitRepo.open(root), DecisionStore(root), journal.session_id, child.MODEL, journal.record
     )
     outcome = recover_apply(committer, journal.events())
     assert outcome is None or outcome.outcome == COMPLETED

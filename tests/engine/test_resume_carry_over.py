@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,6 +20,7 @@ from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.review.hunk_ops import edit_in_review
 from slowcode.engine.review.state import ROUND
 from slowcode.engine.session.resume import resume_point
+from slowcode.journal import events as ev
 from slowcode.journal.log import (
     HEAD_FILE,
     JOURNAL_FILE,
@@ -30,6 +30,7 @@ from slowcode.journal.log import (
     read_events,
     verify,
 )
+from slowcode.journal.schema import JournalEvent
 from slowcode.model.types import ModelError
 from tests.context.repos import git, make_repo
 from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
@@ -195,11 +196,9 @@ async def test_verdicts_carry_over_when_stopped_right_after_the_send_back(
     workflow = make_workflow(repo, fake_api, Reviser(), [])
     original = workflow.record
 
-    def dies_once_the_send_back_is_answered(
-        kind: str, data: dict[str, Any], *, sync: bool = False
-    ) -> None:
-        original(kind, data, sync=sync)
-        if kind == "tool_call" and data.get("name") == "finish_step":
+    def dies_once_the_send_back_is_answered(event: JournalEvent, *, sync: bool = False) -> None:
+        original(event, sync=sync)
+        if isinstance(event, ev.ToolCall) and event.name == "finish_step":
             raise Crash
 
     workflow.record = dies_once_the_send_back_is_answered  # type: ignore[method-assign]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,8 @@ from slowcode.engine.review.commit_body import assisted_by, commit_body
 from slowcode.git.commit import catch_up_index, checkout_form
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text, run_git
-
-Recorder = Callable[..., object]
-"""Writes a journal event: `record(kind, data, sync=...)`."""
+from slowcode.journal import events as ev
+from slowcode.journal.schema import EventRecorder
 
 SESSION_TRAILER = "Slowcode-Session"
 STEP_TRAILER = "Slowcode-Step"
@@ -140,16 +139,16 @@ class ApplyIntent:
         """The decision record's path, when the step writes one."""
         return next((f.path for f in self.files if f.decision), None)
 
-    def to_json(self) -> dict[str, Any]:
-        """The `apply_intent` event's data."""
-        return {
-            "step": self.step,
-            "parent": self.parent,
-            "files": [f.to_json() for f in self.files],
-            "subject": self.subject,
-            "body": self.body,
-            "trailers": [list(pair) for pair in self.trailers],
-        }
+    def to_event(self) -> ev.ApplyIntentRecorded:
+        """The `apply_intent` event."""
+        return ev.ApplyIntentRecorded(
+            step=self.step,
+            parent=self.parent,
+            files=[f.to_json() for f in self.files],
+            subject=self.subject,
+            body=self.body,
+            trailers=[list(pair) for pair in self.trailers],
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ApplyIntent:
@@ -206,7 +205,7 @@ class StepCommitter:
     decisions: DecisionStore
     session_id: str
     model: str
-    record: Recorder
+    record: EventRecorder
 
     def apply(
         self,
@@ -229,7 +228,7 @@ class StepCommitter:
         intent = self.prepare(review, decision, today, include_own_edits=include_own_edits)
         if intent is None:
             return AppliedStep(None, [], None)
-        self.record("apply_intent", intent.to_json(), sync=True)
+        self.record(intent.to_event(), sync=True)
         return self.execute(intent)
 
     def prepare(
@@ -259,7 +258,7 @@ class StepCommitter:
         merged: list[str] = []
         planned = plan_writes(root, review.files, on_merged=merged.append)
         for rel in merged:
-            self.record("file_merged", {"path": rel})
+            self.record(ev.FileMerged(path=rel))
         targets = [
             (rel, _new_file_form(root, rel, text.encode("utf-8")), False)
             for _abs, rel, text in planned
@@ -287,7 +286,7 @@ class StepCommitter:
         if overlapping and not include_own_edits:
             raise OwnEditsOverlap(overlapping)
         if overlapping:
-            self.record("own_edits_included", {"step": review.step_number, "paths": overlapping})
+            self.record(ev.OwnEditsIncluded(step=review.step_number, paths=overlapping))
         files = [
             dataclasses.replace(f, commit_blob=None) if f.commit_blob == _OVERLAP else f
             for f in files
@@ -351,8 +350,8 @@ class StepCommitter:
             target = root / planned.path
             target.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(target, data)
-            kind = "decision_written" if planned.decision else "file_written"
-            self.record(kind, {"path": planned.path, "sha256": planned.after}, sync=True)
+            written = ev.DecisionWritten if planned.decision else ev.FileWritten
+            self.record(written(path=planned.path, sha256=planned.after), sync=True)
         contents = {f.path: read_blob(root, f.commit_blob) for f in intent.files if f.commit_blob}
         sha = self.repo.commit_step(
             intent.paths,
@@ -366,15 +365,14 @@ class StepCommitter:
 
     def _committed(self, intent: ApplyIntent, sha: str, *, recovered: bool) -> AppliedStep:
         self.record(
-            "commit_made",
-            {
-                "step": intent.step,
-                "commit": sha,
-                "paths": intent.paths,
-                "written": intent.written,
-                "decision_path": intent.decision_path,
-                "recovered": recovered,
-            },
+            ev.CommitMade(
+                step=intent.step,
+                commit=sha,
+                paths=intent.paths,
+                written=intent.written,
+                decision_path=intent.decision_path,
+                recovered=recovered,
+            ),
             sync=True,
         )
         return AppliedStep(sha, intent.written, intent.decision_path)

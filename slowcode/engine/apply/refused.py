@@ -31,6 +31,7 @@ from slowcode.engine.human import CommitChoice, RefusedCommit
 from slowcode.engine.progress import CheckOutput, NoticeRaised
 from slowcode.git.commit import CommitRefused
 from slowcode.git.merge import merge_texts
+from slowcode.journal import events as ev
 
 if TYPE_CHECKING:
     from slowcode.engine.ports import SessionPorts
@@ -106,12 +107,9 @@ async def settle_refusal(
     while True:
         changes = refusal.changed_by_hook or hook_changes(root, intent)
         record(
-            "commit_refused",
-            {
-                "step": intent.step,
-                "output": refusal.output[-_JOURNALED_OUTPUT:],
-                "changes": changes,
-            },
+            ev.CommitRefused(
+                step=intent.step, output=refusal.output[-_JOURNALED_OUTPUT:], changes=changes
+            ),
             sync=True,
         )
         flow.emit(NoticeRaised("error", str(refusal)))
@@ -120,21 +118,17 @@ async def settle_refusal(
         choice = await flow.human.resolve_refused_commit(
             RefusedCommit(intent.step, title, refusal.output, changes)
         )
-        record("commit_choice", {"step": intent.step, "choice": choice.value}, sync=True)
+        record(ev.CommitChoiceMade(step=intent.step, choice=choice.value), sync=True)
         if choice is CommitChoice.SEND_BACK:
             restored = await asyncio.to_thread(roll_back, root, intent)
-            record(
-                "apply_rolled_back",
-                {"step": intent.step, "conflicts": [], "restored": restored},
-                sync=True,
-            )
+            record(ev.ApplyRolledBack(step=intent.step, conflicts=[], restored=restored), sync=True)
             return (
                 "git commit refused the step, so nothing was committed and its files were "
                 "put back as they were. The hook's output:\n" + refusal.output
             )
         intent = await asyncio.to_thread(taken_over, root, intent)
         if intent.files:
-            record("apply_intent", intent.to_json(), sync=True)
+            record(intent.to_event(), sync=True)
         verify = choice is not CommitChoice.WITHOUT_HOOKS
         try:
             return await asyncio.to_thread(committer.execute, intent, verify=verify)

@@ -30,9 +30,10 @@ from slowcode.engine.progress import (
     SessionState,
     StepApplied,
 )
-from slowcode.engine.review.state import ROUND, hunks_to_json
+from slowcode.engine.review.state import hunks_to_json
 from slowcode.engine.staging.editor_tool import ToolOutcome
 from slowcode.git.commit import CommitRefused
+from slowcode.journal import events as ev
 
 if TYPE_CHECKING:
     from slowcode.engine.ports import SessionPorts
@@ -75,13 +76,13 @@ class StepApplier:
         if verdict.decision_action is not DecisionAction.RECORD:
             decision = None
         if verdict.decision_action is DecisionAction.NOT_ARCHITECTURAL:
-            flow.record("not_architectural", {"reason": verdict.reason}, sync=True)
+            flow.record(ev.NotArchitectural(reason=verdict.reason), sync=True)
         committer = StepCommitter(
             flow.repo, flow.decisions, session.session_id, flow.settings.model, flow.record
         )
         changed = [] if done else await asyncio.to_thread(stale_paths, flow.root, review.files)
         if changed:
-            flow.record("merge_attempted", {"step": review.step_number, "paths": changed})
+            flow.record(ev.MergeAttempted(step=review.step_number, paths=changed))
         try:
             if done is not None:
                 applied = committed_step(done)
@@ -115,16 +116,17 @@ class StepApplier:
         step_round.last_review = None
         if decision is not None:
             step_round.pending_decision = None
+        usage, cost = session.step_usage_and_cost()
         flow.record(
-            "step_applied",
-            {
-                "step": review.step_number,
-                "commit": applied.commit,
-                "paths": applied.written,
+            ev.StepApplied(
+                step=review.step_number,
+                commit=applied.commit,
+                paths=applied.written,
                 # The model's summary of done steps names the record by its title too.
-                "decision_title": decision.title if applied.decision_path and decision else None,
-                **session.step_usage_json(),
-            },
+                decision_title=decision.title if applied.decision_path and decision else None,
+                usage=usage,
+                cost_usd=cost,
+            ),
             sync=True,
         )
         flow.tree.discard()
@@ -170,9 +172,10 @@ class StepApplier:
         flow = self.flow
         flow.emit(NoticeRaised("error", str(error)))
         flow.record(
-            "merge_conflict",
             # The round in full, as a send-back journals it: a resume carries it over.
-            {"step": review.step_number, "paths": error.paths, ROUND: hunks_to_json(review)},
+            ev.MergeConflict(
+                step=review.step_number, paths=error.paths, round=hunks_to_json(review)
+            ),
             sync=True,
         )
         self.round.last_review = review
@@ -198,9 +201,7 @@ class StepApplier:
         flow = self.flow
         if not await self.check_gate.allowed(command):
             source = flow.config.check_command_source or "the configuration"
-            flow.record(
-                "check_skipped", {"command": command, "source": source, "reason": "not trusted"}
-            )
+            flow.record(ev.CheckSkipped(command=command, source=source, reason="not trusted"))
             problem = f" ({self.check_gate.problem})" if self.check_gate.problem else ""
             flow.emit(
                 NoticeRaised(
@@ -223,8 +224,7 @@ class StepApplier:
             secrets=secrets,
         )
         flow.record(
-            "check_run",
-            {"command": command, "exit_code": result.exit_code, "output_tail": result.output_tail},
+            ev.CheckRun(command=command, exit_code=result.exit_code, output_tail=result.output_tail)
         )
         flow.emit(CheckFinished(command, result.exit_code))
         if result.passed:
@@ -252,7 +252,7 @@ def _apply_once(
     intent = prepare()
     if intent is None:
         return AppliedStep(None, [], None)
-    committer.record("apply_intent", intent.to_json(), sync=True)
+    committer.record(intent.to_event(), sync=True)
     try:
         return committer.execute(intent)
     except CommitRefused as refusal:

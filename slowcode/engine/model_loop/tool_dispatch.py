@@ -18,6 +18,7 @@ from slowcode.engine.model_loop import protocol
 from slowcode.engine.progress import SessionState, ToolCalled
 from slowcode.engine.staging.editor_tool import ToolOutcome, run_editor_command
 from slowcode.git import repo_state
+from slowcode.journal import events as ev
 
 if TYPE_CHECKING:
     from slowcode.engine.ports import ToolPorts
@@ -49,14 +50,13 @@ class ToolDispatcher:
             flow.mark_protocol_break()
             outcome = ToolOutcome(problem or "Invalid tool input.", is_error=True)
         flow.record(
-            "tool_call",
-            {
-                "id": use.get("id"),
-                "name": name,
-                "input": tool_input,
-                "is_error": outcome.is_error,
-                "result": outcome.text,
-            },
+            ev.ToolCall(
+                id=use.get("id"),
+                name=name,
+                input=tool_input,
+                is_error=outcome.is_error,
+                result=outcome.text,
+            )
         )
         flow.emit(ToolCalled(name, summarise(name, tool_input), outcome.is_error))
         return outcome
@@ -112,9 +112,7 @@ class ToolDispatcher:
     def _record_staged(self, path: str) -> None:
         tree = self.flow.tree
         rel = self.flow.paths.normalise(path)
-        self.flow.record(
-            "staged", {"path": rel, "base": tree.base_text(rel), "text": tree.staged_text(rel)}
-        )
+        self.flow.record(ev.Staged(path=rel, base=tree.base_text(rel), text=tree.staged_text(rel)))
 
 
 def summarise(name: str, tool_input: object) -> str:

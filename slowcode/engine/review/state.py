@@ -14,13 +14,14 @@ restart too: `SentBackRound` follows those events and rebuilds the round.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from slowcode.core.decision_record import ConsideredOption, DecisionRecord, DecisionStatus
 from slowcode.core.step_review import DiffLine, FileDiff, Hunk, LineKind, StepReview, Verdict
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
+from slowcode.journal import events as ev
+from slowcode.journal.schema import EventRecorder
 
 REVIEW_PROGRESS = "review_progress"
 # The key of a send-back's (`step_verdict`) or a merge conflict's (`merge_conflict`)
@@ -201,28 +202,26 @@ def decision_from_json(data: dict[str, Any] | None) -> DecisionRecord | None:
     return DecisionRecord(**{key: value for key, value in values.items() if key in known})
 
 
-def verdict_to_json(step: int, verdict: StepVerdict, review: StepReview) -> dict[str, Any]:
-    """The `step_verdict` event's data: what the developer decided, in full.
+def verdict_event(step: int, verdict: StepVerdict, review: StepReview) -> ev.StepVerdictGiven:
+    """The `step_verdict` event: what the developer decided, in full.
 
-    A send-back also holds the round's hunks (`ROUND`): the next round carries
+    A send-back also holds the round's hunks (`round`): the next round carries
     their verdicts over, after a restart too.
     """
-    data: dict[str, Any] = {
-        "step": step,
-        "action": str(verdict.action),
-        "hunks": review.verdicts_json(),
-        "feedback": verdict.feedback,
-        "decision_action": str(verdict.decision_action or ""),
-        "reason": verdict.reason,
-        "decision": decision_to_json(verdict.decision),
-    }
-    if verdict.action is StepAction.SEND_BACK:
-        data[ROUND] = hunks_to_json(review)
-    return data
+    return ev.StepVerdictGiven(
+        step=step,
+        action=str(verdict.action),
+        hunks=review.verdicts_json(),
+        feedback=verdict.feedback,
+        decision_action=str(verdict.decision_action or ""),
+        reason=verdict.reason,
+        decision=decision_to_json(verdict.decision),
+        round=hunks_to_json(review) if verdict.action is StepAction.SEND_BACK else None,
+    )
 
 
 def verdict_from_json(data: dict[str, Any]) -> StepVerdict:
-    """The developer's step verdict, as `verdict_to_json` journaled it."""
+    """The developer's step verdict, as `verdict_event` journaled it."""
     action = data.get("decision_action") or None
     return StepVerdict(
         action=StepAction(data["action"]),
@@ -236,7 +235,7 @@ def verdict_from_json(data: dict[str, Any]) -> StepVerdict:
 class ReviewJournal:
     """Journals a review's hunks each time they change (a move alone writes nothing)."""
 
-    def __init__(self, record: Callable[..., None]) -> None:
+    def __init__(self, record: EventRecorder) -> None:
         self._record = record
         self._last: list[dict[str, Any]] | None = None
 
@@ -246,4 +245,4 @@ class ReviewJournal:
         if hunks == self._last:
             return
         self._last = hunks
-        self._record(REVIEW_PROGRESS, {"step": review.step_number, "hunks": hunks}, sync=True)
+        self._record(ev.ReviewProgress(step=review.step_number, hunks=hunks), sync=True)

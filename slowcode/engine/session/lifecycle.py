@@ -6,8 +6,8 @@ rebuilt from the journal and screens only render it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from slowcode.core.plan import Plan, StepState
 from slowcode.engine.progress import (
@@ -18,6 +18,8 @@ from slowcode.engine.progress import (
     UsageRecorded,
 )
 from slowcode.engine.session.resume import ResumePoint
+from slowcode.journal import events as ev
+from slowcode.journal.schema import EventRecorder
 from slowcode.model.pricing import add_costs, cost_usd
 from slowcode.model.types import Usage
 
@@ -40,7 +42,7 @@ class TransitionError(RuntimeError):
     """A transition the state machine does not allow: a bug, never the user's input."""
 
 
-JournalWriter = Callable[[str, dict[str, object]], None]
+JournalWriter = EventRecorder
 
 
 @dataclass
@@ -88,7 +90,7 @@ class Session:
         if to is S.FAILED:
             self.failed_in = self.state
         self.state = to
-        self.record("state_changed", {"state": str(to), "detail": detail})
+        self.record(ev.StateChanged(state=str(to), detail=detail))
         self.emit(StateChanged(to, detail))
 
     def recover(self) -> None:
@@ -139,7 +141,7 @@ class Session:
             )
         )
 
-    def step_usage_json(self) -> dict[str, object]:
+    def step_usage_and_cost(self) -> tuple[dict[str, Any], float | None]:
         """The current step's usage and cost, as journaled with `step_applied`."""
         cost = None if self.step_cost is None else round(self.step_cost, 6)
-        return {"usage": self.step_usage.to_json(), "cost_usd": cost}
+        return self.step_usage.to_json(), cost

@@ -25,6 +25,7 @@ from slowcode.engine.apply.commit import (
     StepCommitter,
     roll_back,
 )
+from slowcode.journal import events as ev
 from slowcode.journal.log import Event
 
 COMPLETED = "completed"
@@ -84,12 +85,11 @@ def recover_apply(committer: StepCommitter, events: list[Event]) -> Recovery | N
     except ApplyConflict as conflict:
         restored = roll_back(root, intent)
         committer.record(
-            "apply_rolled_back",
-            {"step": intent.step, "conflicts": conflict.paths, "restored": restored},
+            ev.ApplyRolledBack(step=intent.step, conflicts=conflict.paths, restored=restored),
             sync=True,
         )
         return Recovery(intent.step, ROLLED_BACK, conflicts=conflict.paths)
-    committer.record("apply_recovered", {"step": intent.step, "commit": applied.commit}, sync=True)
+    committer.record(ev.ApplyRecovered(step=intent.step, commit=applied.commit), sync=True)
     return Recovery(intent.step, COMPLETED, commit=applied.commit)
 
 

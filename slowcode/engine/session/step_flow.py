@@ -31,14 +31,15 @@ from slowcode.engine.review.state import (
     OpenReview,
     ReviewJournal,
     restore_hunks,
+    verdict_event,
     verdict_from_json,
-    verdict_to_json,
 )
 from slowcode.engine.review.step_round import StepRound
 from slowcode.engine.staging.diffs import diff_step
 from slowcode.engine.staging.editor_tool import ToolOutcome
 from slowcode.engine.staging.guards import parse_guard_message, parse_regressions
 from slowcode.git import repo_state
+from slowcode.journal import events as ev
 
 if TYPE_CHECKING:
     from slowcode.engine.ports import SessionPorts
@@ -70,17 +71,17 @@ class StepFlow:
                 "The plan is already approved; carry on with the current step.", is_error=True
             )
         plan = Plan.from_tool_input(tool_input)
-        flow.record("plan_proposed", {"plan": plan.to_json()})
+        flow.record(ev.PlanProposed(plan=plan.to_json()))
         session.plan = plan
         session.emit(PlanUpdated(plan))
         session.transition(S.PLAN_REVIEW, "waiting for the plan's approval")
         verdict = await flow.human.review_plan(plan)
         if not verdict.approved or not verdict.steps:
-            flow.record("plan_sent_back", {"feedback": verdict.feedback}, sync=True)
+            flow.record(ev.PlanSentBack(feedback=verdict.feedback), sync=True)
             session.transition(S.PLANNING, "revising the plan")
             return _json({"approved": False, "feedback": verdict.feedback})
         approved = Plan(goal=plan.goal, steps=list(verdict.steps))
-        flow.record("plan_approved", {"plan": approved.to_json()}, sync=True)
+        flow.record(ev.PlanApproved(plan=approved.to_json()), sync=True)
         session.approve_plan(approved)
         return _json(
             {
@@ -107,8 +108,9 @@ class StepFlow:
         flow.session.transition(S.ASKING, "waiting for the developer's answer")
         answer = await flow.human.answer_question(question)
         flow.record(
-            "question_answered",
-            {"question": question.question, "answer": answer.answer, "option": answer.option},
+            ev.QuestionAnswered(
+                question=question.question, answer=answer.answer, option=answer.option
+            ),
             sync=True,
         )
         flow.session.transition(back_to)
@@ -182,7 +184,7 @@ class StepFlow:
             parse_regressions, files, {file.path: file.new_text for file in files}
         )
         if broken:
-            flow.record("step_refused", {"step": number, "files": [b.path for b in broken]})
+            flow.record(ev.StepRefused(step=number, files=[b.path for b in broken]))
             return ToolOutcome(parse_guard_message(broken), is_error=True)
         return review
 
@@ -218,12 +220,11 @@ class StepFlow:
             # Resumed: the review's hunks and any verdict come from the journal.
             if restored.hunks is not None:
                 restore_hunks(review, restored.hunks)
-            flow.record("step_review_resumed", {"step": number})
+            flow.record(ev.StepReviewResumed(step=number))
         else:
             restored = None
             flow.record(
-                "step_review_opened",
-                {"step": number, "summary": review.summary, "hunks": len(review.hunks)},
+                ev.StepReviewOpened(step=number, summary=review.summary, hunks=len(review.hunks))
             )
         review.on_change = ReviewJournal(flow.record)
         # Where HEAD was when the review opened: a branch switch or a new commit since
@@ -255,9 +256,7 @@ class StepFlow:
             if problem is None:
                 break
             flow.emit(NoticeRaised("error", problem))
-            flow.record(
-                "apply_refused", {"step": review.step_number, "problem": problem}, sync=True
-            )
+            flow.record(ev.ApplyRefused(step=review.step_number, problem=problem), sync=True)
             verdict = await self._verdict(review)
         return verdict
 
@@ -292,9 +291,7 @@ class StepFlow:
             return 0
         carried = carry_over(previous, review)
         if carried:
-            self.flow.record(
-                "verdicts_carried_over", {"step": review.step_number, "hunks": carried}
-            )
+            self.flow.record(ev.VerdictsCarriedOver(step=review.step_number, hunks=carried))
         return carried
 
     async def why(self, review: StepReview, position: int) -> str:
@@ -313,21 +310,18 @@ class StepFlow:
             reason = plan.steps[review.step_number - 1].why
         question = WhyQuestion.of(review, position, session.task, reason)
         hunk = question.hunk
-        flow.record(
-            "why_asked", {"step": review.step_number, "file": hunk.file, "index": hunk.index}
-        )
+        flow.record(ev.WhyAsked(step=review.step_number, file=hunk.file, index=hunk.index))
         turn = await flow.client.complete(question.request(), lambda _event: None)
         answer = turn.text.strip() or "(The model gave no answer.)"
         session.add_usage(turn.usage)
         flow.record(
-            "why_answered",
-            {
-                "step": review.step_number,
-                "file": hunk.file,
-                "index": hunk.index,
-                "answer": answer,
-                "usage": turn.usage.to_json(),
-            },
+            ev.WhyAnswered(
+                step=review.step_number,
+                file=hunk.file,
+                index=hunk.index,
+                answer=answer,
+                usage=turn.usage.to_json(),
+            ),
             sync=True,
         )
         hunk.why = answer
@@ -335,9 +329,7 @@ class StepFlow:
 
     async def _verdict(self, review: StepReview) -> StepVerdict:
         verdict = await self._review_until_applicable(review)
-        self.flow.record(
-            "step_verdict", verdict_to_json(review.step_number, verdict, review), sync=True
-        )
+        self.flow.record(verdict_event(review.step_number, verdict, review), sync=True)
         return verdict
 
     async def _review_until_applicable(self, review: StepReview) -> StepVerdict:

@@ -40,7 +40,9 @@ from slowcode.engine.staging.editor_tool import ToolOutcome
 from slowcode.engine.staging.tree import StagedTree
 from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
+from slowcode.journal import events as ev
 from slowcode.journal.log import Journal, latest_unfinished
+from slowcode.journal.schema import JournalEvent
 from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from slowcode.model.client import ModelClient
 from slowcode.model.failures import MALFORMED_TOOL_INPUT, one_line
@@ -128,13 +130,14 @@ class Workflow:
         """The current step's messages (see `Conversation`)."""
         return self.conversation.messages
 
-    def record(self, kind: str, data: dict[str, Any], *, sync: bool = False) -> None:
+    def record(self, event: JournalEvent, *, sync: bool = False) -> None:
         """Appends an event to the session's journal (fsynced when `sync`)."""
+        data = event.to_data()
         if self.journal is not None:
             # The conversation follows the event as journaled (keys sorted, secrets
             # redacted), exactly as a resume reads it back: both send the same bytes.
-            data = self.journal.append(kind, data, sync=sync)["data"]
-        self.conversation.follow(kind, data)
+            data = self.journal.append(event.type, data, sync=sync)["data"]
+        self.conversation.follow(event.type, data)
 
     def fail_unexpectedly(self, error: Exception) -> tuple[str, bool]:
         """Journals an error nothing else handled and leaves the session where it can go on.
@@ -148,7 +151,7 @@ class Workflow:
         """
         line = one_line(f"Unexpected error ({type(error).__name__}): {error}")
         with contextlib.suppress(Exception):
-            self.record("session_error", {"error": type(error).__name__, "message": line})
+            self.record(ev.SessionError(error=type(error).__name__, message=line))
         state = self.session.state
         retryable = state in (S.PLANNING, S.STEP_WORKING)
         if S.FAILED in TRANSITIONS[state]:
@@ -175,11 +178,11 @@ class Workflow:
     def discard_staged(self) -> None:
         """Forgets the current step's staged edits (journaled, so a resume forgets them too)."""
         self.tree.discard()
-        self.record("staged_discarded", {})
+        self.record(ev.StagedDiscarded())
 
     def _append_message(self, message: dict[str, Any]) -> None:
         # Recording it adds it to the conversation (and may fold a finished step).
-        self.record("conversation_message", {"message": message})
+        self.record(ev.ConversationMessage(message=message))
 
     # -- running -------------------------------------------------------------------
 
@@ -194,8 +197,7 @@ class Workflow:
             self.journal.session_id, task, self.settings.model, self.record, self.emit
         )
         self.record(
-            "session_started",
-            {"task": task, "model": self.settings.model, "root": str(self.root)},
+            ev.SessionStarted(task=task, model=self.settings.model, root=str(self.root)),
             sync=True,
         )
         if self.repo.identity() is None:
@@ -230,7 +232,7 @@ class Workflow:
         self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
         self.steps.round.restored = point.review
         self.steps.round.last_review = point.sent_back
-        self.record("session_resumed", {"state": str(point.state)}, sync=True)
+        self.record(ev.SessionResumed(state=str(point.state)), sync=True)
         if point.pending_uses:
             await self._answer(point.pending_uses, point.done_calls)
         elif point.messages and point.messages[-1]["role"] == "assistant" and self._plan_done():
@@ -269,7 +271,7 @@ class Workflow:
             messages=with_conversation_breakpoints(messages, self.config.cache_ttl),
             max_tokens=self.config.max_tokens,
         )
-        self.record("model_request", {"messages": len(messages), "model": self.settings.model})
+        self.record(ev.ModelRequest(messages=len(messages), model=self.settings.model))
         try:
             turn = await self.client.complete(request, self._on_stream)
         except ModelError as error:
@@ -279,22 +281,21 @@ class Workflow:
                     [{"type": "text", "text": MALFORMED_ANSWER_TEXT}], MALFORMED_STOP
                 )
                 self._append_message(_assistant_message(stand_in))
-                self.record("model_response", {"stop_reason": MALFORMED_STOP, "error": str(error)})
+                self.record(ev.ModelResponse(stop_reason=MALFORMED_STOP, error=str(error)))
                 return stand_in
-            self.record("model_failed", {"kind": error.kind, "message": str(error)}, sync=True)
+            self.record(ev.ModelFailed(kind=error.kind, message=str(error)), sync=True)
             self.emit(NoticeRaised("error", str(error)))
             self.session.transition(S.FAILED, str(error))
             raise
         # The answer itself is journaled first: a kill from here on never asks the model again.
         self._append_message(_assistant_message(turn))
         self.record(
-            "model_response",
-            {
-                "stop_reason": turn.stop_reason,
-                "usage": turn.usage.to_json(),
-                "model": turn.model,
-                "request_id": turn.request_id,
-            },
+            ev.ModelResponse(
+                stop_reason=turn.stop_reason,
+                usage=turn.usage.to_json(),
+                model=turn.model,
+                request_id=turn.request_id,
+            )
         )
         self.session.add_usage(turn.usage)
         return turn
@@ -378,12 +379,12 @@ class Workflow:
     def _finish(self, summary: str) -> None:
         self.session.transition(S.DONE, "all steps done")
         # The last event of a finished session: resuming looks for it.
-        self.record("session_finished", {"summary": summary}, sync=True)
+        self.record(ev.SessionFinished(summary=summary), sync=True)
         self.emit(SessionFinished(summary))
 
     async def _protocol_error(self, problem: str, uses: list[dict[str, Any]]) -> None:
         self._strikes += 1
-        self.record("protocol_error", {"problem": problem})
+        self.record(ev.ProtocolError(problem=problem))
         content: list[dict[str, Any]] = [
             {"type": "tool_result", "tool_use_id": use["id"], "content": problem, "is_error": True}
             for use in uses
