@@ -34,7 +34,7 @@ from slowcode.engine.human import (
     RefusedCommit,
     StepVerdict,
 )
-from slowcode.engine.review.state import REVIEW_PROGRESS, restore_hunks, verdict_from_json
+from slowcode.engine.review.state import restore_hunks, verdict_from_json
 from slowcode.engine.session.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP, Workflow
 from slowcode.git.runner import git_text
 from slowcode.journal.log import Event, read_events
@@ -167,7 +167,7 @@ class ReplayHuman:
                 human.commit_choices.append(str(data["choice"]))
             elif kind == "step_review_opened":
                 snapshot = None
-            elif kind == REVIEW_PROGRESS:
+            elif kind == "review_progress":
                 snapshot = list(data["hunks"])
             elif kind == "step_verdict":
                 human.steps.append((data, snapshot))

@@ -22,6 +22,7 @@ from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
 from slowcode.engine.model_loop.conversation import Conversation
 from slowcode.engine.progress import SessionState
 from slowcode.engine.session.resume import resume_point
+from slowcode.journal import events as ev
 from slowcode.journal.log import JOURNAL_FILE, find_sessions, read_events
 from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from tests.context.repos import git, make_repo, with_identity
@@ -244,24 +245,18 @@ def test_a_resumed_session_sends_what_an_uninterrupted_one_sends(
 def test_the_request_size_does_not_grow_with_the_steps_done() -> None:
     conversation = Conversation()
     plan = {"goal": "many", "steps": [{"title": f"Step {n}", "why": "w"} for n in range(1, 61)]}
-    conversation.follow("session_started", {"task": TASK})
-    conversation.follow("conversation_message", {"message": {"role": "user", "content": TASK}})
-    conversation.follow("plan_approved", {"plan": plan})
+    conversation.follow(ev.SessionStarted(task=TASK))
+    conversation.follow(ev.ConversationMessage(message={"role": "user", "content": TASK}))
+    conversation.follow(ev.PlanApproved(plan=plan))
     sizes = []
     for n in range(1, 61):
         use = tool_use_block("finish_step", {"summary": f"Step {n}."})
-        conversation.follow(
-            "conversation_message", {"message": {"role": "assistant", "content": [use]}}
-        )
+        conversation.follow(ev.ConversationMessage(message={"role": "assistant", "content": [use]}))
         hunks = [{"file": f"m{n}.py", "index": 0, "verdict": "accepted", "comment": "ok " * 200}]
-        conversation.follow("step_verdict", {"step": n, "action": "apply", "hunks": hunks})
-        conversation.follow(
-            "step_applied", {"step": n, "commit": f"{n:040x}", "paths": [f"m{n}.py"]}
-        )
+        conversation.follow(ev.StepVerdictGiven(step=n, action="apply", hunks=hunks))
+        conversation.follow(ev.StepApplied(step=n, commit=f"{n:040x}", paths=[f"m{n}.py"]))
         result = {"type": "tool_result", "tool_use_id": use["id"], "content": "{}"}
-        conversation.follow(
-            "conversation_message", {"message": {"role": "user", "content": [result]}}
-        )
+        conversation.follow(ev.ConversationMessage(message={"role": "user", "content": [result]}))
         messages = conversation.request_messages()
         assert conversation_problem(messages) is None
         if n == 60:

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slowcode.core.plan import Plan
+from slowcode.journal import events as ev
+from slowcode.journal.schema import JournalEvent
 from slowcode.prompts import load_prompt
 
 DETAILED_STEPS = 5
@@ -127,39 +129,40 @@ class Conversation:
             return list(self.messages)
         return [self._prefix, *self.messages]
 
-    def follow(self, kind: str, data: dict[str, Any]) -> None:
+    def follow(self, event: JournalEvent) -> None:
         """Takes one more journal event into account (live, or read back on resume)."""
-        if kind == "conversation_message":
-            self.messages.append(data["message"])
-            if self._closing is not None and data["message"].get("role") == "user":
-                self._fold(self._closing)
-        elif kind == "session_started":
-            self.task = str(data.get("task", ""))
-        elif kind == "plan_approved":
-            self._plan = Plan.from_tool_input(data["plan"])
-            self._outcomes = {}
-        elif kind == "step_verdict":
-            self._follow_verdict(data)
-        elif kind == "not_architectural" and data.get("reason"):
-            self._notes.append("not architectural: " + _clip(str(data["reason"])))
-        elif kind == "commit_made" and data.get("decision_path"):
-            self._decisions[int(data["step"])] = str(data["decision_path"])
-        elif kind == "step_applied":
-            summary = self._summary_of(data)
-            # After the last step only the closing summary is asked for: folding would
-            # send a new prefix for one request, where keeping the step reads it cached.
-            last = self._plan is not None and summary.step >= len(self._plan.steps)
-            self._closing = None if last else summary
-        elif kind == "check_run" and self._closing is not None:
-            self._closing.check = int(data.get("exit_code", 0))
+        match event:
+            case ev.ConversationMessage(message=message):
+                self.messages.append(message)
+                if self._closing is not None and message.get("role") == "user":
+                    self._fold(self._closing)
+            case ev.SessionStarted(task=task):
+                self.task = task
+            case ev.PlanApproved(plan=plan):
+                self._plan = Plan.from_tool_input(plan)
+                self._outcomes = {}
+            case ev.StepVerdictGiven():
+                self._follow_verdict(event)
+            case ev.NotArchitectural(reason=reason) if reason:
+                self._notes.append("not architectural: " + _clip(reason))
+            case ev.CommitMade(step=step, decision_path=str() as path) if path:
+                self._decisions[step] = path
+            case ev.StepApplied():
+                summary = self._summary_of(event)
+                # After the last step only the closing summary is asked for: folding would
+                # send a new prefix for one request, where keeping the step reads it cached.
+                last = self._plan is not None and summary.step >= len(self._plan.steps)
+                self._closing = None if last else summary
+            case ev.CheckRun(exit_code=code) if self._closing is not None:
+                self._closing.check = code
 
-    def _follow_verdict(self, data: dict[str, Any]) -> None:
-        if data.get("action") == "send_back":
-            if str(data.get("feedback", "")).strip():
-                self._notes.append("sent back: " + _clip(str(data["feedback"])))
+    def _follow_verdict(self, given: ev.StepVerdictGiven) -> None:
+        if given.action == "send_back":
+            if given.feedback.strip():
+                self._notes.append("sent back: " + _clip(given.feedback))
             return
         self._hunks = dict.fromkeys(VERDICT_ORDER, 0)
-        for row in data.get("hunks", []):
+        for row in given.hunks:
             verdict = str(row.get("verdict", ""))
             if verdict in self._hunks:
                 self._hunks[verdict] += 1
@@ -167,19 +170,19 @@ class Conversation:
                 where = f"{row.get('file')} hunk {row.get('index')} ({verdict})"
                 self._notes.append(f"{where}: " + _clip(str(row["comment"])))
 
-    def _summary_of(self, applied: dict[str, Any]) -> StepSummary:
-        number = int(applied["step"])
+    def _summary_of(self, applied: ev.StepApplied) -> StepSummary:
+        number = applied.step
         title = ""
         if self._plan is not None and 0 < number <= len(self._plan.steps):
             title = self._plan.steps[number - 1].title
         decision = self._decisions.get(number)
-        if decision and applied.get("decision_title"):
-            decision += f" ({_clip(str(applied['decision_title']), 120)})"
+        if decision and applied.decision_title:
+            decision += f" ({_clip(applied.decision_title, 120)})"
         summary = StepSummary(
             step=number,
             title=title,
-            commit=applied.get("commit") or None,
-            paths=[str(p) for p in applied.get("paths", [])],
+            commit=applied.commit or None,
+            paths=[str(p) for p in applied.paths],
             hunks=self._hunks,
             decision=decision,
             notes=self._notes,

@@ -7,7 +7,7 @@ follows those events; `restore_hunks` puts the last snapshot back on a review
 rebuilt from the staged edits.
 
 A step sent back (or handed back by a merge conflict) journals its round's hunks
-in full with that event (`ROUND`), so the next round's carry-over works after a
+in full with that event (its `round`), so the next round's carry-over works after a
 restart too: `SentBackRound` follows those events and rebuilds the round.
 """
 
@@ -21,14 +21,11 @@ from slowcode.core.decision_record import ConsideredOption, DecisionRecord, Deci
 from slowcode.core.step_review import DiffLine, FileDiff, Hunk, LineKind, StepReview, Verdict
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
 from slowcode.journal import events as ev
-from slowcode.journal.schema import EventRecorder
+from slowcode.journal.schema import EventRecorder, JournalEvent
 
-REVIEW_PROGRESS = "review_progress"
 # The key of a send-back's (`step_verdict`) or a merge conflict's (`merge_conflict`)
 # data holding the round's hunks in full; journals written before it have none.
 ROUND = "round"
-# Events after which the finish_step call that opened the review is answered.
-_CLOSING = frozenset({"step_applied", "conversation_message", "staged_discarded"})
 
 
 @dataclass
@@ -48,22 +45,23 @@ class OpenReview:
     applied: dict[str, Any] | None = None
 
     @classmethod
-    def follow(
-        cls, review: OpenReview | None, kind: str, data: dict[str, Any]
-    ) -> OpenReview | None:
+    def follow(cls, review: OpenReview | None, event: JournalEvent) -> OpenReview | None:
         """The open review after one more journal event."""
-        if kind == "step_review_opened":
-            return cls(int(data["step"]))
+        if isinstance(event, ev.StepReviewOpened):
+            return cls(event.step)
         if review is None:
             return None
-        if kind in _CLOSING or (kind == "tool_call" and data.get("name") == "finish_step"):
-            return None
-        if kind == REVIEW_PROGRESS:
-            review.hunks = list(data["hunks"])
-        elif kind == "step_verdict":
-            review.verdict = dict(data)
-        elif kind == "commit_made" and int(data["step"]) == review.step:
-            review.applied = dict(data)
+        match event:
+            case ev.StepApplied() | ev.ConversationMessage() | ev.StagedDiscarded():
+                return None
+            case ev.ToolCall(name="finish_step"):
+                return None
+            case ev.ReviewProgress(hunks=hunks):
+                review.hunks = list(hunks)
+            case ev.StepVerdictGiven():
+                review.verdict = event.to_data()
+            case ev.CommitMade(step=step) if step == review.step:
+                review.applied = event.to_data()
         return review
 
 
@@ -84,22 +82,21 @@ class SentBackRound:
     hunks: list[dict[str, Any]]
 
     @classmethod
-    def follow(
-        cls, round_: SentBackRound | None, kind: str, data: dict[str, Any]
-    ) -> SentBackRound | None:
+    def follow(cls, round_: SentBackRound | None, event: JournalEvent) -> SentBackRound | None:
         """The sent-back round after one more journal event."""
-        if kind in ("step_review_opened", "step_applied"):
-            return None
-        handed_back = kind == "merge_conflict" or (
-            kind == "step_verdict" and data.get("action") == str(StepAction.SEND_BACK)
-        )
-        if not handed_back:
-            return round_
-        saved = data.get(ROUND)
-        if not isinstance(saved, list):
-            # An older journal: the round is unknown, so nothing carries over.
-            return None
-        return cls(int(data["step"]), list(saved))
+        match event:
+            case ev.StepReviewOpened() | ev.StepApplied():
+                return None
+            case ev.MergeConflict(step=step, round=saved):
+                pass
+            case ev.StepVerdictGiven(step=step, round=saved) if event.action == str(
+                StepAction.SEND_BACK
+            ):
+                pass
+            case _:
+                return round_
+        # An older journal does not hold the round: nothing carries over.
+        return None if saved is None else cls(step, list(saved))
 
     def review(self) -> StepReview:
         """The round as a review `carry_over` can take its verdicts from.

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from slowcode.core.atomic import TEMPORARY_SUFFIX
 from slowcode.engine.apply.commit import (
@@ -26,7 +25,7 @@ from slowcode.engine.apply.commit import (
     roll_back,
 )
 from slowcode.journal import events as ev
-from slowcode.journal.log import Event
+from slowcode.journal.log import Event, entries_of
 
 COMPLETED = "completed"
 ROLLED_BACK = "rolled_back"
@@ -51,18 +50,16 @@ class Recovery:
 
 def interrupted_intent(events: list[Event]) -> ApplyIntent | None:
     """The last `apply_intent` that neither a commit nor a rollback followed."""
-    open_intent: dict[str, Any] | None = None
-    for event in events:
-        kind, data = event["type"], event["data"]
-        if kind == "apply_intent":
-            open_intent = data
-        elif (
-            kind in ("commit_made", "apply_rolled_back")
-            and open_intent is not None
-            and int(data.get("step", -1)) == int(open_intent["step"])
-        ):
-            open_intent = None
-    return None if open_intent is None else ApplyIntent.from_json(open_intent)
+    open_intent: ev.ApplyIntentRecorded | None = None
+    for entry in entries_of(events):
+        match entry.event:
+            case ev.ApplyIntentRecorded() as intent:
+                open_intent = intent
+            case ev.CommitMade(step=step) | ev.ApplyRolledBack(step=step) if (
+                open_intent is not None and step == open_intent.step
+            ):
+                open_intent = None
+    return None if open_intent is None else ApplyIntent.from_json(open_intent.to_data())
 
 
 def recover_apply(committer: StepCommitter, events: list[Event]) -> Recovery | None:

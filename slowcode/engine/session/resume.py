@@ -11,7 +11,8 @@ from slowcode.engine.model_loop.conversation import Conversation
 from slowcode.engine.progress import SessionState
 from slowcode.engine.review.state import OpenReview, SentBackRound
 from slowcode.engine.staging.tree import JOURNAL_VERSION
-from slowcode.journal.log import Event
+from slowcode.journal import events as ev
+from slowcode.journal.log import Event, entries_of
 
 S = SessionState
 
@@ -65,28 +66,30 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     done_calls: dict[str, tuple[str, bool]] = {}
     review: OpenReview | None = None
     sent_back: SentBackRound | None = None
-    for event in events:
-        kind, data = event["type"], event["data"]
-        review = OpenReview.follow(review, kind, data)
-        sent_back = SentBackRound.follow(sent_back, kind, data)
-        conversation.follow(kind, data)
-        if kind == "session_started":
-            task = str(data.get("task", ""))
-        elif kind == "conversation_message":
-            done_calls = {}
-        elif kind == "tool_call" and data.get("id"):
-            done_calls[str(data["id"])] = (str(data.get("result", "")), bool(data["is_error"]))
-        elif kind == "plan_proposed":
-            plan, approved = Plan.from_tool_input(data["plan"]), False
-        elif kind == "plan_approved":
-            plan, approved, finished = Plan.from_tool_input(data["plan"]), True, []
-        elif kind == "staged":
-            base.setdefault(str(data["path"]), data.get("base"))
-            staged[str(data["path"])] = str(data["text"])
-        elif kind in ("step_applied", "staged_discarded"):
-            base, staged = {}, {}
-            if kind == "step_applied":
-                finished.append(StepState.APPLIED if data.get("commit") else StepState.SKIPPED)
+    for entry in entries_of(events):
+        event = entry.event
+        review = OpenReview.follow(review, event)
+        sent_back = SentBackRound.follow(sent_back, event)
+        conversation.follow(event)
+        match event:
+            case ev.SessionStarted():
+                task = event.task
+            case ev.ConversationMessage():
+                done_calls = {}
+            case ev.ToolCall(id=call_id) if call_id:
+                done_calls[str(call_id)] = (event.result, event.is_error)
+            case ev.PlanProposed():
+                plan, approved = Plan.from_tool_input(event.plan), False
+            case ev.PlanApproved():
+                plan, approved, finished = Plan.from_tool_input(event.plan), True, []
+            case ev.Staged(path=path):
+                base.setdefault(path, event.base)
+                staged[path] = str(event.text)
+            case ev.StagedDiscarded():
+                base, staged = {}, {}
+            case ev.StepApplied():
+                base, staged = {}, {}
+                finished.append(StepState.APPLIED if event.commit else StepState.SKIPPED)
     current: int | None = None
     if plan is not None and approved:
         for number, step in enumerate(plan.steps, start=1):

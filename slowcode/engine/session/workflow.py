@@ -132,12 +132,11 @@ class Workflow:
 
     def record(self, event: JournalEvent, *, sync: bool = False) -> None:
         """Appends an event to the session's journal (fsynced when `sync`)."""
-        data = event.to_data()
         if self.journal is not None:
             # The conversation follows the event as journaled (keys sorted, secrets
             # redacted), exactly as a resume reads it back: both send the same bytes.
-            data = self.journal.append(event.type, data, sync=sync)["data"]
-        self.conversation.follow(event.type, data)
+            event = self.journal.record(event, sync=sync).event
+        self.conversation.follow(event)
 
     def fail_unexpectedly(self, error: Exception) -> tuple[str, bool]:
         """Journals an error nothing else handled and leaves the session where it can go on.
