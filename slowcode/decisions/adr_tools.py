@@ -21,8 +21,11 @@ An adr-tools record is `NNNN-slug.md`:
 
 A superseded record's status line is replaced by adr-tools' own
 "Superceded by [N. Title](file)" (its spelling, kept so `adr` itself still reads it).
-The format has no options, chosen option or decision makers: `fold` writes the
-options into the Decision text, and `parse(render(r)) == fold(r)`.
+That link is what marks a record superseded: `adr new -s N` adds it and removes
+only an `Accepted` line, so a record that was `Proposed` keeps its word above the
+link and is superseded all the same. The format has no options, chosen option or
+decision makers: `fold` writes the options into the Decision text, and
+`parse(render(r)) == fold(r)`.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ _SUPERSEDES = ("supercedes", "supersedes")
 
 
 def fold(record: DecisionRecord) -> DecisionRecord:
-    """The record as adr-tools can hold it: options and the chosen one become Decision text."""
+    """The record as adr-tools can hold it: options and the chosen one become Decision text.
+
+    A record with a superseded-by link is superseded, whatever its status was.
+    """
     outcome = record.outcome.strip()
     if record.options or record.chosen:
         lines = []
@@ -64,8 +70,10 @@ def fold(record: DecisionRecord) -> DecisionRecord:
                 lines += [f"  * Good, because {one_line(pro)}" for pro in option.pros]
                 lines += [f"  * Bad, because {one_line(con)}" for con in option.cons]
         outcome = "\n\n".join(part for part in (outcome, "\n".join(lines).strip()) if part)
+    superseded = record.superseded_by is not None
     return replace(
         record,
+        status=DecisionStatus.SUPERSEDED if superseded else record.status,
         title=one_line(record.title),
         context=record.context.strip(),
         outcome=outcome,
@@ -96,15 +104,10 @@ def render(record: DecisionRecord, titles: Mapping[str, str] | None = None) -> s
 
     number = f"{record.number}. " if record.number is not None else ""
     lines = [f"# {number}{record.title}", "", f"Date: {record.date}".rstrip(), "", "## Status", ""]
-    superseded_line = (
-        f"Superceded by {link_to(record.superseded_by)}" if record.superseded_by else ""
-    )
-    if record.status is DecisionStatus.SUPERSEDED and superseded_line:
-        lines += [superseded_line, ""]
+    if record.superseded_by:
+        lines += [f"Superceded by {link_to(record.superseded_by)}", ""]
     else:
         lines += [record.status.value.capitalize(), ""]
-        if superseded_line:
-            lines += [superseded_line, ""]
     if record.supersedes:
         lines += [f"Supercedes {link_to(record.supersedes)}", ""]
     for heading, text in (
@@ -179,12 +182,15 @@ def _read_status(
         target = target_of(path, link.group(2)) if link else None
         if lowered.startswith(_SUPERSEDED_BY) and target:
             superseded_by = superseded_by or target
-            status = status or DecisionStatus.SUPERSEDED
         elif lowered.startswith(_SUPERSEDES) and target:
             supersedes = supersedes or target
         elif status is None and target is None:
             # A link line (`Amended by …`) is not the status word.
             status = parse_status(line)
+    if superseded_by is not None:
+        # adr-tools marks a superseded record with the link alone: `adr new -s`
+        # removes only an `Accepted` line, so `Proposed` stays above the link.
+        return DecisionStatus.SUPERSEDED, superseded_by, supersedes
     return status or DecisionStatus.PROPOSED, superseded_by, supersedes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +72,8 @@ def test_options_are_folded_into_the_decision_text() -> None:
     )
 
 
-def test_a_status_word_and_a_superseded_link_both_survive() -> None:
+def test_a_superseded_by_link_makes_any_status_superseded() -> None:
+    # adr-tools has no status word for "superseded": the link is the mark.
     record = DecisionRecord(
         title="T",
         context="",
@@ -80,7 +82,34 @@ def test_a_status_word_and_a_superseded_link_both_survive() -> None:
         superseded_by="x.md",
         number=1,
     )
-    assert adr_tools.parse(adr_tools.render(record)) == record
+    folded = adr_tools.fold(record)
+    assert folded.status is DecisionStatus.SUPERSEDED
+    assert adr_tools.parse(adr_tools.render(record)) == folded
+
+
+@pytest.mark.parametrize("word", ["Proposed", "Accepted", "Rejected", "Deprecated"])
+@pytest.mark.parametrize("verb", ["Superseded by", "Superceded by"])
+def test_a_word_left_above_a_superseded_by_link_is_not_the_status(word: str, verb: str) -> None:
+    # `adr new -s 2` adds the link and removes only an `Accepted` line.
+    text = (
+        "# 2. Use SQLite\n\nDate: 2026-12-02\n\n## Status\n\n"
+        f"{word}\n\n{verb} [3. Use PostgreSQL](0003-use-postgresql.md)\n\n## Context\n"
+    )
+    record = adr_tools.parse(text, "doc/adr/0002-use-sqlite.md")
+    assert record.status is DecisionStatus.SUPERSEDED
+    assert record.superseded_by == "doc/adr/0003-use-postgresql.md"
+
+
+def test_other_links_leave_the_status_word_as_written() -> None:
+    text = (
+        "# 4. Retry jobs\n\n## Status\n\nProposed\n\n"
+        "Amended by [3. Use PostgreSQL](0003-use-postgresql.md)\n\n"
+        "Supersedes [1. Give up](0001-give-up.md)\n"
+    )
+    record = adr_tools.parse(text, "doc/adr/0004-retry-jobs.md")
+    assert record.status is DecisionStatus.PROPOSED
+    assert record.superseded_by is None
+    assert record.supersedes == "doc/adr/0001-give-up.md"
 
 
 _text = texts(["## Status", "# 3. Title", "Date: x", "\\", ""])
