@@ -137,14 +137,17 @@ def ensure_adr_tools() -> tuple[Path | None, str]:
         return adr, ""
     downloads = TOOLS / "dl"
     downloads.mkdir(parents=True, exist_ok=True)
-    debs = sorted(downloads.glob(f"{ADR_TOOLS_DEB}_{ADR_TOOLS_VERSION}-*.deb"))
-    if not debs:
-        done = _run(["apt-get", "download", f"{ADR_TOOLS_DEB}={ADR_TOOLS_VERSION}-2"], downloads)
-        debs = sorted(downloads.glob(f"{ADR_TOOLS_DEB}_{ADR_TOOLS_VERSION}-*.deb"))
-        if not debs:
+    wanted = f"{ADR_TOOLS_DEB}_{ADR_TOOLS_VERSION}-*.deb"  # any Debian revision of 3.0.0
+    if not list(downloads.glob(wanted)):
+        done = _run(["apt-get", "download", ADR_TOOLS_DEB], downloads)
+        if done.returncode != 0:
             why = (done.stderr.strip().splitlines() or ["no output"])[-1]
             return None, f"apt-get download adr-tools failed ({why}); run apt-get update first"
-    unpacking = home.with_suffix(".tmp")
+    debs = sorted(downloads.glob(wanted))
+    if not debs:
+        offered = sorted(p.name for p in downloads.glob(f"{ADR_TOOLS_DEB}_*.deb"))
+        return None, f"Debian offers {offered}, not adr-tools {ADR_TOOLS_VERSION}"
+    unpacking = home.parent / f"{home.name}.partial"
     shutil.rmtree(unpacking, ignore_errors=True)
     done = _run(["dpkg-deb", "-x", str(debs[-1]), str(unpacking)])
     if done.returncode != 0:
