@@ -20,7 +20,8 @@ from slowcode.decisions.formats import parse_any
 from slowcode.git.notes import read_note
 from slowcode.git.runner import git_text
 from slowcode.git.trailers import parse_trailers, without_trailers
-from slowcode.journal.log import SESSIONS_DIR, read_events
+from slowcode.journal import events as ev
+from slowcode.journal.log import SESSIONS_DIR, read_entries
 from slowcode.journal.provenance import ProvenanceNote
 
 _NOT_COMMITTED = "0" * 40
@@ -212,11 +213,11 @@ def _session_task(root: Path, session: str) -> str:
     """The task the session was started with, from its journal when it is still here."""
     folder = root / SESSIONS_DIR / posixpath.basename(session)
     try:
-        events = read_events(folder)
+        entries = read_entries(folder)
     except SlowcodeError:
         return ""
-    started: object = next((e["data"] for e in events if e["type"] == "session_started"), {})
-    return str(started.get("task", "")) if isinstance(started, dict) else ""
+    started = (e.event for e in entries if isinstance(e.event, ev.SessionStarted))
+    return next((event.task for event in started), "")
 
 
 def _record_title(root: Path, path: str) -> str:

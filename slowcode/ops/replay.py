@@ -37,7 +37,8 @@ from slowcode.engine.human import (
 from slowcode.engine.review.state import restore_hunks, verdict_from_json
 from slowcode.engine.session.workflow import EMPTY_ANSWER_TEXT, MALFORMED_STOP, Workflow
 from slowcode.git.runner import git_text
-from slowcode.journal.log import Event, read_events
+from slowcode.journal import events as ev
+from slowcode.journal.log import Event, entries_of, read_events
 from slowcode.model.loopback import ReplayServer
 from slowcode.model.settings import ModelSettings
 
@@ -110,14 +111,16 @@ def recorded_responses(events: list[Event], model: str) -> list[dict[str, Any]]:
     which carries the stop reason, usage and model of that answer.
     """
     answers: list[tuple[list[Any], dict[str, Any]]] = []
-    for event in events:
-        kind, data = event["type"], event["data"]
-        if kind == "model_response" and answers and not answers[-1][1]:
-            answers[-1][1].update(data)
+    for entry in entries_of(events):
+        event = entry.event
+        if isinstance(event, ev.ModelResponse) and answers and not answers[-1][1]:
+            answers[-1][1].update(event.to_data())
             continue
-        if kind != "conversation_message" or data["message"].get("role") != "assistant":
+        if not isinstance(event, ev.ConversationMessage):
             continue
-        content = data["message"]["content"]
+        if event.message.get("role") != "assistant":
+            continue
+        content = event.message["content"]
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
         if blocks == [{"type": "text", "text": EMPTY_ANSWER_TEXT}]:
             blocks = []
@@ -157,24 +160,25 @@ class ReplayHuman:
         """The verdicts of a journal: plan, questions, and each step's hunks and action."""
         human = cls()
         snapshot: list[dict[str, Any]] | None = None
-        for event in events:
-            kind, data = event["type"], event["data"]
-            if kind in ("plan_approved", "plan_sent_back"):
-                human.plans.append({"approved": kind == "plan_approved", **data})
-            elif kind == "question_answered":
-                human.answers.append(data)
-            elif kind == "commit_choice":
-                human.commit_choices.append(str(data["choice"]))
-            elif kind == "step_review_opened":
-                snapshot = None
-            elif kind == "review_progress":
-                snapshot = list(data["hunks"])
-            elif kind == "step_verdict":
-                human.steps.append((data, snapshot))
-                snapshot = None
-            elif kind == "apply_refused" and human.steps:
-                # That verdict was never carried out: the developer gave the next one.
-                snapshot = human.steps.pop()[1]
+        for entry in entries_of(events):
+            match event := entry.event:
+                case ev.PlanApproved() | ev.PlanSentBack():
+                    approved = isinstance(event, ev.PlanApproved)
+                    human.plans.append({"approved": approved, **event.to_data()})
+                case ev.QuestionAnswered():
+                    human.answers.append(event.to_data())
+                case ev.CommitChoiceMade(choice=choice):
+                    human.commit_choices.append(choice)
+                case ev.StepReviewOpened():
+                    snapshot = None
+                case ev.ReviewProgress(hunks=hunks):
+                    snapshot = list(hunks)
+                case ev.StepVerdictGiven():
+                    human.steps.append((event.to_data(), snapshot))
+                    snapshot = None
+                case ev.ApplyRefused() if human.steps:
+                    # That verdict was never carried out: the developer gave the next one.
+                    snapshot = human.steps.pop()[1]
         return human
 
     async def review_plan(self, plan: Plan) -> PlanVerdict:
@@ -228,24 +232,26 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
             (the replay would not know where the session started).
     """
     events = read_events(folder)
-    started = next((e["data"] for e in events if e["type"] == "session_started"), None)
+    entries = entries_of(events, folder)
+    started = next((e.event for e in entries if isinstance(e.event, ev.SessionStarted)), None)
     if started is None:
         raise SlowcodeError(f"session {folder.name} has no task to replay")
-    commits = [e for e in events if e["type"] == "commit_made"]
+    commits = [(e.ts, e.event) for e in entries if isinstance(e.event, ev.CommitMade)]
     if not commits:
         raise SlowcodeError(f"session {folder.name} made no commit: there is nothing to replay")
-    first = str(commits[0]["data"]["commit"])
+    first = commits[0][1].commit
     parent = git_text(root, "rev-parse", "--verify", "--quiet", f"{first}^", check=False).strip()
     if not parent:
         raise SlowcodeError(
             f"the first commit of session {folder.name} ({first[:8]}) has no parent"
         )
-    when = next((e["ts"] for e in events if e["type"] == "apply_intent"), commits[0]["ts"])
+    intents = (e.ts for e in entries if isinstance(e.event, ev.ApplyIntentRecorded))
+    when = next(intents, commits[0][0])
     report = ReplayReport(folder.name)
     with scratch_worktree(root, parent) as scratch:
-        replayed = asyncio.run(_run(scratch, events, str(started.get("task", "")), report, when))
-    for event in commits:
-        step, commit = int(event["data"]["step"]), str(event["data"]["commit"])
+        replayed = asyncio.run(_run(scratch, events, started, report, when))
+    for _ts, made in commits:
+        step, commit = made.step, made.commit
         again = replayed.get(step)
         report.steps.append(
             StepCheck(
@@ -260,10 +266,14 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
 
 
 async def _run(
-    scratch: Path, events: list[Event], task: str, report: ReplayReport, when: str
+    scratch: Path,
+    events: list[Event],
+    started: ev.SessionStarted,
+    report: ReplayReport,
+    when: str,
 ) -> dict[int, str]:
     """Runs the workflow in `scratch`; returns each replayed step's commit."""
-    model = str(next(e["data"].get("model", "") for e in events if e["type"] == "session_started"))
+    model, task = started.model, started.task
     # The check command's result goes to the model, whose answers are recorded: running
     # it again would change nothing but the time a replay takes.
     config = dataclasses.replace(load_config(scratch, os.environ), check_command=None)
@@ -292,10 +302,8 @@ async def _run(
         finally:
             await workflow.client.aclose()
         report.unused_responses = server.remaining
-    done = workflow.journal.events() if workflow.journal is not None else []
-    return {
-        int(e["data"]["step"]): str(e["data"]["commit"]) for e in done if e["type"] == "commit_made"
-    }
+    done = workflow.journal.entries() if workflow.journal is not None else []
+    return {e.event.step: e.event.commit for e in done if isinstance(e.event, ev.CommitMade)}
 
 
 def _local_date(timestamp: str) -> date | None:
