@@ -14,11 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
-from slowcode.cli.decisions_supersede import run_export, run_supersede
+from slowcode.cli.decisions_supersede import report_refusal, run_export, run_supersede
 from slowcode.core.decision_record import DecisionRecord, DecisionStatus
 from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import find, set_status
 from slowcode.decisions.store import DecisionStore
+from slowcode.ops.decision_commits import commit_decision_edit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     supersede.add_argument("--consequences", default="", help="what follows from it")
     export = actions.add_parser("export", help="write the log as a static HTML site")
     export.add_argument("--html", required=True, metavar="DIR", help="the folder to write")
+    for sub in (status, supersede):
+        sub.add_argument(
+            "--no-commit",
+            action="store_true",
+            help="write the change but do not commit it (it is committed by default)",
+        )
     for sub in (listing, show, search, status, supersede, export):
         # SUPPRESS: without it the sub-command's default would undo `decisions --json show`.
         sub.add_argument(
@@ -134,11 +141,11 @@ def parse_status(word: str) -> DecisionStatus:
     return status
 
 
-def change_status(store: DecisionStore, wanted: str, word: str) -> tuple[DecisionRecord, str]:
+def change_status(store: DecisionStore, wanted: str, word: str) -> tuple[DecisionRecord, str, str]:
     """Moves record `wanted` to the status `word` names, editing only its status lines.
 
     Returns:
-        The rewritten record and a line saying what changed.
+        The rewritten record, the path changed and a line saying what changed.
 
     Raises:
         SlowcodeError: No such record, an unknown status, or a move the lifecycle refuses.
@@ -147,7 +154,8 @@ def change_status(store: DecisionStore, wanted: str, word: str) -> tuple[Decisio
     record = find(store, wanted)
     before = record.status
     path = set_status(store, record, status)
-    return record, f"{record.record_id} {record.title}: {before.value} → {status.value} ({path})"
+    line = f"{record.record_id} {record.title}: {before.value} → {status.value} ({path})"
+    return record, path, line
 
 
 def run_decisions(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -155,10 +163,18 @@ def run_decisions(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     store = open_store(Path(args.path))
     if args.action == "status":
-        moved, line = change_status(store, args.id, args.status)
-        text = json.dumps(record_json(moved), ensure_ascii=False, indent=2) if args.json else line
-        print(text, file=out)
-        return 0
+        moved, path, line = change_status(store, args.id, args.status)
+        committed = None
+        if not args.no_commit:
+            committed = commit_decision_edit(store.root, [path], moved, moved.status.value)
+        if args.json:
+            payload = record_json(moved)
+            if committed is not None:
+                payload["commit"] = committed.commit
+            print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
+        else:
+            print(line + (f"; {committed.line}" if committed else ""), file=out)
+        return report_refusal(committed)
     if args.action == "supersede":
         return run_supersede(store, args, out)
     if args.action == "export":

@@ -6,6 +6,7 @@ import argparse
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.formats import parse_any
 from slowcode.decisions.lifecycle import draft_superseding, find, write_superseding
 from slowcode.decisions.store import DecisionStore
+from slowcode.ops.decision_commits import DecisionCommit, commit_decision_edit
 
 
 def run_supersede(store: DecisionStore, args: argparse.Namespace, out: TextIO) -> int:
@@ -48,7 +50,25 @@ def run_supersede(store: DecisionStore, args: argparse.Namespace, out: TextIO) -
     new_path, old_path = write_superseding(store, old, new, text)
     print(f"{new.record_id} {new.title}: written to {new_path}", file=out)
     print(f"{old.record_id} {old.title}: superseded ({old_path})", file=out)
-    return 0
+    if args.no_commit:
+        return 0
+    action = f"supersedes {old.record_id}" if old.record_id else "supersedes"
+    committed = commit_decision_edit(store.root, [new_path, old_path], new, action)
+    print(committed.line, file=out)
+    return report_refusal(committed)
+
+
+def report_refusal(committed: DecisionCommit | None) -> int:
+    """The exit status of an edit whose commit was wanted: 1 when none was made.
+
+    What a refusing hook printed goes to stderr in full; the edit stays written.
+    """
+    if committed is None or committed.commit:
+        return 0
+    if committed.output.strip():
+        print(committed.output.rstrip("\n"), file=sys.stderr)
+    print("the change is written; commit it yourself once git accepts it", file=sys.stderr)
+    return 1
 
 
 def _edit_in_editor(draft: str, name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,9 +115,10 @@ def test_status_moves_a_record_and_rewrites_its_file(
     path = repo / "docs/decisions/0017-decision-number-17.md"
     code, out, err = run(capsys, "decisions", "-C", str(repo), "status", "17", "deprecated")
     assert (code, err) == (0, "")
-    assert out == (
-        "0017 Decision number 17: accepted → deprecated "
-        "(docs/decisions/0017-decision-number-17.md)\n"
+    assert re.fullmatch(
+        r"0017 Decision number 17: accepted → deprecated "
+        r"\(docs/decisions/0017-decision-number-17\.md\); committed [0-9a-f]{8}\n",
+        out,
     )
     assert "status: deprecated" in path.read_text()
     assert DecisionStore(repo).get(17).status is DecisionStatus.DEPRECATED  # type: ignore[union-attr]

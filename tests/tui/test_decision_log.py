@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 from textual.widgets import Input, Markdown, OptionList
 
 from slowcode.core.decision_record import DecisionStatus
 from slowcode.decisions.store import DecisionStore
+from slowcode.git.trailers import parse_trailers
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.decision_log import DecisionLogScreen
 from tests.tui.snapshot_apps.decision_log_app import DecisionLogApp, decision_log_repo
@@ -175,3 +177,13 @@ async def test_accepting_the_selected_record_rewrites_its_file(tmp_path: Path) -
     assert (record.number, record.status) == (10, DecisionStatus.ACCEPTED)
     text = (root / str(record.path)).read_text()
     assert text.startswith("---\nstatus: accepted\n")
+    # The change is a commit of its own, naming the record and what was done.
+    message = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%B"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    trailers = parse_trailers(root, message)
+    assert trailers["Decision"] == [record.path]
+    assert trailers["Slowcode-Action"] == ["accepted"]

@@ -27,6 +27,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import can_move, set_status, supersede
 from slowcode.decisions.store import DecisionStore
 from slowcode.ops.blame import CitingCommit, citations
+from slowcode.ops.decision_commits import DecisionCommit, commit_decision_edit
 from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.literal import LiteralInput, literal_line, notify
 from slowcode.tui.screens.confirm import ConfirmScreen
@@ -288,7 +289,7 @@ class DecisionLogScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 f"Mark {number}“{record.title}” as {new.value}? "
-                f"({record.status.value} now; {record.path} is rewritten)"
+                f"({record.status.value} now; {record.path} is rewritten and committed)"
             ),
             confirmed,
         )
@@ -297,13 +298,19 @@ class DecisionLogScreen(Screen[None]):
     def _write_status(self, record: DecisionRecord, status: DecisionStatus) -> None:
         before = record.status
         try:
-            set_status(self._store, record, status)
+            path = set_status(self._store, record, status)
         except SlowcodeError as error:
             record.status = before
             self.app.call_from_thread(notify, self, str(error), severity="error")
             return
-        self.app.call_from_thread(notify, self, f"{record.path}: {before.value} → {status.value}")
+        committed = commit_decision_edit(self._root, [path], record, status.value)
+        self._tell(f"{record.path}: {before.value} → {status.value}", committed)
         self.app.call_from_thread(self._loaded, self._read_log(), record.path)
+
+    def _tell(self, done: str, committed: DecisionCommit) -> None:
+        """Says what was written and whether it was committed (from a worker thread)."""
+        severity = "information" if committed.commit else "error"
+        self.app.call_from_thread(notify, self, f"{done}; {committed.line}", severity=severity)
 
     def action_supersede(self) -> None:
         """Asks for the new decision, then writes it and links both records."""
@@ -339,11 +346,13 @@ class DecisionLogScreen(Screen[None]):
             title=title, context=f"Replaces the decision “{old.title}”.", outcome=outcome
         )
         try:
-            supersede(self._store, old, new)
+            paths = supersede(self._store, old, new)
         except SlowcodeError as error:
             self.app.call_from_thread(notify, self, str(error), severity="error")
             return
-        self.app.call_from_thread(notify, self, f"{old.path} superseded by {new.path}")
+        action = f"supersedes {old.record_id}" if old.record_id else "supersedes"
+        committed = commit_decision_edit(self._root, paths, new, action)
+        self._tell(f"{old.path} superseded by {new.path}", committed)
         self.app.call_from_thread(self._loaded, self._read_log(), new.path)
 
     def action_cursor(self, offset: int) -> None:
