@@ -33,7 +33,9 @@ def run_undo(directory: Path, out: TextIO | None = None) -> int:
         f"{result.commit[:8]}: {', '.join(result.paths)}",
         file=out or sys.stdout,
     )
-    return 0
+    for path, marked in zip(result.kept, result.decision_commits, strict=True):
+        print(f"kept {path}, marked deprecated; {marked.line}", file=out or sys.stdout)
+    return 0 if all(marked.commit for marked in result.decision_commits) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ session's journal is not on this machine.
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from slowcode.core.atomic import write_bytes_atomic
@@ -28,6 +28,8 @@ from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text
 from slowcode.journal import events as ev
 from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, Journal
+from slowcode.ops.decision_commits import ACTION_TRAILER, DecisionCommit
+from slowcode.ops.undo_decision import UNDONE_ACTION, mark_undone, records_to_keep
 
 UNDO_TRAILER = "Slowcode-Undo"
 _REGULAR = "100644"
@@ -48,6 +50,8 @@ class UndoResult:
         session_id: The step's session.
         step: The step's number in its session ("" when the trailer is missing).
         paths: The files put back to their state before the step.
+        kept: The decision records the step created, kept and marked as undone.
+        decision_commits: The commits that marked them (or why none was made).
     """
 
     undone: str
@@ -55,6 +59,8 @@ class UndoResult:
     session_id: str
     step: str
     paths: list[str]
+    kept: list[str] = field(default_factory=list)
+    decision_commits: list[DecisionCommit] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,11 @@ def undo_last_step(root: Path) -> UndoResult:
         raise UndoRefused("nothing to undo: the repository has no commits")
     trailers = repo.trailers(head)
     short = head[:8]
+    if trailers.get(ACTION_TRAILER) == [UNDONE_ACTION]:
+        # The decision-log commit that follows an undo: the undo itself is its parent.
+        revert = git_text(repo.root, "rev-parse", f"{head}^").strip()
+        undone = repo.trailers(revert).get(UNDO_TRAILER, ["?"])[0][:8]
+        raise UndoRefused(f"the last slowcode step ({undone}) was already undone by {revert[:8]}")
     if UNDO_TRAILER in trailers:
         undone = trailers[UNDO_TRAILER][0][:8]
         raise UndoRefused(f"the last slowcode step ({undone}) was already undone by HEAD ({short})")
@@ -98,10 +109,14 @@ def undo_last_step(root: Path) -> UndoResult:
     if len(parents) > 1:
         raise UndoRefused(f"HEAD ({short}) is a merge commit; slowcode steps never are")
     parent = parents[0] if parents else None
-    paths = _changed_paths(repo.root, head)
-    before = _entries(repo.root, parent, paths)
-    after = _entries(repo.root, head, paths)
-    _refuse_uncommitted(repo.root, paths, before, after)
+    changed = _changed_paths(repo.root, head)
+    before = _entries(repo.root, parent, changed)
+    after = _entries(repo.root, head, changed)
+    _refuse_uncommitted(repo.root, changed, before, after)
+    created = [path for path in changed if path not in before]
+    kept = records_to_keep(trailers, changed, created)
+    paths = [path for path in changed if path not in kept] or changed
+    kept = [path for path in kept if path not in paths]
 
     session_id = trailers[SESSION_TRAILER][0]
     step = trailers.get(STEP_TRAILER, [""])[0]
@@ -123,7 +138,8 @@ def undo_last_step(root: Path) -> UndoResult:
         ev.UndoMade(commit=head, undo_commit=commit, session=session_id, step=step, paths=paths),
         sync=True,
     )
-    return UndoResult(head, commit, session_id, step, paths)
+    marked = [mark_undone(repo.root, path, head, commit) for path in kept]
+    return UndoResult(head, commit, session_id, step, paths, kept, marked)
 
 
 def _journal_for(root: Path, session_id: str) -> Journal:

@@ -224,6 +224,9 @@ class SlowcodeApp(App[None]):
             return
         line = f"↶ undid {result.undone[:8]} with {result.commit[:8]}: {', '.join(result.paths)}"
         self.call_from_thread(self.session_screen.show_line, line)
+        for path, marked in zip(result.kept, result.decision_commits, strict=True):
+            kept = f"kept {path}, marked deprecated; {marked.line}"
+            self.call_from_thread(self.session_screen.show_line, kept)
 
     # -- the engine's questions --------------------------------------------------
 

@@ -60,8 +60,8 @@ async def test_history_counts_verdicts_commits_tokens_and_cost(
         0,
     )
     assert second.title == "Add a farewell module" and second.accepted == 1
-    heads = git(repo, "log", "--format=%H", "-3").split()
-    assert session.commits == [heads[2], heads[1]]
+    heads = git(repo, "log", "--format=%H", "-4").split()  # the decision mark, the undo, 2, 1
+    assert session.commits == [heads[3], heads[2]] and heads[1] == undo.commit
     assert second.undone_by == undo.commit and first.undone_by is None
     # The engine's own running totals are what the journal adds up to.
     assert session.usage == workflow.session.usage and session.tokens > 0

@@ -53,19 +53,32 @@ async def test_undo_after_a_two_step_session_restores_the_tree_before_the_step(
     session_id = workflow.session.session_id
     assert (repo / "farewell.py").exists()
 
+    record = GitRepo.open(repo).trailers(step_two)["Decision"][0]
+
     result = undo_last_step(repo)
 
     assert result.undone == step_two and result.step == "2" and result.session_id == session_id
-    assert rev(repo, "HEAD") == result.commit and rev(repo, "HEAD~1") == step_two  # no rewrite
-    assert rev(repo, "HEAD^{tree}") == before_step_two
+    # The revert, then the decision log's own commit: history is never rewritten.
+    assert rev(repo, "HEAD~1") == result.commit and rev(repo, "HEAD~2") == step_two
     assert not (repo / "farewell.py").exists()
-    assert not (repo / "docs").exists()  # the decision record and its folder went with it
     assert status(repo) == ""  # work tree and index equal the new HEAD
-    trailers = GitRepo.open(repo).trailers("HEAD")
+    # The decision record stays, deprecated, naming the revert; nothing else of the step does.
+    assert result.kept == [record] and record not in result.paths
+    assert git(repo, "diff", "--name-only", before_step_two, "HEAD").split() == [record]
+    text = (repo / record).read_text()
+    assert "status: deprecated" in text
+    assert f"was undone by commit {result.commit}." in text
+    assert result.decision_commits[0].commit == rev(repo, "HEAD")
+    marked = GitRepo.open(repo).trailers("HEAD")
+    assert marked["Decision"] == [record]
+    assert marked["Slowcode-Action"] == ["deprecated (its step was undone)"]
+    trailers = GitRepo.open(repo).trailers(result.commit)
     assert trailers["Slowcode-Undo"] == [step_two]
     assert trailers["Slowcode-Session"] == [session_id]
     assert "Slowcode-Step" not in trailers  # never mistaken for the step itself
-    assert git(repo, "log", "-1", "--format=%s").strip() == 'Revert "Add a farewell module"'
+    assert git(repo, "log", "-1", "--format=%s", result.commit).strip() == (
+        'Revert "Add a farewell module"'
+    )
 
     journal = repo / SESSIONS_DIR / session_id
     kinds = [event["type"] for event in read_events(journal)]
@@ -74,7 +87,7 @@ async def test_undo_after_a_two_step_session_restores_the_tree_before_the_step(
     assert verify_journal(journal)[0]
     assert latest_unfinished(repo) is None  # the finished session stays finished
 
-    with pytest.raises(UndoRefused, match="already undone by HEAD"):
+    with pytest.raises(UndoRefused, match=f"already undone by {result.commit[:8]}"):
         undo_last_step(repo)
 
 
