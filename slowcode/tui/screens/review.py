@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -102,6 +102,11 @@ class ReviewScreen(Screen[StepVerdict]):
     def on_mount(self) -> None:
         """Puts the keyboard on the diff."""
         self.diff_view.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Gives the explanation at most a quarter of the screen: the diff stays in view."""
+        summary = self.query_one("#review-summary", VerticalScroll)
+        summary.styles.max_height = max(2, min(10, event.size.height // 4))
 
     @property
     def diff_view(self) -> DiffView:
@@ -292,6 +297,16 @@ class ReviewScreen(Screen[StepVerdict]):
         if not self.review.hunks:
             return
         position = self.current
+        view = self.diff_view
+        if verdict is Verdict.ACCEPTED and view.unseen_rows(position):
+            # Accepting needs the hunk's end on screen: `y` first scrolls to it.
+            left = view.reveal_more(position)
+            if left:
+                note = f"↓ {left} more lines of this hunk · y accepts once its end is in view"
+            else:
+                note = "the end of this hunk is in view · y accepts it"
+            self.query_one("#review-progress", Static).update(literal(note))
+            return
         self.review.set_verdict(position, verdict)
         self.diff_view.refresh_hunk(position)
         following = self.review.next_undecided(position)

@@ -217,6 +217,23 @@ class DiffView(ScrollView, can_focus=True):
         """Shows the first hunk."""
         self.call_after_refresh(self.scroll_to_hunk, self.current)
 
+    def unseen_rows(self, position: int) -> int:
+        """How many rows of hunk `position` are still below the visible part of the diff."""
+        if not 0 <= position < len(self._layout.hunk_ends):
+            return 0
+        bottom = int(self.scroll_y) + self.scrollable_content_region.height
+        return max(0, self._layout.hunk_ends[position] - bottom)
+
+    def reveal_more(self, position: int) -> int:
+        """Scrolls down one page at most, towards the end of hunk `position`.
+
+        Returns:
+            The rows of the hunk still below the view afterwards.
+        """
+        step = min(self.unseen_rows(position), max(self.scrollable_content_region.height - 1, 1))
+        self.scroll_to(y=int(self.scroll_y) + step, animate=False, immediate=True)
+        return self.unseen_rows(position)
+
     def scroll_to_hunk(self, position: int) -> None:
         """Scrolls so the hunk's header (and as much of it as fits) is visible."""
         if not self._hunks or not 0 <= position < len(self._hunks):
