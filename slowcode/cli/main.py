@@ -28,7 +28,8 @@ commands:
   demo        an offline tour on a sample project with a recorded session (no API key)
   audit       verify journals (`audit verify [SESSION]`) or step commits (`--commits RANGE`)
   provenance  step commits' notes in another format (`provenance export --format agent-trace`)
-  decisions   the decision log: `decisions list | show N | search TEXT | status N STATUS`
+  decisions   the decision log: `decisions list | show N | search TEXT | status N STATUS`,
+              `decisions supersede N --title TEXT`, `decisions export --html DIR`
   why         `why FILE:LINE`: the commit, session, step and decision behind a line
   map         the repository map the model is given (`map [--tokens N] [--query TEXT]`)
   undo        revert the last applied step with a new commit (`undo [-C PATH]`)

@@ -99,7 +99,10 @@ def _verdict_line(origin: LineOrigin) -> str:
         verdict = str(origin.hunk.get("verdict", ""))
         word = _VERDICT_WORDS.get(verdict, verdict)
         comment = f" ({origin.hunk['comment']})" if origin.hunk.get("comment") else ""
-        return f"hunk {origin.hunk.get('index')} of {origin.path}: {word}{comment}"
+        index = origin.hunk.get("index")
+        # Counted from 1, as the review's "hunk 2/4" counts them.
+        number = index + 1 if isinstance(index, int) else "?"
+        return f"hunk {number} of {origin.path}: {word}{comment}"
     if origin.file_hunks:
         counts: dict[str, int] = {}
         for hunk in origin.file_hunks:

@@ -147,7 +147,7 @@ async def test_a_clone_that_fetched_the_notes_explains_a_line_and_passes_the_aud
     assert status == 0
     assert "task: Make greetings nicer" in out
     assert "Polite greetings." in out
-    assert "hunk 0 of app.py: accepted as proposed" in out
+    assert "hunk 1 of app.py: accepted as proposed" in out
     assert "source: the commit's provenance note (refs/notes/slowcode)" in out
 
     status, out, _ = audit(clone, "HEAD~2..HEAD", capsys)
