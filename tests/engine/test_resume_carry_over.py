@@ -17,6 +17,7 @@ import pytest
 
 from slowcode.core.step_review import StepReview, Verdict, new_side_text
 from slowcode.engine.human import StepAction, StepVerdict
+from slowcode.engine.progress import NoticeRaised, Progress
 from slowcode.engine.review.hunk_ops import edit_in_review
 from slowcode.engine.review.state import ROUND
 from slowcode.engine.session.resume import resume_point
@@ -359,7 +360,11 @@ async def test_verdicts_carry_over_after_a_merge_conflict_and_a_restart(
     straight = calc_repo(tmp_path / "uninterrupted")
     fake_api.script(*first_turns(), *restaged_turns())
     human = ConflictingReviser(repo=straight)
-    await make_workflow(straight, fake_api, human, []).run("tune")
+    progress: list[Progress] = []
+    await make_workflow(straight, fake_api, human, progress).run("tune")
+    # f3's accepted hunk came back changed: the developer is told it is undecided again.
+    warnings = [p.message for p in progress if isinstance(p, NoticeRaised) and p.level == "warning"]
+    assert any(w.startswith("1 hunk you accepted or edited changed") for w in warnings)
     assert [row[2:4] for row in human.seen[1]] == [
         (Verdict.ACCEPTED, True),
         (Verdict.REJECTED, True),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slowcode.core.decision_record import ConsideredOption, DecisionRecord
 from slowcode.core.plan import Plan
-from slowcode.core.step_review import StepReview
+from slowcode.core.step_review import StepReview, Verdict
 from slowcode.decisions.detector import changes_from_diffs, existed_in
 from slowcode.decisions.detector import detect as detect_architectural
 from slowcode.engine.apply.own_edits import OwnEditsOverlap, overlapping_files
@@ -292,6 +292,21 @@ class StepFlow:
         carried = carry_over(previous, review)
         if carried:
             self.flow.record(ev.VerdictsCarriedOver(step=review.step_number, hunks=carried))
+        kept = (Verdict.ACCEPTED, Verdict.EDITED)
+        lost = sum(h.verdict in kept for h in previous.hunks) - sum(
+            h.verdict in kept and h.carried_over for h in review.hunks
+        )
+        if lost > 0:
+            # Said, not left to be noticed: an accepted or edited hunk the model changed
+            # (or one split before) is undecided again.
+            noun = "hunk" if lost == 1 else "hunks"
+            self.flow.emit(
+                NoticeRaised(
+                    "warning",
+                    f"{lost} {noun} you accepted or edited changed in the revision, "
+                    "so they are undecided again (your edits were not carried over)",
+                )
+            )
         return carried
 
     async def why(self, review: StepReview, position: int) -> str:
