@@ -302,9 +302,9 @@ class ReviewScreen(Screen[StepVerdict]):
             # Accepting needs the hunk's end on screen: `y` first scrolls to it.
             left = view.reveal_more(position)
             if left:
-                note = f"↓ {left} more lines of this hunk · y accepts once its end is in view"
+                note = f"↓ {left} more lines in this hunk · y again at its end"
             else:
-                note = "the end of this hunk is in view · y accepts it"
+                note = "end of the hunk in view · y accepts it"
             self.query_one("#review-progress", Static).update(literal(note))
             return
         self.review.set_verdict(position, verdict)
