@@ -26,10 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
             "record."
         ),
     )
-    parser.add_argument("location", metavar="FILE:LINE", help="e.g. src/app.py:42")
+    parser.add_argument(
+        "location", metavar="FILE:LINE", type=_location_argument, help="e.g. src/app.py:42"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(run=run_why)
     return parser
+
+
+def _location_argument(text: str) -> str:
+    """`FILE:LINE` as given; anything else is a usage error (status 2)."""
+    if _LOCATION.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(f"expected FILE:LINE (e.g. app.py:12), got {text!r}")
+    return text
 
 
 def _resolve(location: str) -> tuple[Path, str, int]:

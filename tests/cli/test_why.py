@@ -112,10 +112,17 @@ async def test_an_uncommitted_line(
     assert (code, out) == (0, "app.py:7 is not committed yet: nobody can say why it is there.\n")
 
 
+def test_a_location_without_a_line_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["why", "app.py"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "expected FILE:LINE (e.g. app.py:12), got 'app.py'" in err
+
+
 @pytest.mark.parametrize(
     ("suffix", "message"),
     [
-        ("app.py", "slowcode: expected FILE:LINE (e.g. app.py:12), got "),
         ("app.py:99", "slowcode: app.py has no line 99"),
         ("app.py:0", "slowcode: line numbers start at 1, got 0"),
         ("nope.py:1", "slowcode: no such file: "),
