@@ -15,9 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from slowcode.tui.literal import literal
+from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(IgnoresTypeAhead, ModalScreen[bool]):
     """Asks one question; dismisses with True on `y`, False on `n`/`escape`; `enter` only reminds.
 
     Args:

@@ -17,6 +17,7 @@ from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.literal import literal
 from slowcode.tui.screens.decision_edit import DecisionEditScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
@@ -47,7 +48,7 @@ def record_markdown(record: DecisionRecord) -> str:
     return "\n\n".join(parts)
 
 
-class DecisionScreen(ModalScreen[DecisionOutcome | None]):
+class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
     """Shows the drafted decision record of a step and asks what to do with it.
 
     A step flagged as architectural cannot drop its record silently: `x` (reject)

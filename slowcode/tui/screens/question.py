@@ -13,10 +13,11 @@ from textual.widgets.option_list import Option
 
 from slowcode.engine.human import Answer, Question
 from slowcode.tui.literal import LiteralInput, literal_text
+from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
 from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 
-class QuestionScreen(ModalScreen[Answer]):
+class QuestionScreen(IgnoresTypeAhead, ModalScreen[Answer]):
     """Shows the question and its options with their consequences.
 
     `enter` on an option answers with it; `enter` in the text box answers with

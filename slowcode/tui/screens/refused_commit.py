@@ -12,9 +12,10 @@ from textual.widgets import Label, Static
 
 from slowcode.engine.human import CommitChoice, RefusedCommit
 from slowcode.tui.literal import literal
+from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
 
 
-class RefusedCommitScreen(ModalScreen[CommitChoice]):
+class RefusedCommitScreen(IgnoresTypeAhead, ModalScreen[CommitChoice]):
     """Shows everything git and its hooks printed, and a hook's change to the files.
 
     `r` retries the commit (after fixing something by hand; a hook's change shown
@@ -72,7 +73,7 @@ class RefusedCommitScreen(ModalScreen[CommitChoice]):
         self.app.push_screen(WithoutHooksScreen(), answered)
 
 
-class WithoutHooksScreen(ModalScreen[bool]):
+class WithoutHooksScreen(IgnoresTypeAhead, ModalScreen[bool]):
     """Confirms a commit without hooks: only `y` says yes; `enter` never does."""
 
     CSS_PATH = "refused_commit.tcss"

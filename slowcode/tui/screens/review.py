@@ -26,6 +26,7 @@ from slowcode.tui.literal import literal, literal_line, notify
 from slowcode.tui.screens.decision import DecisionOutcome, DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.screens.hunk_edit import HunkEditScreen
+from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
 from slowcode.tui.widgets.diff_view import DiffView
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
@@ -47,7 +48,7 @@ def progress_text(review: StepReview, current: int) -> str:
     return " · ".join(parts)
 
 
-class ReviewScreen(Screen[StepVerdict]):
+class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict]):
     """Walks a step's hunks like ``git add -p`` and dismisses with the step's verdict.
 
     Hunk verdicts are set on the `StepReview` itself as the developer decides; the

@@ -11,9 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from slowcode.tui.literal import literal, literal_line
+from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
 
 
-class TrustScreen(ModalScreen[bool]):
+class TrustScreen(IgnoresTypeAhead, ModalScreen[bool]):
     """Shows the command and the file it came from; True only on `y`.
 
     `n`, `escape` and `enter` answer no: the command stays unrun, and the
