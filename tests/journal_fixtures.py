@@ -306,8 +306,8 @@ def dies_after(kind: str) -> Iterator[None]:
     """Raises `Crash` right after the first event of `kind` is journaled."""
     original = Journal.append
 
-    def append(self: Journal, type: str, data: dict[str, Any], *, sync: bool = False) -> Any:
-        written = original(self, type, data, sync=sync)
+    def append(self: Journal, type: str, data: dict[str, Any], **options: Any) -> Any:
+        written = original(self, type, data, **options)
         if type == kind:
             Journal.append = original  # type: ignore[method-assign]
             raise Crash

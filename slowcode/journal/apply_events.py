@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from slowcode.journal.schema import OMIT_WHEN_NONE, JournalEvent, event_kind
+from slowcode.journal.schema import OMIT_WHEN_NONE, VERBATIM, JournalEvent, event_kind
 
 Json = dict[str, Any]
 _OMIT = {OMIT_WHEN_NONE: True}
+_VERBATIM = {VERBATIM: True}
 
 # -- applying a step --------------------------------------------------------------------
 
@@ -33,7 +34,8 @@ class MergeConflict(JournalEvent):
 
     step: int
     paths: list[str]
-    round: list[Json] | None = None
+    # The round's hunks with their edits, carried into the next review: kept exact.
+    round: list[Json] | None = field(default=None, metadata=_VERBATIM)
 
 
 @event_kind("file_merged")
@@ -52,9 +54,10 @@ class ApplyIntentRecorded(JournalEvent):
     step: int
     parent: str | None
     files: list[Json]
-    subject: str
-    body: str
-    trailers: list[list[str]]
+    # A recovered apply commits with this message: it is kept exact, like the files' blobs.
+    subject: str = field(metadata=_VERBATIM)
+    body: str = field(metadata=_VERBATIM)
+    trailers: list[list[str]] = field(metadata=_VERBATIM)
 
 
 @event_kind("file_written")

@@ -13,8 +13,9 @@ kind this version does not know reads back as `UnknownEvent`, carrying its raw d
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from slowcode.journal.apply_events import (
     AFTER_THE_FACT,
@@ -39,6 +40,7 @@ from slowcode.journal.apply_events import (
 from slowcode.journal.schema import (
     EVENT_TYPES,
     OMIT_WHEN_NONE,
+    VERBATIM,
     EventFormatError,
     JournalEvent,
     UnknownEvent,
@@ -72,10 +74,18 @@ __all__ = [
     "UnknownEvent",
     "event_type",
     "parse_event",
+    "text_sha256",
 ]
 
 Json = dict[str, Any]
 _OMIT = {OMIT_WHEN_NONE: True}
+_VERBATIM = {VERBATIM: True}
+
+
+def text_sha256(text: str | None) -> str | None:
+    """The SHA-256 hex digest of a text's UTF-8 bytes (None for None)."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 # -- the session ------------------------------------------------------------------------
 
@@ -207,11 +217,30 @@ class ToolCall(JournalEvent):
 @event_kind("staged")
 @dataclass(frozen=True)
 class Staged(JournalEvent):
-    """A file's staged text after an edit, and the text the step started from (None: new)."""
+    """A file's staged text after an edit, and the text the step started from (None: new).
+
+    Both texts are journaled verbatim, never redacted, with their SHA-256, so a
+    resume rebuilds exactly what was staged or refuses (decision 0024). A journal
+    from before the hashes has none: its texts are taken unchecked.
+
+    Attributes:
+        path: The file, relative to the work tree.
+        text: Its staged text.
+        base: Its text when the step started (None: a new file).
+        sha256: `text_sha256(text)`.
+        base_sha256: `text_sha256(base)`.
+    """
 
     path: str
-    text: str | None
-    base: str | None = None
+    text: str | None = field(metadata=_VERBATIM)
+    base: str | None = field(default=None, metadata=_VERBATIM)
+    sha256: str | None = field(default=None, metadata=_OMIT)
+    base_sha256: str | None = field(default=None, metadata=_OMIT)
+
+    @classmethod
+    def of(cls, path: str, text: str | None, base: str | None) -> Self:
+        """The event for a staged file, with the hashes of both its texts."""
+        return cls(path, text, base, text_sha256(text), text_sha256(base))
 
 
 @event_kind("staged_discarded")
@@ -293,7 +322,7 @@ class ReviewProgress(JournalEvent):
     """The review's hunks after a change (verdict, split, edit), in full."""
 
     step: int
-    hunks: list[Json]
+    hunks: list[Json] = field(metadata=_VERBATIM)
 
 
 @event_kind("verdicts_carried_over")
@@ -349,8 +378,9 @@ class StepVerdictGiven(JournalEvent):
     feedback: str = ""
     decision_action: str = ""
     reason: str = ""
-    decision: Json | None = None
-    round: list[Json] | None = field(default=None, metadata=_OMIT)
+    # What is written and committed after a resume: kept exact, never redacted.
+    decision: Json | None = field(default=None, metadata=_VERBATIM)
+    round: list[Json] | None = field(default=None, metadata={OMIT_WHEN_NONE: True, VERBATIM: True})
 
 
 @event_kind("apply_refused")

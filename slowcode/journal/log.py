@@ -3,7 +3,8 @@
 Each line is one event, `{"seq", "ts", "type", "data", "prev"}`, written in canonical
 JSON (sorted keys, no spaces). `prev` is the sha256 of the previous event's canonical
 JSON (null for the first), so a changed, removed or reordered event breaks the chain.
-Events are numbered from 1. Secrets are redacted before anything is written.
+Events are numbered from 1. Secrets are redacted before anything is written, except in
+the fields an event marks `VERBATIM` (file content, committed byte for byte).
 
 An event's `type` and `data` are one of the typed events of `slowcode.journal.events`:
 `Journal.record` writes one, `read_entries` reads them back as `JournalEntry`s.
@@ -20,6 +21,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,6 +136,15 @@ def redact(data: Any) -> Any:
     if isinstance(data, str):
         return _SECRET_VALUE.sub(REDACTED, data)
     return data
+
+
+def redact_except(data: dict[str, Any], keep: Collection[str]) -> dict[str, Any]:
+    """`redact(data)`, except that the values under the keys in `keep` are kept as they are."""
+    if not keep:
+        return dict(redact(data))
+    kept = {key: value for key, value in data.items() if key in keep}
+    rest = redact({key: value for key, value in data.items() if key not in keep})
+    return {key: kept[key] if key in kept else rest[key] for key in data}
 
 
 def _is_secret_key(key: object) -> bool:
@@ -336,7 +347,14 @@ class Journal:
         """The sequence number of the last event written (0 before the first)."""
         return self._seq
 
-    def append(self, type: str, data: dict[str, Any], *, sync: bool = False) -> Event:
+    def append(
+        self,
+        type: str,
+        data: dict[str, Any],
+        *,
+        sync: bool = False,
+        verbatim: Collection[str] = (),
+    ) -> Event:
         """Writes one event and flushes it.
 
         Args:
@@ -344,6 +362,8 @@ class Journal:
             data: The event's JSON-serializable details; secrets are redacted.
             sync: Also fsync, so the event survives a power loss (after human verdicts
                 and writes).
+            verbatim: Keys of `data` written exactly as they are, never redacted
+                (file content that is committed byte for byte).
 
         Returns:
             The event as written.
@@ -353,7 +373,7 @@ class Journal:
                 "seq": self._seq + 1,
                 "ts": _timestamp(),
                 "type": type,
-                "data": redact(data),
+                "data": redact_except(data, verbatim),
                 "prev": self._last_hash,
             }
             line = canonical_json(event)
@@ -375,10 +395,16 @@ class Journal:
     def record(self, event: JournalEvent, *, sync: bool = False) -> JournalEntry:
         """Writes one typed event (see `append`).
 
+        Fields marked `VERBATIM` (staged and reviewed file content) are written as
+        they are; everything else has its secrets redacted.
+
         Returns:
             The entry as written and read back: secrets redacted, as a reader sees it.
         """
-        return JournalEntry.of(self.append(event.type, event.to_data(), sync=sync))
+        data = event.to_data()
+        return JournalEntry.of(
+            self.append(event.type, data, sync=sync, verbatim=event.verbatim_fields())
+        )
 
     def _write_head(self, *, sync: bool) -> None:
         """Replaces `head.json` with the last event's number and hash (temp file + rename)."""

@@ -24,6 +24,11 @@ OMIT_WHEN_NONE = "omit_when_none"
 """Field metadata: leave the key out of the written data when the value is None
 (the kinds whose writers add a key only sometimes)."""
 
+VERBATIM = "verbatim"
+"""Field metadata: journal the value exactly as it is, never redacted. For file
+content that is staged, reviewed and committed byte for byte (decision 0024): a
+masked copy would be committed after a resume instead of what was reviewed."""
+
 
 class EventFormatError(SlowcodeError):
     """A journal event whose data does not fit its kind."""
@@ -49,6 +54,13 @@ class JournalEvent:
                 continue
             data[item.name] = value
         return data
+
+    @classmethod
+    def verbatim_fields(cls) -> frozenset[str]:
+        """The names of the fields journaled exactly as they are (`VERBATIM`)."""
+        return frozenset(
+            item.name for item in dataclasses.fields(cls) if item.metadata.get(VERBATIM)
+        )
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Self:

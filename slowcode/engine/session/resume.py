@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from slowcode.core.errors import SlowcodeError
+from slowcode.core.layout import SESSIONS_DIR
 from slowcode.core.plan import Plan, StepState
 from slowcode.core.step_review import StepReview
 from slowcode.engine.model_loop.conversation import Conversation
@@ -15,6 +17,10 @@ from slowcode.journal import events as ev
 from slowcode.journal.log import Event, entries_of
 
 S = SessionState
+
+
+class StagedTextAltered(SlowcodeError):
+    """A staged file's journaled text no longer matches the SHA-256 journaled with it."""
 
 
 @dataclass
@@ -63,6 +69,8 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     finished: list[StepState] = []
     base: dict[str, str | None] = {}
     staged: dict[str, str] = {}
+    # Each text's journaled hash, (text's, base's); None for a journal from before them.
+    hashes: dict[str, tuple[str | None, str | None]] = {}
     done_calls: dict[str, tuple[str, bool]] = {}
     review: OpenReview | None = None
     sent_back: SentBackRound | None = None
@@ -83,13 +91,17 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
             case ev.PlanApproved():
                 plan, approved, finished = Plan.from_tool_input(event.plan), True, []
             case ev.Staged(path=path):
-                base.setdefault(path, event.base)
+                if path not in base:
+                    base[path] = event.base
+                    hashes[path] = (None, event.base_sha256)
                 staged[path] = str(event.text)
+                hashes[path] = (event.sha256, hashes[path][1])
             case ev.StagedDiscarded():
-                base, staged = {}, {}
+                base, staged, hashes = {}, {}, {}
             case ev.StepApplied():
-                base, staged = {}, {}
+                base, staged, hashes = {}, {}, {}
                 finished.append(StepState.APPLIED if event.commit else StepState.SKIPPED)
+    _check_staged(session_id, staged, base, hashes)
     current: int | None = None
     if plan is not None and approved:
         for number, step in enumerate(plan.steps, start=1):
@@ -111,3 +123,30 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
         # A review still open is answered again, and a send-back from it sets the round.
         sent_back=sent_back.review() if sent_back is not None and review is None else None,
     )
+
+
+def _check_staged(
+    session_id: str,
+    staged: dict[str, str],
+    base: dict[str, str | None],
+    hashes: dict[str, tuple[str | None, str | None]],
+) -> None:
+    """Refuses staged texts that differ from what was staged, before anything uses them.
+
+    Raises:
+        StagedTextAltered: A staged or base text's SHA-256 is not the one journaled
+            with it (a journal without hashes is taken unchecked).
+    """
+    for path, (text_hash, base_hash) in sorted(hashes.items()):
+        if text_hash is not None and ev.text_sha256(staged[path]) != text_hash:
+            which = "staged text"
+        elif base_hash is not None and ev.text_sha256(base[path]) != base_hash:
+            which = "starting text"
+        else:
+            continue
+        raise StagedTextAltered(
+            f"session {session_id} cannot be resumed: the journal's {which} of {path} "
+            "does not match the SHA-256 it was staged with (the journal was changed), so "
+            f"none of it was written or committed; remove {SESSIONS_DIR}/{session_id} "
+            "to start afresh"
+        )
