@@ -26,6 +26,8 @@ def repo(tmp_path: Path) -> Path:
             "src/dup.py": "x = 1\ny = 2\nx = 1\n",
             "noeol.txt": "first\nlast",
             "crlf.txt": "a\r\nb\r\n",
+            "bom.txt": "\ufefffirst\nsecond\n",
+            "bomcrlf.txt": "\ufeffa\r\nb\r\n",
             ".env": "TOKEN=1\n",
         },
     )
@@ -175,6 +177,43 @@ def test_insert(tree: StagedTree, line: int, expected: str) -> None:
     text = ok(tree, command="insert", path="src/dup.py", insert_line=line, insert_text="new")
     assert tree.staged_text("src/dup.py") == expected
     assert "\tnew\n" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "insert_text", "expected"),
+    [
+        ("bom.txt", "top", "\ufefftop\nfirst\nsecond\n"),
+        ("bom.txt", "\ufefftop\n", "\ufefftop\nfirst\nsecond\n"),
+        ("bomcrlf.txt", "top", "\ufefftop\r\na\r\nb\r\n"),
+    ],
+)
+def test_insert_at_the_top_keeps_the_bom_first(
+    tree: StagedTree, path: str, insert_text: str, expected: str
+) -> None:
+    ok(tree, command="insert", path=path, insert_line=0, insert_text=insert_text)
+    assert tree.staged_text(path) == expected
+
+
+def test_insert_below_the_first_line_leaves_the_bom_alone(tree: StagedTree) -> None:
+    ok(tree, command="insert", path="bom.txt", insert_line=1, insert_text="middle")
+    assert tree.staged_text("bom.txt") == "\ufefffirst\nmiddle\nsecond\n"
+
+
+@pytest.mark.parametrize("old_str", ["first", "\ufefffirst"])
+def test_str_replace_at_the_start_keeps_the_bom_first(tree: StagedTree, old_str: str) -> None:
+    ok(tree, command="str_replace", path="bom.txt", old_str=old_str, new_str="FIRST")
+    assert tree.staged_text("bom.txt") == "\ufeffFIRST\nsecond\n"
+
+
+@pytest.mark.parametrize("file_text", ["new\n", "\ufeffnew\n"])
+def test_create_over_a_file_with_a_bom_keeps_it(tree: StagedTree, file_text: str) -> None:
+    ok(tree, command="create", path="bom.txt", file_text=file_text)
+    assert tree.staged_text("bom.txt") == "\ufeffnew\n"
+
+
+def test_create_of_a_new_file_adds_no_bom(tree: StagedTree) -> None:
+    ok(tree, command="create", path="fresh.txt", file_text="new\n")
+    assert tree.staged_text("fresh.txt") == "new\n"
 
 
 def test_insert_accepts_the_older_new_str_and_keeps_no_final_newline(tree: StagedTree) -> None:

@@ -21,6 +21,9 @@ COMMANDS = ("view", "create", "str_replace", "insert")
 SNIPPET_LINES = 4
 """Lines of context shown above and below an edit in a success result."""
 
+BOM = "\ufeff"
+"""A UTF-8 byte order mark: it stays a file's first character whatever the edit."""
+
 MAX_VIEW_CHARS = 16_000
 """A longer `view` result is paged: whole lines up to this size, then a note naming the
 `view_range` that reads the next page."""
@@ -147,6 +150,9 @@ def _create(tree: StagedTree, path: str, file_text: object) -> str:
     if not isinstance(file_text, str):
         raise ToolInputError("The create command needs `file_text` (the whole file's text).")
     existed = tree.exists(path)
+    if existed and tree.read(tree.resolve(path, for_write=True)[1]).startswith(BOM):
+        # A rewrite keeps the file's BOM: the model rarely copies an invisible character.
+        file_text = BOM + file_text.removeprefix(BOM)
     rel = tree.stage(path, file_text)
     if existed:
         return f"File {rel} has been rewritten with the new text (staged for review)."
@@ -188,6 +194,9 @@ def _str_replace(tree: StagedTree, path: str, old_str: object, new_str: object) 
             f"(lines {lines}); include more surrounding lines to make it unique."
         )
     offset = found[0]
+    if offset == 0 and old_str.startswith(BOM):
+        # The BOM was part of what was replaced; it stays the file's first character.
+        new_str = BOM + new_str.removeprefix(BOM)
     new_text = text[:offset] + new_str + text[offset + len(old_str) :]
     tree.stage(rel, new_text)
     first = text.count("\n", 0, offset)
@@ -225,6 +234,10 @@ def _insert(tree: StagedTree, path: str, insert_line: object, insert_text: objec
         lines[-1] += newline
         insert_text = insert_text.removesuffix("\n").removesuffix("\r")
     new_lines = split_lines(insert_text)
+    if insert_line == 0 and text.startswith(BOM):
+        # "At the top" means after the BOM, which must stay the file's first character.
+        lines[0] = lines[0].removeprefix(BOM)
+        new_lines[0] = BOM + new_lines[0].removeprefix(BOM)
     result = lines[:insert_line] + new_lines + lines[insert_line:]
     tree.stage(rel, "".join(result))
     start = max(0, insert_line - SNIPPET_LINES)
