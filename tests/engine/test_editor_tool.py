@@ -244,3 +244,10 @@ def test_bad_commands_and_inputs(tree: StagedTree) -> None:
     outcome = run_editor_command(tree, ["not", "a", "dict"])  # type: ignore[arg-type]
     assert outcome.is_error
     assert "'..'" in error(tree, command="create", path="../x.py", file_text="x\n")
+
+
+def test_an_old_str_found_too_often_is_counted_up_to_a_bound(tree: StagedTree) -> None:
+    ok(tree, command="create", path="many.txt", file_text="a" * 100)
+    text = error(tree, command="str_replace", path="many.txt", old_str="aa", new_str="b")
+    assert "old_str occurs more than 20 times in many.txt" in text
+    assert tree.staged_text("many.txt") == "a" * 100

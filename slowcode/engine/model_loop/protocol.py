@@ -18,6 +18,9 @@ PLAN_TOOL = "propose_plan"
 ASK_TOOL = "ask_human"
 FINISH_TOOL = "finish_step"
 STAGING_EDITOR_COMMANDS = frozenset({"create", "str_replace", "insert"})
+MAX_INPUT_BYTES = 1024 * 1024
+"""The largest tool input taken, as UTF-8 JSON: a larger one is refused before any
+schema check runs (no file slowcode edits may be larger, see `DEFAULT_MAX_FILE_BYTES`)."""
 
 EDITOR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -196,11 +199,22 @@ def _validator(name: str) -> Any:
     return jsonschema.Draft202012Validator(SCHEMAS[name])
 
 
+def input_size(tool_input: object) -> int:
+    """The size of a tool input as compact UTF-8 JSON, in bytes (one linear pass)."""
+    return len(json.dumps(tool_input, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
 def input_problem(name: str, tool_input: object) -> str | None:
     """One sentence saying what is wrong with a tool call's input, or None when it is valid."""
     if name not in SCHEMAS:
         known = ", ".join(sorted(SCHEMAS))
         return f"Unknown tool {name!r}; the tools are: {known}."
+    size = input_size(tool_input)
+    if size > MAX_INPUT_BYTES:
+        return (
+            f"The input of {name} is {size:,} bytes of JSON, over the limit of "
+            f"{MAX_INPUT_BYTES:,} bytes (1 MiB); nothing was run: split it into smaller edits."
+        )
     if not isinstance(tool_input, dict):
         return f"The input of {name} must be a JSON object, got {json.dumps(tool_input)[:80]}."
     errors = sorted(_validator(name).iter_errors(tool_input), key=lambda e: list(e.path))

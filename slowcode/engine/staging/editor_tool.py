@@ -159,11 +159,20 @@ def _create(tree: StagedTree, path: str, file_text: object) -> str:
     return f"File created successfully at: {rel} (staged for review)."
 
 
+MAX_OCCURRENCES = 20
+"""Occurrences of an ambiguous `old_str` named in the error; the search stops after one more."""
+
+
 def _occurrences(text: str, needle: str) -> list[int]:
-    """Start offsets of every occurrence, overlapping ones included."""
+    """Start offsets of the first occurrences, overlapping ones included.
+
+    It stops after `MAX_OCCURRENCES + 1`: each `find` costs up to the needle's length
+    per offset, so finding every overlapping occurrence of a long, repetitive
+    `old_str` would take time quadratic in the input.
+    """
     found: list[int] = []
     start = text.find(needle)
-    while start != -1:
+    while start != -1 and len(found) <= MAX_OCCURRENCES:
         found.append(start)
         start = text.find(needle, start + 1)
     return found
@@ -188,9 +197,11 @@ def _str_replace(tree: StagedTree, path: str, old_str: object, new_str: object) 
             f"No replacement was performed: old_str does not occur verbatim in {rel}."
         )
     if len(found) > 1:
-        lines = ", ".join(str(text.count("\n", 0, offset) + 1) for offset in found[:20])
+        shown = found[:MAX_OCCURRENCES]
+        lines = ", ".join(str(text.count("\n", 0, offset) + 1) for offset in shown)
+        times = f"more than {MAX_OCCURRENCES}" if len(found) > MAX_OCCURRENCES else len(found)
         raise ToolInputError(
-            f"No replacement was performed: old_str occurs {len(found)} times in {rel} "
+            f"No replacement was performed: old_str occurs {times} times in {rel} "
             f"(lines {lines}); include more surrounding lines to make it unique."
         )
     offset = found[0]
