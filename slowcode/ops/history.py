@@ -16,6 +16,7 @@ from slowcode.journal.log import JournalEntry, JournalError, find_sessions, read
 from slowcode.model.pricing import add_costs, cost_usd
 from slowcode.model.types import Usage
 from slowcode.ops.note_history import sessions_from_notes
+from slowcode.ops.step_commits import BranchSteps, branch_steps
 from slowcode.ops.step_history import SessionHistory, StepHistory
 
 __all__ = [
@@ -45,7 +46,36 @@ def load_history(root: Path) -> list[SessionHistory]:
         if entries:
             sessions.append(session_history(folder.name, entries))
     known = {session.session_id for session in sessions}
-    return sessions + [s for s in sessions_from_notes(root) if s.session_id not in known]
+    sessions += [s for s in sessions_from_notes(root) if s.session_id not in known]
+    branch = branch_steps(root)
+    if branch is not None:
+        for session in sessions:
+            follow_rewrites(session, branch)
+    return sessions
+
+
+def follow_rewrites(session: SessionHistory, branch: BranchSteps) -> None:
+    """Points each step at its commit on the branch, when history was rewritten since.
+
+    A step whose recorded commit the branch no longer holds takes the commit that
+    carries its session and step trailers (`rewritten_from` keeps the old id);
+    without one it is `in_history = False`. Steps that share a commit were squashed.
+    """
+    for step in session.steps:
+        if not step.commit:
+            continue
+        current = branch.current(session.session_id, step.number, step.commit)
+        if current is None:
+            step.in_history = False
+        elif current != step.commit:
+            step.rewritten_from, step.commit = step.commit, current
+    for step in session.steps:
+        if step.commit and step.in_history:
+            step.squashed_with = [
+                number
+                for sid, number in branch.steps_of(step.commit)
+                if sid == session.session_id and number != step.number
+            ]
 
 
 def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHistory:

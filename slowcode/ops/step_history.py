@@ -21,6 +21,10 @@ class StepHistory:
         rounds: How many times the step was reviewed (sent back, then applied).
         commit: The step's commit, once applied.
         undone_by: The commit that reverted it, when it was undone.
+        rewritten_from: The commit the journal names, when a rebase, an amend or a
+            squash replaced it on this branch by `commit` (found by its trailers).
+        squashed_with: The other steps of the session that `commit` holds too.
+        in_history: False when no commit of the branch holds the step any more.
     """
 
     number: int
@@ -31,14 +35,26 @@ class StepHistory:
     rounds: int = 0
     commit: str | None = None
     undone_by: str | None = None
+    rewritten_from: str | None = None
+    squashed_with: list[int] = field(default_factory=list)
+    in_history: bool = True
 
     @property
     def outcome(self) -> str:
-        """`1a2b3c4d`, `1a2b3c4d (undone by 5e6f7a8b)` or `not applied`."""
+        """`1a2b3c4d`, `1a2b3c4d (rewritten from 5e6f7a8b)`, `not applied`, and so on."""
         if not self.commit:
             return "not applied"
-        undone = f" (undone by {self.undone_by[:8]})" if self.undone_by else ""
-        return self.commit[:8] + undone
+        if not self.in_history:
+            return f"{self.commit[:8]} (not in this branch's history)"
+        notes = []
+        if self.squashed_with:
+            others = ", ".join(str(n) for n in self.squashed_with)
+            notes.append(f"squashed with step {others}")
+        if self.rewritten_from:
+            notes.append(f"rewritten from {self.rewritten_from[:8]}")
+        if self.undone_by:
+            notes.append(f"undone by {self.undone_by[:8]}")
+        return self.commit[:8] + (f" ({'; '.join(notes)})" if notes else "")
 
     def to_json(self) -> dict[str, Any]:
         """The step as `slowcode history --json` prints it."""
@@ -51,6 +67,9 @@ class StepHistory:
             "rounds": self.rounds,
             "commit": self.commit,
             "undone_by": self.undone_by,
+            "rewritten_from": self.rewritten_from,
+            "squashed_with": self.squashed_with,
+            "in_history": self.in_history,
         }
 
 
@@ -85,8 +104,8 @@ class SessionHistory:
 
     @property
     def commits(self) -> list[str]:
-        """The commits the session's steps made, in order."""
-        return [step.commit for step in self.steps if step.commit]
+        """The commits the session's steps made, in order (a squashed pair's once)."""
+        return list(dict.fromkeys(step.commit for step in self.steps if step.commit))
 
     @property
     def cache_note(self) -> str:

@@ -1,0 +1,95 @@
+"""History, replay and why after a rebase, an amend or a squash of a session's step commits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from slowcode.cli.main import main
+from slowcode.ops.history import load_history
+from slowcode.ops.step_commits import branch_steps
+from tests.context.repos import git, write
+from tests.fakeapi import FakeMessagesAPI
+from tests.helpers.humans import ScriptedHuman
+from tests.helpers.sessions import make_workflow, two_step_script
+
+
+async def run_session(repo: Path, fake_api: FakeMessagesAPI) -> tuple[str, list[str]]:
+    """The scripted two-step session; its id and its two commits, oldest first."""
+    fake_api.script(*two_step_script())
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    await workflow.run("Make greetings nicer")
+    return workflow.session.session_id, git(repo, "log", "--format=%H", "-2").split()[::-1]
+
+
+def rebase_onto_a_new_base(repo: Path) -> list[str]:
+    """Puts the session's commits on top of a new commit of main's root; their new ids."""
+    root = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    git(repo, "checkout", "-q", "-b", "base", root)
+    write(repo, "NOTES.txt", "a commit the session never saw\n")
+    git(repo, "add", "NOTES.txt")
+    git(repo, "commit", "-q", "-m", "A new base")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "rebase", "-q", "base")
+    return git(repo, "log", "--format=%H", "-2").split()[::-1]
+
+
+def squash_the_last_two(repo: Path) -> str:
+    """What `git rebase -i`'s squash does: one commit, both messages (trailers too)."""
+    message = repo.parent / "squash-message"
+    message.write_text(git(repo, "log", "--format=%B", "--reverse", "-2"))
+    git(repo, "reset", "-q", "--soft", "HEAD~2")
+    git(repo, "commit", "-q", "-F", str(message))
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+async def test_the_branch_steps_are_found_by_their_trailers(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    session_id, _old = await run_session(repo, fake_api)
+    new = rebase_onto_a_new_base(repo)
+    branch = branch_steps(repo)
+    assert branch is not None
+    assert branch.steps == {(session_id, 1): new[0], (session_id, 2): new[1]}
+    assert branch.current(session_id, 1, "0" * 40) == new[0]
+
+
+async def test_history_shows_the_rebased_commits(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id, old = await run_session(repo, fake_api)
+    new = rebase_onto_a_new_base(repo)
+    assert new != old
+
+    (session,) = load_history(repo)
+    assert session.commits == new
+    assert [step.rewritten_from for step in session.steps] == old
+    assert session.steps[0].outcome == f"{new[0][:8]} (rewritten from {old[0][:8]})"
+
+    assert main(["history", "--json", "-C", str(repo)]) == 0
+    (data,) = json.loads(capsys.readouterr().out)
+    assert data["session"] == session_id and data["commits"] == new
+    assert [step["rewritten_from"] for step in data["steps"]] == old
+
+
+async def test_history_after_an_amend_a_squash_and_a_lost_step(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    _session_id, old = await run_session(repo, fake_api)
+    git(repo, "commit", "-q", "--amend", "--no-edit", "--date=2001-01-01T00:00:00")
+    amended = git(repo, "rev-parse", "HEAD").strip()
+    (session,) = load_history(repo)
+    assert session.steps[1].commit == amended and session.steps[1].rewritten_from == old[1]
+
+    squashed = squash_the_last_two(repo)
+    (session,) = load_history(repo)
+    assert session.commits == [squashed]
+    assert [step.squashed_with for step in session.steps] == [[2], [1]]
+    assert session.steps[0].outcome.startswith(f"{squashed[:8]} (squashed with step 2; ")
+
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    (session,) = load_history(repo)
+    assert [step.in_history for step in session.steps] == [False, False]
+    assert session.steps[0].outcome == f"{old[0][:8]} (not in this branch's history)"
