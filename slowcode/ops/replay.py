@@ -1,21 +1,28 @@
 """Re-running a session from its journal, to show that its commits follow from what was recorded.
 
 The session is run again in a scratch worktree checked out (detached) at the parent
-of its first commit. The model's recorded responses are served in order on
-loopback by a `ReplayServer`, so the ordinary client and SDK run; a `ReplayHuman`
-gives back the recorded verdicts: the plan's, the answers to questions, and each
-step's hunks (with the developer's edits, from the review's last snapshot) and
-action. Each replayed step's tree is then compared with the committed one.
+of its first step's commit: the one the current branch holds, found by its trailers
+when a rebase, an amend or a squash gave it a new id. The model's recorded
+responses are served in order on loopback by a `ReplayServer`, so the ordinary
+client and SDK run; a `ReplayHuman` gives back the recorded verdicts: the plan's,
+the answers to questions, and each step's hunks (with the developer's edits, from
+the review's last snapshot) and action. Each replayed step's tree is then compared
+with the committed one.
+
+What a step's tree takes from whoever runs the replay is pinned to the original:
+a decision record gets the original record's decision makers and date, not the
+local `user.name` and today.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +33,7 @@ from slowcode.core.config import load_config
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.plan import Plan
 from slowcode.core.step_review import StepReview, Verdict
+from slowcode.decisions.formats import parse_any
 from slowcode.engine.human import (
     Answer,
     CommitChoice,
@@ -41,6 +49,7 @@ from slowcode.journal import events as ev
 from slowcode.journal.log import Event, entries_of, read_events
 from slowcode.model.loopback import ReplayServer
 from slowcode.model.settings import ModelSettings
+from slowcode.ops.step_commits import branch_steps
 
 
 class ReplayDiverged(SlowcodeError):
@@ -57,6 +66,8 @@ class StepCheck:
         committed_tree: That commit's tree.
         replayed: The replay's commit (None when the replay never got there).
         replayed_tree: The replay's tree (None likewise).
+        squashed_with: The later step whose commit holds this one too (a squash):
+            the squashed steps are checked together, by that step's tree.
     """
 
     step: int
@@ -64,14 +75,20 @@ class StepCheck:
     committed_tree: str
     replayed: str | None
     replayed_tree: str | None
+    squashed_with: int | None = None
 
     @property
     def matches(self) -> bool:
         """True when the replay produced exactly the committed tree."""
-        return self.replayed_tree == self.committed_tree
+        return self.squashed_with is not None or self.replayed_tree == self.committed_tree
 
     def line(self) -> str:
         """`step 1: OK: tree 1a2b3c4d, as in commit 5e6f7a8b` or what differs."""
+        if self.squashed_with is not None:
+            return (
+                f"step {self.step}: squashed into {self.commit[:8]}: "
+                f"checked with step {self.squashed_with}"
+            )
         if self.replayed_tree is None:
             return f"step {self.step}: MISMATCH: the replay made no commit for it"
         if self.matches:
@@ -154,6 +171,9 @@ class ReplayHuman:
     answers: list[dict[str, Any]] = field(default_factory=list)
     steps: list[tuple[dict[str, Any], list[dict[str, Any]] | None]] = field(default_factory=list)
     commit_choices: list[str] = field(default_factory=list)
+    # Step → the original decision record's (decision makers, date), pinned on the replay's.
+    decisions: dict[int, tuple[list[str], str]] = field(default_factory=dict)
+    pin_date: Callable[[date], None] | None = None
 
     @classmethod
     def from_events(cls, events: list[Event]) -> ReplayHuman:
@@ -217,7 +237,25 @@ class ReplayHuman:
             verdict = rows.get((hunk.file, hunk.index))
             if verdict is not None and verdict != hunk.verdict:
                 review.set_verdict(position, Verdict(verdict))
-        return verdict_from_json(data)
+        answer = verdict_from_json(data)
+        self._pin_decision(review, answer)
+        return answer
+
+    def _pin_decision(self, review: StepReview, verdict: StepVerdict) -> None:
+        """Gives the step's record the original's decision makers and date."""
+        pinned = self.decisions.get(review.step_number)
+        if pinned is None:
+            return
+        makers, day = pinned
+        for record in (verdict.decision, review.decision):
+            if record is not None:
+                record.decision_makers = list(makers)
+        try:
+            when = date.fromisoformat(day)
+        except ValueError:
+            return
+        if self.pin_date is not None:
+            self.pin_date(when)
 
 
 def replay_session(root: Path, folder: Path) -> ReplayReport:
@@ -226,6 +264,10 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
     Args:
         root: The repository's work tree.
         folder: The session's folder (`.slowcode/sessions/<id>`).
+
+    The session's commits are the ones the current branch holds, found by their
+    `Slowcode-Session` and `Slowcode-Step` trailers, so a rebased, amended or
+    squashed session is checked as it is now.
 
     Raises:
         SlowcodeError: The journal cannot be read, or the session made no commit
@@ -239,7 +281,12 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
     commits = [(e.ts, e.event) for e in entries if isinstance(e.event, ev.CommitMade)]
     if not commits:
         raise SlowcodeError(f"session {folder.name} made no commit: there is nothing to replay")
-    first = commits[0][1].commit
+    branch = branch_steps(root)
+    current = {
+        made.step: (branch and branch.current(folder.name, made.step, made.commit)) or made.commit
+        for _ts, made in commits
+    }
+    first = current[commits[0][1].step]
     parent = git_text(root, "rev-parse", "--verify", "--quiet", f"{first}^", check=False).strip()
     if not parent:
         raise SlowcodeError(
@@ -247,12 +294,21 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
         )
     intents = (e.ts for e in entries if isinstance(e.event, ev.ApplyIntentRecorded))
     when = next(intents, commits[0][0])
+    human = ReplayHuman.from_events(events)
+    human.decisions = {
+        made.step: pinned
+        for _ts, made in commits
+        if made.decision_path
+        and (pinned := _original_decision(root, current[made.step], made.decision_path))
+    }
     report = ReplayReport(folder.name)
     with scratch_worktree(root, parent) as scratch:
-        replayed = asyncio.run(_run(scratch, events, started, report, when))
-    for _ts, made in commits:
-        step, commit = made.step, made.commit
+        replayed = asyncio.run(_run(scratch, events, started, report, when, human))
+    steps = [made.step for _ts, made in commits]
+    for position, step in enumerate(steps):
+        commit = current[step]
         again = replayed.get(step)
+        later = [n for n in steps[position + 1 :] if current[n] == commit]
         report.steps.append(
             StepCheck(
                 step=step,
@@ -260,9 +316,22 @@ def replay_session(root: Path, folder: Path) -> ReplayReport:
                 committed_tree=_tree(root, commit),
                 replayed=again,
                 replayed_tree=_tree(root, again) if again else None,
+                squashed_with=later[-1] if later else None,
             )
         )
     return report
+
+
+def _original_decision(root: Path, commit: str, path: str) -> tuple[list[str], str] | None:
+    """The decision makers and date of the record `path` as `commit` holds it."""
+    text = git_text(root, "show", f"{commit}:{path}", check=False)
+    if not text.strip():
+        return None
+    try:
+        record = parse_any(text, path)
+    except SlowcodeError:
+        return None
+    return list(record.decision_makers), record.date
 
 
 async def _run(
@@ -271,6 +340,7 @@ async def _run(
     started: ev.SessionStarted,
     report: ReplayReport,
     when: str,
+    human: ReplayHuman,
 ) -> dict[int, str]:
     """Runs the workflow in `scratch`; returns each replayed step's commit."""
     model, task = started.model, started.task
@@ -291,10 +361,11 @@ async def _run(
             root=scratch,
             config=config,
             settings=settings,
-            human=ReplayHuman.from_events(events),
+            human=human,
             on_progress=lambda _event: None,
         )
         workflow.today = _local_date(when)
+        human.pin_date = functools.partial(setattr, workflow, "today")
         try:
             await workflow.run(task)
         except SlowcodeError as error:

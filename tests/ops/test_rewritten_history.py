@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -43,6 +46,12 @@ def squash_the_last_two(repo: Path) -> str:
     git(repo, "reset", "-q", "--soft", "HEAD~2")
     git(repo, "commit", "-q", "-F", str(message))
     return git(repo, "rev-parse", "HEAD").strip()
+
+
+def as_someone_else(repo: Path) -> None:
+    """Another developer runs the commands: another git identity."""
+    git(repo, "config", "user.name", "Grace Reviewer")
+    git(repo, "config", "user.email", "grace@example.com")
 
 
 async def test_the_branch_steps_are_found_by_their_trailers(
@@ -93,3 +102,60 @@ async def test_history_after_an_amend_a_squash_and_a_lost_step(
     (session,) = load_history(repo)
     assert [step.in_history for step in session.steps] == [False, False]
     assert session.steps[0].outcome == f"{old[0][:8]} (not in this branch's history)"
+
+
+async def test_replay_check_passes_after_a_rebase_for_another_developer(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id, _old = await run_session(repo, fake_api)
+    new = rebase_onto_a_new_base(repo)
+    as_someone_else(repo)
+
+    args = ["replay", session_id, "--check", "-C", str(repo)]
+    assert await asyncio.to_thread(main, args) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"step 1: OK: tree {git(repo, 'rev-parse', f'{new[0]}^{{tree}}')[:8]}, as in {new[0][:8]}",
+        f"step 2: OK: tree {git(repo, 'rev-parse', f'{new[1]}^{{tree}}')[:8]}, as in {new[1][:8]}",
+    ]
+
+
+async def test_replay_check_passes_for_another_developer_in_another_time_zone(
+    repo: Path,
+    fake_api: FakeMessagesAPI,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session_id, _old = await run_session(repo, fake_api)
+    as_someone_else(repo)
+    # UTC+14 or UTC-12: at any hour one of them is on another calendar day than here.
+    hours = next(
+        h for h in (14, -12) if datetime.now(timezone(timedelta(hours=h))).date() != date.today()
+    )
+    monkeypatch.setenv("TZ", f"XYZ{-hours:+d}")  # POSIX counts west of Greenwich as positive
+    time.tzset()
+    try:
+        args = ["replay", session_id, "--check", "-C", str(repo)]
+        assert await asyncio.to_thread(main, args) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert [line[:12] for line in capsys.readouterr().out.splitlines()] == [
+        "step 1: OK: ",
+        "step 2: OK: ",
+    ]
+
+
+async def test_replay_check_after_a_squash_checks_the_squashed_steps_together(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id, _old = await run_session(repo, fake_api)
+    squashed = squash_the_last_two(repo)
+
+    args = ["replay", session_id, "--check", "-C", str(repo)]
+    assert await asyncio.to_thread(main, args) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"step 1: squashed into {squashed[:8]}: checked with step 2"
+    assert lines[1].startswith("step 2: OK: ") and lines[1].endswith(squashed[:8])
