@@ -148,6 +148,11 @@ def _with_note(root: Path, origin: LineOrigin, line_in_commit: int) -> LineOrigi
     """The origin completed from the commit's provenance note, when it has one."""
     assert origin.commit is not None
     text = read_note(root, origin.commit)
+    if text is None and origin.session and origin.step is not None:
+        # A rebase or an amend gives the step a new commit; git copies the note only
+        # when `notes.rewriteRef` says so. The journal names the commit that has it.
+        recorded = _recorded_commit(root, origin.session, origin.step)
+        text = read_note(root, recorded) if recorded and recorded != origin.commit else None
     if text is None:
         return origin
     try:
@@ -218,6 +223,20 @@ def _session_task(root: Path, session: str) -> str:
         return ""
     started = (e.event for e in entries if isinstance(e.event, ev.SessionStarted))
     return next((event.task for event in started), "")
+
+
+def _recorded_commit(root: Path, session: str, step: int) -> str | None:
+    """The commit the session's journal says step `step` made, when the journal is here."""
+    try:
+        entries = read_entries(root / SESSIONS_DIR / posixpath.basename(session))
+    except SlowcodeError:
+        return None
+    made = [
+        e.event.commit
+        for e in entries
+        if isinstance(e.event, ev.CommitMade) and e.event.step == step and e.event.commit
+    ]
+    return made[-1] if made else None
 
 
 def _record_title(root: Path, path: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from slowcode.cli.main import main
+from slowcode.ops.blame import line_origin
 from slowcode.ops.history import load_history
 from slowcode.ops.step_commits import branch_steps
 from tests.context.repos import git, write
@@ -159,3 +160,19 @@ async def test_replay_check_after_a_squash_checks_the_squashed_steps_together(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"step 1: squashed into {squashed[:8]}: checked with step 2"
     assert lines[1].startswith("step 2: OK: ") and lines[1].endswith(squashed[:8])
+
+
+async def test_why_names_the_rebased_commit_and_finds_the_note_it_left_behind(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    session_id, old = await run_session(repo, fake_api)
+    before = line_origin(repo, "app.py", 2)
+    assert before.commit == old[0] and before.source == "note"
+    # Rebased where `notes.rewriteRef` is not set (another clone): the note stays behind.
+    git(repo, "config", "--unset-all", "notes.rewriteRef")
+    new = rebase_onto_a_new_base(repo)
+
+    after = line_origin(repo, "app.py", 2)
+    assert (after.commit, after.session, after.step) == (new[0], session_id, 1)
+    assert after.source == "note" and after.hunk == before.hunk and after.hunk is not None
+    assert after.task == "Make greetings nicer"
