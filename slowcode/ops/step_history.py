@@ -67,9 +67,10 @@ class StepHistory:
             "rounds": self.rounds,
             "commit": self.commit,
             "undone_by": self.undone_by,
-            "rewritten_from": self.rewritten_from,
-            "squashed_with": self.squashed_with,
-            "in_history": self.in_history,
+            # Only when the branch's history was rewritten: older readers see what they did.
+            **({"rewritten_from": self.rewritten_from} if self.rewritten_from else {}),
+            **({"squashed_with": self.squashed_with} if self.squashed_with else {}),
+            **({"in_history": False} if not self.in_history else {}),
         }
 
 
