@@ -16,7 +16,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.formats import parse_any
 from slowcode.decisions.lifecycle import draft_superseding, find, write_superseding
 from slowcode.decisions.store import DecisionStore
-from slowcode.ops.decision_commits import DecisionCommit, commit_decision_edit
+from slowcode.ops.decision_commits import DecisionCommit, commit_decision_edit, supersede_action
 
 
 def run_supersede(store: DecisionStore, args: argparse.Namespace, out: TextIO) -> int:
@@ -52,8 +52,7 @@ def run_supersede(store: DecisionStore, args: argparse.Namespace, out: TextIO) -
     print(f"{old.record_id} {old.title}: superseded ({old_path})", file=out)
     if args.no_commit:
         return 0
-    action = f"supersedes {old.record_id}" if old.record_id else "supersedes"
-    committed = commit_decision_edit(store.root, [new_path, old_path], new, action)
+    committed = commit_decision_edit(store.root, [new_path, old_path], new, supersede_action(old))
     print(committed.line, file=out)
     return report_refusal(committed)
 

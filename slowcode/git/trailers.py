@@ -15,6 +15,7 @@ from slowcode.core.errors import RepositoryError
 from slowcode.git.runner import git_text
 
 _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*?)\s*")
 
 
 def format_message(subject: str, body: str, trailers: Sequence[tuple[str, str]]) -> str:
@@ -56,6 +57,16 @@ def parse_trailers(root: Path, message: str) -> dict[str, list[str]]:
         if separator:
             found.setdefault(key.strip(), []).append(value.strip())
     return found
+
+
+def trailer_lines(message: str) -> list[tuple[str, str]]:
+    """Every `Key: value` line of a message, in order, whichever paragraph holds it.
+
+    `parse_trailers` reads the closing trailer block only, as git does. A squashed
+    commit's message holds each squashed commit's block in turn; this reads them
+    all, for the one question that needs it: which steps a commit carries.
+    """
+    return [(m[1], m[2]) for m in map(_TRAILER_LINE.fullmatch, message.splitlines()) if m]
 
 
 def without_trailers(text: str, keys: Collection[str]) -> str:

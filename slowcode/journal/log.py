@@ -140,11 +140,8 @@ def redact(data: Any) -> Any:
 
 def redact_except(data: dict[str, Any], keep: Collection[str]) -> dict[str, Any]:
     """`redact(data)`, except that the values under the keys in `keep` are kept as they are."""
-    if not keep:
-        return dict(redact(data))
-    kept = {key: value for key, value in data.items() if key in keep}
-    rest = redact({key: value for key, value in data.items() if key not in keep})
-    return {key: kept[key] if key in kept else rest[key] for key in data}
+    redacted = redact({key: value for key, value in data.items() if key not in keep})
+    return {key: data[key] if key in keep else redacted[key] for key in data}
 
 
 def _is_secret_key(key: object) -> bool:

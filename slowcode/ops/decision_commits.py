@@ -74,6 +74,11 @@ def commit_decision_edit(
     return DecisionCommit(commit)
 
 
+def supersede_action(old: DecisionRecord) -> str:
+    """The `Slowcode-Action` of a supersede: `supersedes 0003`."""
+    return f"supersedes {old.record_id}" if old.record_id else "supersedes"
+
+
 def _one_line(error: Exception) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__

@@ -9,18 +9,17 @@ message is read whole: one commit can hold several steps.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.engine.apply.commit import SESSION_TRAILER, STEP_TRAILER
 from slowcode.git.runner import git_text
+from slowcode.git.trailers import trailer_lines
 from slowcode.ops.decision_commits import ACTION_TRAILER
 from slowcode.ops.undo import UNDO_TRAILER
 
 _FIELD, _RECORD = "\x1f", "\x1e"
-_TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*?)\s*")
 
 
 @dataclass(frozen=True)
@@ -86,11 +85,7 @@ def _steps_in(message: str) -> list[tuple[str, int]]:
     """The (session, step) pairs of every trailer block of a message."""
     found: list[tuple[str, int]] = []
     session: str | None = None
-    for line in message.splitlines():
-        match = _TRAILER_LINE.fullmatch(line)
-        if match is None:
-            continue
-        key, value = match[1], match[2]
+    for key, value in trailer_lines(message):
         if key in (UNDO_TRAILER, ACTION_TRAILER):
             return []
         if key == SESSION_TRAILER:

@@ -27,7 +27,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.decisions.lifecycle import can_move, set_status, supersede
 from slowcode.decisions.store import DecisionStore
 from slowcode.ops.blame import CitingCommit, citations
-from slowcode.ops.decision_commits import DecisionCommit, commit_decision_edit
+from slowcode.ops.decision_commits import DecisionCommit, commit_decision_edit, supersede_action
 from slowcode.tui.decision_markdown import options_markdown
 from slowcode.tui.literal import LiteralInput, literal_line, notify
 from slowcode.tui.screens.confirm import ConfirmScreen
@@ -350,8 +350,7 @@ class DecisionLogScreen(Screen[None]):
         except SlowcodeError as error:
             self.app.call_from_thread(notify, self, str(error), severity="error")
             return
-        action = f"supersedes {old.record_id}" if old.record_id else "supersedes"
-        committed = commit_decision_edit(self._root, paths, new, action)
+        committed = commit_decision_edit(self._root, paths, new, supersede_action(old))
         self._tell(f"{old.path} superseded by {new.path}", committed)
         self.app.call_from_thread(self._loaded, self._read_log(), new.path)
 
