@@ -1,7 +1,9 @@
 """Undoing the last applied step with a new commit that reverts it; history is never rewritten.
 
-Only HEAD is undone, and only when it is a slowcode step (it carries a
-`Slowcode-Session` trailer) that is not itself an undo. The step's files are put
+Only the last step is undone: HEAD, or the step beneath the decision-log commits
+(`Slowcode-Action`) made after it, and only when it is a slowcode step (it carries
+a `Slowcode-Session` trailer) that is not itself an undo. `plan_undo` says what an
+undo would change without writing anything, so it can be confirmed first. The step's files are put
 back to their bytes in the step's parent, then committed through the same
 temporary-index plumbing as a step (`GitRepo.commit_step`), so the developer's
 other staged and unstaged work is left alone.
@@ -34,6 +36,7 @@ from slowcode.ops.undo_decision import UNDONE_ACTION, mark_undone, records_to_ke
 UNDO_TRAILER = "Slowcode-Undo"
 _REGULAR = "100644"
 _EXECUTABLE = "100755"
+_MAX_DECISION_COMMITS = 50
 
 
 class UndoRefused(SlowcodeError):
@@ -69,18 +72,55 @@ class _Entry:
     blob: str
 
 
-def undo_last_step(root: Path) -> UndoResult:
-    """Reverts HEAD, the last step slowcode applied, with a new commit.
+@dataclass(frozen=True)
+class UndoPlan:
+    """What an undo would do, found without writing anything.
+
+    Attributes:
+        root: The work tree.
+        head: HEAD when the plan was made.
+        target: The step's commit.
+        subject: The step commit's subject line.
+        session_id: The step's session.
+        step: The step's number in its session ("" when the trailer is missing).
+        paths: The files the undo puts back to their state before the step.
+        kept: The decision records the step created, kept and marked as undone.
+        before: Each path's entry in the step's parent (absent: the step created it).
+    """
+
+    root: Path
+    head: str
+    target: str
+    subject: str
+    session_id: str
+    step: str
+    paths: list[str]
+    kept: list[str]
+    before: dict[str, _Entry]
+
+    def describe(self) -> str:
+        """One sentence naming the step and what its undo changes."""
+        step = f"step {self.step} " if self.step else ""
+        text = (
+            f'Undo {step}"{self.subject}" ({self.target[:8]}) with a new commit that '
+            f"reverts {', '.join(self.paths)}"
+        )
+        if self.kept:
+            text += f"; {', '.join(self.kept)} stays, marked deprecated"
+        return text + "."
+
+
+def plan_undo(root: Path) -> UndoPlan:
+    """Finds the last step slowcode applied and what undoing it would change.
+
+    The step is HEAD, or the commit beneath the decision-log commits made after it.
 
     Args:
         root: A folder inside the repository.
 
-    Returns:
-        What was undone and the new commit.
-
     Raises:
         UndoRefused: HEAD is not a slowcode step, was already undone, or its files
-            have uncommitted changes; nothing was written.
+            have uncommitted changes.
         RepositoryError: git refused, or the repository is mid-merge or mid-rebase.
     """
     repo = GitRepo.open(root)
@@ -88,58 +128,143 @@ def undo_last_step(root: Path) -> UndoResult:
     head = repo.head_sha()
     if head is None:
         raise UndoRefused("nothing to undo: the repository has no commits")
-    trailers = repo.trailers(head)
-    short = head[:8]
-    if trailers.get(ACTION_TRAILER) == [UNDONE_ACTION]:
-        # The decision-log commit that follows an undo: the undo itself is its parent.
-        revert = git_text(repo.root, "rev-parse", f"{head}^").strip()
-        undone = repo.trailers(revert).get(UNDO_TRAILER, ["?"])[0][:8]
-        raise UndoRefused(f"the last slowcode step ({undone}) was already undone by {revert[:8]}")
+    target, later = _last_step(repo, head)
+    trailers = repo.trailers(target)
+    # Named as the developer's git would name it.
+    short = f"HEAD~{len(later)}" if later else f"HEAD ({target[:8]})"
     if UNDO_TRAILER in trailers:
         undone = trailers[UNDO_TRAILER][0][:8]
-        raise UndoRefused(f"the last slowcode step ({undone}) was already undone by HEAD ({short})")
+        raise UndoRefused(f"the last slowcode step ({undone}) was already undone by {short}")
     if SESSION_TRAILER not in trailers:
         raise UndoRefused(
-            f"HEAD ({short}) is not a slowcode step (no {SESSION_TRAILER} trailer); "
+            f"{short} is not a slowcode step (no {SESSION_TRAILER} trailer); "
             "slowcode undoes only its own commits"
         )
     if repo.identity() is None:
         raise UndoRefused(repo.identity_hint())
-    parents = git_text(repo.root, "rev-list", "--parents", "-n1", head).split()[1:]
+    parents = git_text(repo.root, "rev-list", "--parents", "-n1", target).split()[1:]
     if len(parents) > 1:
-        raise UndoRefused(f"HEAD ({short}) is a merge commit; slowcode steps never are")
-    parent = parents[0] if parents else None
-    changed = _changed_paths(repo.root, head)
-    before = _entries(repo.root, parent, changed)
-    after = _entries(repo.root, head, changed)
-    _refuse_uncommitted(repo.root, changed, before, after)
+        raise UndoRefused(f"{short} is a merge commit; slowcode steps never are")
+    changed = _changed_paths(repo.root, target)
+    before = _entries(repo.root, parents[0] if parents else None, changed)
+    # Compared with the tip: a decision-log commit after the step may hold a record's bytes.
+    _refuse_uncommitted(repo.root, changed, before, _entries(repo.root, head, changed))
     created = [path for path in changed if path not in before]
     kept = records_to_keep(trailers, changed, created)
     paths = [path for path in changed if path not in kept] or changed
     kept = [path for path in kept if path not in paths]
+    _refuse_changed_later(repo.root, paths, later)
+    return UndoPlan(
+        root=repo.root,
+        head=head,
+        target=target,
+        subject=git_text(repo.root, "log", "-1", "--format=%s", target).strip(),
+        session_id=trailers[SESSION_TRAILER][0],
+        step=trailers.get(STEP_TRAILER, [""])[0],
+        paths=paths,
+        kept=kept,
+        before=before,
+    )
 
-    session_id = trailers[SESSION_TRAILER][0]
-    step = trailers.get(STEP_TRAILER, [""])[0]
+
+def undo_last_step(root: Path, plan: UndoPlan | None = None) -> UndoResult:
+    """Reverts the last step slowcode applied with a new commit.
+
+    Args:
+        root: A folder inside the repository.
+        plan: The plan the developer confirmed (None: planned now).
+
+    Returns:
+        What was undone and the new commit.
+
+    Raises:
+        UndoRefused: As `plan_undo`, or the repository changed since `plan` was
+            made; nothing was written.
+        RepositoryError: git refused, or the repository is mid-merge or mid-rebase.
+    """
+    # Planned again: the files may have changed while the developer read the plan.
+    fresh = plan_undo(root)
+    if plan is not None and fresh != plan:
+        raise UndoRefused("the repository changed since the undo was confirmed; nothing was undone")
+    plan = fresh
+    repo = GitRepo.open(plan.root)
     repo.ensure_excluded(".slowcode/")
-    journal = _journal_for(repo.root, session_id)
+    journal = _journal_for(repo.root, plan.session_id)
     journal.record(
-        ev.UndoStarted(commit=head, session=session_id, step=step, paths=paths), sync=True
-    )
-    for path in paths:
-        _restore(repo.root, path, before.get(path))
-    subject = git_text(repo.root, "log", "-1", "--format=%s", head).strip()
-    commit = repo.commit_step(
-        paths,
-        f'Revert "{subject}"',
-        f"This reverts commit {head}, step {step or '?'} of slowcode session {session_id}.",
-        [(UNDO_TRAILER, head), (SESSION_TRAILER, session_id)],
-    )
-    journal.record(
-        ev.UndoMade(commit=head, undo_commit=commit, session=session_id, step=step, paths=paths),
+        ev.UndoStarted(
+            commit=plan.target, session=plan.session_id, step=plan.step, paths=plan.paths
+        ),
         sync=True,
     )
-    marked = [mark_undone(repo.root, path, head, commit) for path in kept]
-    return UndoResult(head, commit, session_id, step, paths, kept, marked)
+    for path in plan.paths:
+        _restore(repo.root, path, plan.before.get(path))
+    commit = repo.commit_step(
+        plan.paths,
+        f'Revert "{plan.subject}"',
+        f"This reverts commit {plan.target}, step {plan.step or '?'} of slowcode session "
+        f"{plan.session_id}.",
+        [(UNDO_TRAILER, plan.target), (SESSION_TRAILER, plan.session_id)],
+    )
+    journal.record(
+        ev.UndoMade(
+            commit=plan.target,
+            undo_commit=commit,
+            session=plan.session_id,
+            step=plan.step,
+            paths=plan.paths,
+        ),
+        sync=True,
+    )
+    marked = [mark_undone(repo.root, path, plan.target, commit) for path in plan.kept]
+    return UndoResult(
+        plan.target, commit, plan.session_id, plan.step, plan.paths, plan.kept, marked
+    )
+
+
+def _last_step(repo: GitRepo, head: str) -> tuple[str, list[str]]:
+    """The commit to undo: HEAD, or the one beneath the decision-log commits made since.
+
+    A status change or a supersede is committed on its own (`Slowcode-Action`), so
+    deciding on a record after a step must not hide the step from its undo.
+
+    Returns:
+        The commit and the decision-log commits above it, newest first.
+
+    Raises:
+        UndoRefused: The decision-log commit is the one an undo made.
+    """
+    later: list[str] = []
+    commit = head
+    while len(later) < _MAX_DECISION_COMMITS:
+        action = repo.trailers(commit).get(ACTION_TRAILER)
+        if not action:
+            return commit, later
+        parents = git_text(repo.root, "rev-list", "--parents", "-n1", commit).split()[1:]
+        if action == [UNDONE_ACTION] and len(parents) == 1:
+            # The decision-log commit that follows an undo: the undo itself is its parent.
+            undone = repo.trailers(parents[0]).get(UNDO_TRAILER, ["?"])[0][:8]
+            raise UndoRefused(
+                f"the last slowcode step ({undone}) was already undone by {parents[0][:8]}"
+            )
+        if len(parents) != 1:
+            break
+        later.append(commit)
+        commit = parents[0]
+    raise UndoRefused(
+        f"HEAD ({head[:8]}) is a decision-log commit with no slowcode step beneath it "
+        f"within {_MAX_DECISION_COMMITS} commits; undo it with git"
+    )
+
+
+def _refuse_changed_later(root: Path, paths: list[str], later: list[str]) -> None:
+    """Refuses when a decision-log commit after the step changed a file the undo restores."""
+    for commit in later:
+        touched = set(_changed_paths(root, commit)) & set(paths)
+        if touched:
+            raise UndoRefused(
+                f"{', '.join(sorted(touched))} changed again in {commit[:8]} after the step; "
+                "undo that commit with git first"
+            )
 
 
 def _journal_for(root: Path, session_id: str) -> Journal:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from slowcode.engine.progress import Progress
     from slowcode.engine.session.workflow import Workflow
     from slowcode.model.settings import ModelSettings
+    from slowcode.ops.undo import UndoPlan
 
 
 def _is_decision_log(screen: object) -> bool:
@@ -202,23 +203,38 @@ class SlowcodeApp(App[None]):
         self.session_screen.session_stopped(message.finished)
 
     def on_session_screen_undo_requested(self, event: SessionScreen.UndoRequested) -> None:
-        """Asks for confirmation, then reverts the last applied step with a new commit."""
+        """Finds the step to undo, names it for confirmation, then reverts it."""
+        self._plan_undo()
+
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def _plan_undo(self) -> None:
+        from slowcode.ops.undo import plan_undo
+        from slowcode.tui.literal import notify
+
+        try:
+            plan = plan_undo(self.root)
+        except SlowcodeError as error:
+            # Refused before asking: nothing would be undone, so there is nothing to confirm.
+            self.call_from_thread(notify, self, str(error), severity="error")
+            return
+        self.call_from_thread(self._confirm_undo, plan)
+
+    def _confirm_undo(self, plan: UndoPlan) -> None:
         from slowcode.tui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._undo()
+                self._undo(plan)
 
-        question = "Undo the last applied step? A new commit will revert it."
-        self.push_screen(ConfirmScreen(question), answered)
+        self.push_screen(ConfirmScreen(plan.describe()), answered)
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
-    def _undo(self) -> None:
+    def _undo(self, plan: UndoPlan) -> None:
         from slowcode.ops.undo import undo_last_step
         from slowcode.tui.literal import notify
 
         try:
-            result = undo_last_step(self.root)
+            result = undo_last_step(self.root, plan)
         except SlowcodeError as error:
             self.call_from_thread(notify, self, str(error), severity="error")
             return

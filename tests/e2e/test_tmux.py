@@ -218,7 +218,7 @@ def test_typing_a_task_without_a_model_only_types(tmp_path: Path, tmux: Tmux) ->
     tmux.keys("Enter")
     pane = tmux.wait_for("the task cannot start")
     assert "fix bug" in pane
-    assert "Undo the last applied step" not in pane
+    assert "with a new commit that reverts" not in pane
     tmux.type("hlqu")
     time.sleep(0.5)
     pane = tmux.wait_for("fix bughlqu")

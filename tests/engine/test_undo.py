@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from slowcode.cli.main import main
+from slowcode.cli.undo_command import run_undo
 from slowcode.engine.progress import Progress
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import SESSIONS_DIR, find_sessions, latest_unfinished, read_events
 from slowcode.journal.log import verify as verify_journal
-from slowcode.ops.undo import UndoRefused, undo_last_step
+from slowcode.ops.undo import UndoRefused, plan_undo, undo_last_step
 from tests.context.repos import git, make_repo, with_identity, write
 from tests.fakeapi import FakeMessagesAPI
 from tests.helpers.humans import ScriptedHuman
@@ -170,9 +172,12 @@ def test_the_cli_undoes_and_refuses_in_one_line(
 ) -> None:
     head = step_commit(repo)
     assert main(["undo", "-C", str(repo)]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith(f"undid {head[:8]} (step 1 of session s1) with commit ")
-    assert out.rstrip().endswith(": app.py, lib/new.py")
+    said, done = capsys.readouterr().out.splitlines()
+    assert said == (
+        f'Undo step 1 "A step" ({head[:8]}) with a new commit that reverts app.py, lib/new.py.'
+    )
+    assert done.startswith(f"undid {head[:8]} (step 1 of session s1) with commit ")
+    assert done.endswith(": app.py, lib/new.py")
     assert main(["undo", "-C", str(repo)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("slowcode: the last slowcode step") and err.count("\n") == 1
@@ -182,3 +187,72 @@ def test_a_repository_without_commits_has_nothing_to_undo(tmp_path: Path) -> Non
     root = make_repo(tmp_path / "empty")
     with pytest.raises(UndoRefused, match="no commits"):
         undo_last_step(root)
+
+
+@pytest.mark.parametrize(("answer", "undone"), [("n\n", False), ("\n", False), ("y\n", True)])
+def test_the_cli_asks_first_and_only_y_undoes(repo: Path, answer: str, undone: bool) -> None:
+    head = step_commit(repo)
+    out = io.StringIO()
+
+    code = run_undo(repo, out, answers=io.StringIO(answer))
+
+    assert out.getvalue().splitlines()[1].startswith("Undo it? [y/N]")
+    assert (code == 0) is undone
+    assert (rev(repo, "HEAD") != head) is undone
+    assert status(repo) == ""
+
+
+def test_an_undo_refuses_when_the_files_changed_after_it_was_planned(repo: Path) -> None:
+    step_commit(repo)
+    plan = plan_undo(repo)
+    write(repo, "app.py", "edited while reading the plan\n")
+
+    with pytest.raises(UndoRefused, match=r"uncommitted changes in app\.py"):
+        undo_last_step(repo, plan)
+
+    assert (repo / "app.py").read_text() == "edited while reading the plan\n"
+    git(repo, "checkout", "--", "app.py")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Decision", "-m", "Slowcode-Action: accepted")
+    with pytest.raises(UndoRefused, match="changed since the undo was confirmed"):
+        undo_last_step(repo, plan)
+
+
+async def test_a_decision_status_change_after_the_step_does_not_hide_it_from_undo(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_api.script(*two_step_script())
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    await workflow.run("Make greetings nicer")
+    step_two = rev(repo, "HEAD")
+    record = GitRepo.open(repo).trailers(step_two)["Decision"][0]
+    number = Path(record).name[:4]
+    assert main(["decisions", "-C", str(repo), "status", number, "deprecated"]) == 0
+    status_change = rev(repo, "HEAD")
+    capsys.readouterr()
+
+    result = undo_last_step(repo)
+
+    assert result.undone == step_two and result.kept == [record]
+    assert rev(repo, "HEAD~1") == result.commit and rev(repo, "HEAD~2") == status_change
+    assert not (repo / "farewell.py").exists()
+    text = (repo / record).read_text()
+    assert "status: deprecated" in text  # the developer's own status stays
+    assert f"was undone by commit {result.commit}." in text
+    assert status(repo) == ""
+    with pytest.raises(UndoRefused, match=f"already undone by {result.commit[:8]}"):
+        undo_last_step(repo)
+
+
+def test_a_file_the_undo_restores_changed_by_a_later_decision_commit_is_refused(
+    repo: Path,
+) -> None:
+    write(repo, "docs/decisions/0001-queue.md", "# Use a queue\n\nstatus: proposed\n")
+    trailers = [("Slowcode-Session", "s1"), ("Slowcode-Step", "1")]
+    GitRepo.open(repo).commit_step(["docs/decisions/0001-queue.md"], "A step", "", trailers)
+    git(repo, "rm", "-q", "README.md")  # any path of the step would do: this one is not
+    write(repo, "docs/decisions/0001-queue.md", "# Use a queue\n\nstatus: accepted\n")
+    git(repo, "add", "docs/decisions/0001-queue.md")
+    git(repo, "commit", "-qm", "Decision 0001 accepted", "-m", "Slowcode-Action: accepted")
+
+    with pytest.raises(UndoRefused, match=r"0001-queue.md changed again in \w{8} after the step"):
+        undo_last_step(repo)

@@ -181,12 +181,18 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
     async with app.run_test(size=SIZE) as pilot:
         app.session_screen.plan_list.focus()
         await pilot.press("u")
-        await pilot.pause()
+        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        # The question names the step and what its undo changes.
         assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == (
+            f'Undo "Say hi" ({step[:8]}) with a new commit that reverts app.py.'
+        )
         await pilot.press("n")  # no: nothing happens
         await pilot.pause()
         assert head() == step
-        await pilot.press("u", "enter")  # enter is not a yes
+        await pilot.press("u")
+        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")  # enter is not a yes
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and head() == step
         await pilot.press("y")

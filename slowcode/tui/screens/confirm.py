@@ -36,6 +36,11 @@ class ConfirmScreen(IgnoresTypeAhead, ModalScreen[bool]):
         super().__init__()
         self._question = question
 
+    @property
+    def question(self) -> str:
+        """What the dialog asks."""
+        return self._question
+
     def compose(self) -> ComposeResult:
         """The question and a one-line hint."""
         with Vertical(id="confirm-dialog"):
