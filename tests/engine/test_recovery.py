@@ -11,7 +11,7 @@ import pytest
 from slowcode.core.step_review import StepReview, Verdict
 from slowcode.decisions.store import DecisionStore
 from slowcode.engine.apply.commit import StepCommitter
-from slowcode.engine.human import StepVerdict
+from slowcode.engine.human import CommitChoice, RefusedCommit, StepVerdict
 from slowcode.engine.session.recovery import ROLLED_BACK, interrupted_intent, recover_apply
 from slowcode.git.repo import GitRepo
 from slowcode.journal import events as ev
@@ -122,6 +122,53 @@ async def test_an_apply_cut_short_is_completed_without_asking_again(
     assert verify(find_sessions(repo)[-1])[0]
     answered = fake_api.message_requests[2].body["messages"][-1]["content"]
     assert '"applied": true' in answered[-1]["content"]
+
+
+async def test_a_hook_refusing_the_recovered_commit_asks_the_developer_on_resume(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(*one_step_script()[:2])
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    original = workflow.record
+
+    def dies_after_the_first_write(event: JournalEvent, *, sync: bool = False) -> None:
+        original(event, sync=sync)
+        if isinstance(event, ev.FileWritten):
+            raise Crash
+
+    workflow.record = dies_after_the_first_write  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await workflow.run("polite")
+    # A formatter hook, installed since, that refuses until the developer deals with it.
+    marker = repo.parent / "blocked"
+    marker.write_text("")
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        f'#!/bin/sh\nif [ -e "{marker}" ]; then echo "# formatted" >> app.py; echo "lint: no"; '
+        "exit 1; fi\n"
+    )
+    hook.chmod(0o755)
+
+    class Fixes(ScriptedHuman):
+        async def resolve_refused_commit(self, refused: RefusedCommit) -> CommitChoice:
+            marker.unlink(missing_ok=True)
+            return await super().resolve_refused_commit(refused)
+
+    fake_api.script(one_step_script()[2])
+    human = Fixes(commit_choices=[CommitChoice.RETRY])
+    assert await make_workflow(repo, fake_api, human, []).resume() is True
+
+    # The refusal met during recovery was not answered by anyone: the developer saw it once.
+    assert len(human.refused) == 1 and "lint: no" in human.refused[0].output
+    assert len(step_commits(repo)) == 1
+    committed = subprocess.run(
+        ["git", "-C", str(repo), "show", "HEAD:app.py"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "'Hello, '" in committed and committed.count("# formatted") == 1
+    recorded = kinds(repo)
+    assert recorded.count("apply_rolled_back") == 1 and recorded.count("commit_refused") == 1
+    assert recorded.count("step_applied") == 1
+    assert verify(find_sessions(repo)[-1])[0]
 
 
 async def test_a_file_changed_since_the_crash_rolls_the_apply_back(
