@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from slowcode.core.text_delta import text_delta
 from slowcode.journal.apply_events import (
     AFTER_THE_FACT,
     ApplyIntentRecorded,
@@ -223,12 +224,19 @@ class Staged(JournalEvent):
     resume rebuilds exactly what was staged or refuses (decision 0024). A journal
     from before the hashes has none: its texts are taken unchecked.
 
+    The staged text is journaled as `delta`, its change from the file's previous
+    staged text in the step (from `base` on the file's first event), so many small
+    edits to a large file stay small; only the base, once per file and step, and a
+    new file's first text are journaled whole (decision 0030).
+
     Attributes:
         path: The file, relative to the work tree.
-        text: Its staged text.
-        base: Its text when the step started (None: a new file).
-        sha256: `text_sha256(text)`.
-        base_sha256: `text_sha256(base)`.
+        text: Its staged text (None when `delta` stands for it).
+        base: Its text when the step started, on the file's first event of the step
+            (None: a new file, or a later event).
+        sha256: `text_sha256` of the staged text.
+        base_sha256: `text_sha256` of the text the step started from.
+        delta: `TextDelta.to_json()` from the previous staged text (or `base`) to this one.
     """
 
     path: str
@@ -236,11 +244,25 @@ class Staged(JournalEvent):
     base: str | None = field(default=None, metadata=_VERBATIM)
     sha256: str | None = field(default=None, metadata=_OMIT)
     base_sha256: str | None = field(default=None, metadata=_OMIT)
+    delta: list[Any] | None = field(default=None, metadata={OMIT_WHEN_NONE: True, VERBATIM: True})
 
     @classmethod
-    def of(cls, path: str, text: str | None, base: str | None) -> Self:
-        """The event for a staged file, with the hashes of both its texts."""
-        return cls(path, text, base, text_sha256(text), text_sha256(base))
+    def of(cls, path: str, text: str, base: str | None, previous: str | None = None) -> Self:
+        """The event for a staged file, with the hashes of both its texts.
+
+        Args:
+            path: The file.
+            text: Its staged text now.
+            base: Its text when the step started.
+            previous: Its staged text as the step's last `staged` event of it gave
+                (None: this is its first, journaled whole).
+        """
+        origin = base if previous is None else previous
+        if origin is None:
+            return cls(path, text, base, text_sha256(text), text_sha256(base))
+        delta = list(text_delta(origin, text).to_json())
+        first_base = base if previous is None else None
+        return cls(path, None, first_base, text_sha256(text), text_sha256(base), delta)
 
 
 @event_kind("staged_discarded")

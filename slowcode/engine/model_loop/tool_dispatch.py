@@ -112,7 +112,12 @@ class ToolDispatcher:
     def _record_staged(self, path: str) -> None:
         tree = self.flow.tree
         rel = self.flow.paths.normalise(path)
-        self.flow.record(ev.Staged.of(rel, tree.staged_text(rel), tree.base_text(rel)))
+        text = tree.staged_text(rel)
+        if text is None:
+            return
+        previous = tree.journaled_text(rel)
+        self.flow.record(ev.Staged.of(rel, text, tree.base_text(rel), previous))
+        tree.mark_journaled(rel)
 
 
 def summarise(name: str, tool_input: object) -> str:

@@ -9,6 +9,7 @@ from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR
 from slowcode.core.plan import Plan, StepState
 from slowcode.core.step_review import StepReview
+from slowcode.core.text_delta import TextDelta, apply_delta
 from slowcode.engine.model_loop.conversation import Conversation
 from slowcode.engine.progress import SessionState
 from slowcode.engine.review.state import OpenReview, SentBackRound
@@ -91,10 +92,13 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
             case ev.PlanApproved():
                 plan, approved, finished = Plan.from_tool_input(event.plan), True, []
             case ev.Staged(path=path):
+                text = _staged_text(session_id, event, staged.get(path))
+                if text is None:
+                    continue
                 if path not in base:
                     base[path] = event.base
                     hashes[path] = (None, event.base_sha256)
-                staged[path] = str(event.text)
+                staged[path] = text
                 hashes[path] = (event.sha256, hashes[path][1])
             case ev.StagedDiscarded():
                 base, staged, hashes = {}, {}, {}
@@ -125,6 +129,35 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     )
 
 
+def _staged_text(session_id: str, event: ev.Staged, previous: str | None) -> str | None:
+    """The staged text an event gives: its own, or its delta applied to the one before.
+
+    The one before is the file's previous staged text in the step, or the event's
+    base on the file's first event.
+
+    Raises:
+        StagedTextAltered: A delta with no staged text before it, or one that does not fit it.
+    """
+    if event.delta is None:
+        return event.text
+    origin = event.base if previous is None else previous
+    try:
+        if origin is None:
+            raise ValueError("no text came before it")
+        return apply_delta(origin, TextDelta.from_json(event.delta))
+    except ValueError as error:
+        what = f"edit of {event.path} does not fit the staged text before it ({error})"
+        raise _altered(session_id, what) from None
+
+
+def _altered(session_id: str, what: str) -> StagedTextAltered:
+    return StagedTextAltered(
+        f"session {session_id} cannot be resumed: the journal's {what} (the journal was "
+        "changed), so none of it was written or committed; "
+        f"remove {SESSIONS_DIR}/{session_id} to start afresh"
+    )
+
+
 def _check_staged(
     session_id: str,
     staged: dict[str, str],
@@ -144,9 +177,6 @@ def _check_staged(
             which = "starting text"
         else:
             continue
-        raise StagedTextAltered(
-            f"session {session_id} cannot be resumed: the journal's {which} of {path} "
-            "does not match the SHA-256 it was staged with (the journal was changed), so "
-            f"none of it was written or committed; remove {SESSIONS_DIR}/{session_id} "
-            "to start afresh"
+        raise _altered(
+            session_id, f"{which} of {path} does not match the SHA-256 it was staged with"
         )

@@ -37,6 +37,8 @@ class StagedTree:
         self.policy = policy
         self._base: dict[str, str | None] = {}
         self._staged: dict[str, str] = {}
+        # Each file's staged text as the journal last recorded it, for the next delta.
+        self._journaled: dict[str, str] = {}
 
     def resolve(self, path: str, *, for_write: bool) -> tuple[Path, str]:
         """Checks `path` against both policies; returns its absolute and relative forms.
@@ -126,10 +128,21 @@ class StagedTree:
         """The staged text of a file, or None when it is not staged."""
         return self._staged.get(self.paths.normalise(path))
 
+    def journaled_text(self, path: str) -> str | None:
+        """The file's staged text as last journaled in this step (None: not yet)."""
+        return self._journaled.get(self.paths.normalise(path))
+
+    def mark_journaled(self, path: str) -> None:
+        """Notes that the journal now holds the file's current staged text."""
+        rel = self.paths.normalise(path)
+        if rel in self._staged:
+            self._journaled[rel] = self._staged[rel]
+
     def discard(self) -> None:
         """Forgets every staged edit and every recorded base."""
         self._base.clear()
         self._staged.clear()
+        self._journaled.clear()
 
     def to_json(self) -> dict[str, Any]:
         """The overlay as JSON (bases and staged texts), for the session journal."""
@@ -163,6 +176,8 @@ class StagedTree:
             if not isinstance(text, str):
                 raise ToolInputError(f"The staged edits cannot be restored: bad text for {path}.")
             tree._staged[tree._restored_path(path)] = text
+        # Restored from the journal, so the journal holds exactly these texts.
+        tree._journaled = dict(tree._staged)
         return tree
 
     def _restored_path(self, path: object) -> str:
