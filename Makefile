@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/decision_tools.py
 	$(BIN)/python bench/tool_input.py --check
 	$(BIN)/python bench/journal_growth.py --check
+	$(BIN)/python bench/stream_fold.py --check
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_recovery_faults.py tests/engine/test_recovery_kill_each_event.py
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_paths_property.py tests/engine/test_protocol_fuzz.py tests/engine/test_load.py
 

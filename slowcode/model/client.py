@@ -14,6 +14,7 @@ from slowcode.core.literal import whole_characters
 from slowcode.model.failures import RETRIED_KINDS, Failure, classify
 from slowcode.model.providers import sdk_client
 from slowcode.model.settings import ModelSettings
+from slowcode.model.stream_fold import StreamFold
 from slowcode.model.types import (
     JsonDict,
     ModelError,
@@ -177,10 +178,12 @@ class ModelClient:
             # budget comes on top, so the answer keeps the room it has without thinking.
             kwargs["max_tokens"] = request.max_tokens + int(thinking.get("budget_tokens", 0))
         tool_names: dict[int, str] = {}
-        finished = False
         sdk = await self._sdk_client()
-        async with sdk.messages.stream(**kwargs) as stream:
+        fold = StreamFold(request.max_tool_input_chars)
+        stream = await sdk.messages.create(**kwargs, stream=True)
+        async with stream:
             async for event in stream:
+                fold.add(event)
                 if event.type == "content_block_start":
                     block = event.content_block
                     if block.type == "tool_use":
@@ -195,14 +198,11 @@ class ModelClient:
                     elif delta.type == "input_json_delta" and delta.partial_json:
                         name = tool_names.get(event.index, "")
                         emit(ToolInputDelta(name, delta.partial_json))
-                elif event.type == "message_stop":
-                    finished = True
-            if not finished:
-                # The SDK would hand back whatever arrived, with stop_reason None;
-                # half an answer must never reach the conversation.
+            if not fold.stopped:
+                # Half an answer must never reach the conversation.
                 raise ModelError("stream_cut", "The answer ended before it was complete")
-            message = await stream.get_final_message()
-            request_id = stream.request_id
+            message = fold.final()
+            request_id = stream.response.headers.get("request-id")
         if message.stop_reason is None:
             raise ModelError("stream_cut", "The answer ended without a stop reason")
         return ModelTurn(

@@ -7,7 +7,6 @@ it has started. The engine only ever sees `ModelError`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from slowcode.core.literal import without_lone_surrogates
@@ -33,6 +32,7 @@ _STATUS_KINDS = {
 }
 
 MALFORMED_TOOL_INPUT = "malformed_tool_input"
+TOOL_INPUT_TOO_LARGE = "tool_input_too_large"
 """The kind of an answer whose tool input is not JSON: a protocol error for the
 workflow to answer, not a failure to send again."""
 
@@ -152,13 +152,6 @@ def classify(exc: BaseException) -> Failure:
         return Failure(_error("stream_cut", f"The connection dropped mid-answer: {exc}"))
     if isinstance(exc, httpx2.HTTPError):
         return Failure(_error("connection", f"Connection failed: {exc}"))
-    if isinstance(exc, ValueError) and "tool parameter JSON" in str(exc):
-        # The SDK's stream accumulator could not parse a tool call's input.
-        found = re.search(r"Error: (.*?)\. JSON:", str(exc))
-        reason = found.group(1) if found else str(exc)
-        return Failure(
-            ModelError(MALFORMED_TOOL_INPUT, one_line(f"invalid JSON: {reason}"), retryable=False)
-        )
     credential = _credential_failure(exc)
     if credential is not None:
         return Failure(credential)

@@ -20,6 +20,8 @@ class TurnRequest:
     tools: list[JsonDict]
     messages: list[JsonDict]
     max_tokens: int = 8192
+    max_tool_input_chars: int | None = None
+    """A tool call's input longer than this (in JSON) stops reading the answer."""
 
 
 @dataclass

@@ -347,7 +347,7 @@ async def test_malformed_tool_json_is_answered_not_retried(repo: Path, server: R
     assert len(server.message_requests) == 3  # never sent again as a network failure
     answer = last_user_content(server, 1)
     assert answer[0]["type"] == "text"
-    assert "not valid JSON (invalid JSON: invalid escape" in answer[0]["text"]
+    assert "not valid JSON (invalid JSON: invalid \\escape at line 1 column 15" in answer[0]["text"]
     sent = server.message_requests[1].body["messages"]
     assert [m["role"] for m in sent] == ["user", "assistant", "user"]
     assert workflow.session.state is S.FAILED

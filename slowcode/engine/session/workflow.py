@@ -45,7 +45,7 @@ from slowcode.journal.log import Journal, latest_unfinished
 from slowcode.journal.schema import JournalEvent
 from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from slowcode.model.client import ModelClient
-from slowcode.model.failures import MALFORMED_TOOL_INPUT, one_line
+from slowcode.model.failures import MALFORMED_TOOL_INPUT, TOOL_INPUT_TOO_LARGE, one_line
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import (
     ModelError,
@@ -269,13 +269,14 @@ class Workflow:
             tools=self._tools,
             messages=with_conversation_breakpoints(messages, self.config.cache_ttl),
             max_tokens=self.config.max_tokens,
+            max_tool_input_chars=protocol.MAX_INPUT_BYTES,
         )
         self.record(ev.ModelRequest(messages=len(messages), model=self.settings.model))
         try:
             turn = await self.client.complete(request, self._on_stream)
         except ModelError as error:
-            if error.kind == MALFORMED_TOOL_INPUT:
-                self._malformed_detail = str(error)
+            if error.kind in (MALFORMED_TOOL_INPUT, TOOL_INPUT_TOO_LARGE):
+                self._malformed_detail = _unread_input_problem(error)
                 stand_in = ModelTurn(
                     [{"type": "text", "text": MALFORMED_ANSWER_TEXT}], MALFORMED_STOP
                 )
@@ -321,11 +322,7 @@ class Workflow:
             return
         uses = turn.tool_uses
         if turn.stop_reason == MALFORMED_STOP:
-            await self._protocol_error(
-                f"The input of your tool call was not valid JSON ({self._malformed_detail}); "
-                "nothing in your response was run. Send the call again with valid JSON.",
-                [],
-            )
+            await self._protocol_error(self._malformed_detail, [])
             return
         if turn.stop_reason == "max_tokens":
             problem = "Your response hit max_tokens before it ended; nothing in it was run."
@@ -409,3 +406,16 @@ def _assistant_message(turn: ModelTurn) -> dict[str, Any]:
     """
     content = turn.content or [{"type": "text", "text": EMPTY_ANSWER_TEXT}]
     return {"role": "assistant", "content": content}
+
+
+def _unread_input_problem(error: ModelError) -> str:
+    """What the model is told when a tool call's input could not be taken."""
+    if error.kind == TOOL_INPUT_TOO_LARGE:
+        return (
+            f"The input of your tool call was over the limit of {protocol.MAX_INPUT_BYTES:,} bytes "
+            f"(1 MiB): {error}; nothing in your response was run: split it into smaller edits."
+        )
+    return (
+        f"The input of your tool call was not valid JSON ({error}); "
+        "nothing in your response was run. Send the call again with valid JSON."
+    )
