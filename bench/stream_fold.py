@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from slowcode.model.client import ModelClient  # noqa: E402
-from slowcode.model.types import TurnRequest  # noqa: E402
-from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block  # noqa: E402
-from tests.fakeapi.server import fake_settings  # noqa: E402
+from slowcode.model.client import ModelClient
+from slowcode.model.types import TurnRequest
+from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.fakeapi.server import fake_settings
 
 EDITOR = "str_replace_based_edit_tool"
 MIB = 1024 * 1024
