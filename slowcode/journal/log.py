@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import re
 import threading
 from collections.abc import Collection
@@ -427,6 +428,25 @@ class Journal:
         """Reads back every event written so far, typed."""
         with self._lock:
             return read_entries(self.path)
+
+
+def abandon_empty_session(journal: Journal) -> bool:
+    """Removes the session's folder when its journal holds no complete event.
+
+    A session whose first event could not be written (a full disk) holds nothing
+    to resume, show or replay. Whatever cannot be removed is left alone.
+
+    Returns:
+        True when the folder was removed.
+    """
+    folder = journal.path.parent
+    try:
+        if read_events(journal.path):
+            return False
+    except JournalError:
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return not folder.exists()
 
 
 def find_sessions(root: Path) -> list[Path]:

@@ -41,7 +41,7 @@ from slowcode.engine.staging.tree import StagedTree
 from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
 from slowcode.journal import events as ev
-from slowcode.journal.log import Journal, latest_unfinished
+from slowcode.journal.log import Journal, JournalError, abandon_empty_session, latest_unfinished
 from slowcode.journal.schema import JournalEvent
 from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from slowcode.model.client import ModelClient
@@ -195,10 +195,15 @@ class Workflow:
         self.session = Session(
             self.journal.session_id, task, self.settings.model, self.record, self.emit
         )
-        self.record(
-            ev.SessionStarted(task=task, model=self.settings.model, root=str(self.root)),
-            sync=True,
-        )
+        try:
+            self.record(
+                ev.SessionStarted(task=task, model=self.settings.model, root=str(self.root)),
+                sync=True,
+            )
+        except JournalError as error:
+            # A full disk, say: a session that holds nothing is not left behind to resume.
+            abandon_empty_session(self.journal)
+            raise JournalError(f"the session could not start: {error}") from None
         if self.repo.identity() is None:
             self.emit(NoticeRaised("warning", self.repo.identity_hint()))
         self.session.transition(S.PLANNING, "reading the code")
@@ -228,6 +233,10 @@ class Workflow:
             return False
         self.session = Session.restored(point, self.settings.model, self.record, self.emit)
         self.conversation = point.conversation
+        if not point.conversation.request_messages():
+            # The task's message was never journaled (the disk filled up right after
+            # the session started): the conversation starts with it again.
+            self._append_message({"role": "user", "content": point.task})
         self.tree = StagedTree.from_json(point.staged, self.root, self.paths, self.policy)
         self.steps.round.restored = point.review
         self.steps.round.last_review = point.sent_back
