@@ -22,7 +22,7 @@ import os
 import shutil
 import re
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +50,9 @@ _SIGNED_BLOCKS = frozenset({"thinking", "redacted_thinking"})
 _EVENT_KEYS = frozenset({"seq", "ts", "type", "data", "prev"})
 
 Event = dict[str, Any]
+
+JournalListener = Callable[["Journal", "JournalEntry"], None]
+"""Told of each typed event as written (redacted), from the recording thread; never raises."""
 
 
 class JournalError(SlowcodeError):
@@ -290,6 +293,7 @@ class Journal:
         self._seq = last_seq
         self._last_hash = last_hash
         self._lock = threading.Lock()
+        self._listeners: list[JournalListener] = []
 
     @classmethod
     def create(cls, root: Path) -> Journal:
@@ -339,6 +343,10 @@ class Journal:
                 handle.truncate(keep)
         except OSError as exc:
             raise JournalError(f"cannot repair journal {file}: {exc}") from None
+
+    def listen(self, listener: JournalListener) -> None:
+        """Tells `listener` of every typed event recorded from now on (see `record`)."""
+        self._listeners.append(listener)
 
     @property
     def last_seq(self) -> int:
@@ -391,7 +399,7 @@ class Journal:
             return written
 
     def record(self, event: JournalEvent, *, sync: bool = False) -> JournalEntry:
-        """Writes one typed event (see `append`).
+        """Writes one typed event (see `append`), then tells the listeners (`listen`).
 
         Fields marked `VERBATIM` (staged and reviewed file content) are written as
         they are; everything else has its secrets redacted.
@@ -400,9 +408,12 @@ class Journal:
             The entry as written and read back: secrets redacted, as a reader sees it.
         """
         data = event.to_data()
-        return JournalEntry.of(
+        entry = JournalEntry.of(
             self.append(event.type, data, sync=sync, verbatim=event.verbatim_fields())
         )
+        for listener in self._listeners:
+            listener(self, entry)
+        return entry
 
     def _write_head(self, *, sync: bool) -> None:
         """Replaces `head.json` with the last event's number and hash (temp file + rename)."""

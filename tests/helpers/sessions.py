@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from slowcode.core.config import Config
 from slowcode.engine.progress import Progress
 from slowcode.engine.session.workflow import Workflow
+from slowcode.journal.log import JournalListener
 from slowcode.model.settings import ModelSettings
 from tests.context.repos import make_repo, with_identity
 from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
@@ -37,7 +39,13 @@ def session_repo(tmp_path: Path) -> Path:
 
 
 def make_workflow(
-    repo: Path, server: FakeMessagesAPI, human: ScriptedHuman, events: list[Progress], **config: Any
+    repo: Path,
+    server: FakeMessagesAPI,
+    human: ScriptedHuman,
+    events: list[Progress],
+    *,
+    journal_listeners: Sequence[JournalListener] = (),
+    **config: Any,
 ) -> Workflow:
     """A workflow on `repo` talking to the fake server, answered by `human`."""
     settings = ModelSettings(
@@ -54,6 +62,7 @@ def make_workflow(
         settings=settings,
         human=human,
         on_progress=events.append,
+        journal_listeners=journal_listeners,
     )
 
 

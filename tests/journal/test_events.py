@@ -124,3 +124,22 @@ def test_fields_left_out_by_older_writers_take_their_defaults() -> None:
     assert applied == ev.StepApplied(step=1, commit=None)
     assert applied.to_data() == {"step": 1, "commit": None, "paths": [], "decision_title": None}
     json.dumps(applied.to_data())
+
+
+def test_listeners_are_told_of_each_typed_event_as_written(tmp_path: Path) -> None:
+    journal = Journal.create(tmp_path)
+    heard: list[tuple[str, int, ev.JournalEvent]] = []
+    journal.record(ev.SessionStarted(task="before anyone listens"))
+    journal.listen(lambda source, entry: heard.append((source.session_id, entry.seq, entry.event)))
+    journal.record(ev.ModelFailed(kind="auth", message="key sk-ant-api03-abcdefghijklmnop"))
+    journal.record(ev.StateChanged(state="failed"))
+
+    assert [(seq, type(event)) for _, seq, event in heard] == [
+        (2, ev.ModelFailed),
+        (3, ev.StateChanged),
+    ]
+    assert {session for session, _, _ in heard} == {journal.session_id}
+    # What a listener sees is what was written: secrets already redacted.
+    failed = heard[0][2]
+    assert isinstance(failed, ev.ModelFailed)
+    assert "sk-ant-" not in failed.message

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,13 @@ from slowcode.engine.staging.tree import StagedTree
 from slowcode.git import repo_state
 from slowcode.git.repo import GitRepo
 from slowcode.journal import events as ev
-from slowcode.journal.log import Journal, JournalError, abandon_empty_session, latest_unfinished
+from slowcode.journal.log import (
+    Journal,
+    JournalError,
+    JournalListener,
+    abandon_empty_session,
+    latest_unfinished,
+)
 from slowcode.journal.schema import JournalEvent
 from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from slowcode.model.client import ModelClient
@@ -83,6 +90,8 @@ class Workflow:
         human: the developer.
         on_progress: receives every `Progress` event.
         client: a model client to use instead of one built from `settings`.
+        journal_listeners: told of every event the session's journal records (an
+            exporter of telemetry, say).
     """
 
     def __init__(
@@ -94,6 +103,7 @@ class Workflow:
         human: HumanPort,
         on_progress: ProgressSink,
         client: ModelClient | None = None,
+        journal_listeners: Sequence[JournalListener] = (),
     ) -> None:
         self.repo = GitRepo.open(root)
         self.root = self.repo.root
@@ -106,6 +116,7 @@ class Workflow:
         self.policy = ContextPolicy(self.root, config.exclude)
         self.decisions = DecisionStore(self.root, config.decisions_dir)
         self.journal: Journal | None = None
+        self._journal_listeners = tuple(journal_listeners)
         # Fed every journaled event, as a resume feeds it the journal: both send the same.
         self.conversation = Conversation()
         self.session = Session("", "", settings.model, self.record, on_progress)
@@ -137,6 +148,11 @@ class Workflow:
             # redacted), exactly as a resume reads it back: both send the same bytes.
             event = self.journal.record(event, sync=sync).event
         self.conversation.follow(event)
+
+    def _listened(self, journal: Journal) -> Journal:
+        for listener in self._journal_listeners:
+            journal.listen(listener)
+        return journal
 
     def fail_unexpectedly(self, error: Exception) -> tuple[str, bool]:
         """Journals an error nothing else handled and leaves the session where it can go on.
@@ -189,7 +205,7 @@ class Workflow:
         """Runs `task` to the end; raises ModelError (session FAILED) when the model fails."""
         self._check_repo_state()
         self.repo.ensure_excluded(".slowcode/")
-        self.journal = Journal.create(self.root)
+        self.journal = self._listened(Journal.create(self.root))
         self.context.keep_in(self.journal.path.parent)
         self.conversation = Conversation()
         self.session = Session(
@@ -221,7 +237,7 @@ class Workflow:
         if folder is None:
             return False
         self._check_repo_state()
-        self.journal = Journal.open(folder)
+        self.journal = self._listened(Journal.open(folder))
         self.context.keep_in(self.journal.path.parent)
         # An apply cut short by a crash is completed (or rolled back) before anything else.
         committer = StepCommitter(
