@@ -45,6 +45,12 @@ class Config:
         cache_ttl: The lifetime of the prompt cache's entries: `5m`, or `1h` for
             developers who take longer than five minutes at a review (a 1-hour
             cache write costs twice the input price instead of 1.25 times).
+        otel: Export the session's traces and metrics with OpenTelemetry: True, False,
+            or None to follow the environment (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+        otel_endpoint: The OTLP/HTTP collector's base URL (None: the environment's,
+            else `http://localhost:4318`).
+        otel_capture_content: Also export prompt text, tool inputs and results, file
+            paths and the check command (off: counts, ids, models and timings only).
         sources: Where the settings came from, in the order they were applied.
         check_command_source: The repository's own file `check_command` was read from
             (``.slowcode.toml``, ``pyproject.toml [tool.slowcode]``), so it runs only
@@ -66,6 +72,9 @@ class Config:
     aws_profile: str | None = None
     thinking: str = "off"
     cache_ttl: str = "5m"
+    otel: bool | None = None
+    otel_endpoint: str | None = None
+    otel_capture_content: bool = False
     sources: tuple[str, ...] = field(default=(), compare=False)
     check_command_source: str | None = field(default=None, compare=False)
 
@@ -73,6 +82,9 @@ class Config:
 KNOWN_KEYS: tuple[str, ...] = tuple(
     f.name for f in fields(Config) if f.name not in ("sources", "check_command_source")
 )
+DEVELOPER_ONLY_KEYS = ("otel", "otel_endpoint", "otel_capture_content")
+"""Settings a repository's own files may not set: where a session's telemetry goes, and
+what it carries, is the developer's choice (decision 0028)."""
 _ENV_PREFIX = "SLOWCODE_"
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -116,7 +128,7 @@ def load_config(
         label = f"{PYPROJECT_FILE} [tool.slowcode]"
         if not isinstance(section, dict):
             raise ConfigError(f"{label} must be a table")
-        validated = _validated(section, label)
+        validated = _validated(section, label, project=True)
         values.update(validated)
         sources.append(label)
         if "check_command" in validated:
@@ -126,7 +138,7 @@ def load_config(
     for path, name in ((root / PROJECT_FILE, PROJECT_FILE), (user_path, str(user_path))):
         table = _read_toml(path, name)
         if table is not None:
-            validated = _validated(table, name)
+            validated = _validated(table, name, project=name == PROJECT_FILE)
             values.update(validated)
             sources.append(name)
             if "check_command" in validated:
@@ -177,11 +189,16 @@ def _read_toml(path: Path, name: str) -> dict[str, Any] | None:
 
 
 def _validated(
-    table: Mapping[str, object], where: str, *, lenient_strings: bool = False
+    table: Mapping[str, object],
+    where: str,
+    *,
+    lenient_strings: bool = False,
+    project: bool = False,
 ) -> dict[str, Any]:
     """Checks each key and value of one source; returns the values as Config fields take them.
 
-    `lenient_strings` accepts a comma-separated string for `exclude` (flags).
+    `lenient_strings` accepts a comma-separated string for `exclude` (flags); `project`
+    refuses the developer-only keys (a file of the repository's own).
     """
     result: dict[str, Any] = {}
     for key, value in table.items():
@@ -191,6 +208,11 @@ def _validated(
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(f"unknown key '{key}' in {where}{hint}")
+        if project and key in DEVELOPER_ONLY_KEYS:
+            raise ConfigError(
+                f"'{key}' in {where}: telemetry is set in your own config.toml or the "
+                "environment, never by a repository's files"
+            )
         result[key] = _CHECKS[key](key, value, where, lenient_strings)
     return result
 
@@ -303,6 +325,13 @@ def _check_ttl(key: str, value: object, where: str, _lenient: bool) -> str:
     return value.strip()
 
 
+def _check_endpoint(key: str, value: object, where: str, _lenient: bool) -> str | None:
+    text = _check_optional_text(key, value, where, _lenient)
+    if text is not None and not text.startswith(("http://", "https://")):
+        raise ConfigError(f"{key} in {where} must be an http:// or https:// URL, got {value!r}")
+    return text.rstrip("/") if text else None
+
+
 _Check = Callable[[str, object, str, bool], object]
 _CHECKS: dict[str, _Check] = {
     "model": _check_text,
@@ -319,6 +348,9 @@ _CHECKS: dict[str, _Check] = {
     "aws_profile": _check_optional_text,
     "thinking": _check_thinking,
     "cache_ttl": _check_ttl,
+    "otel": _check_bool,
+    "otel_endpoint": _check_endpoint,
+    "otel_capture_content": _check_bool,
 }
 _KINDS: dict[str, type] = {
     "model": str,
@@ -335,6 +367,9 @@ _KINDS: dict[str, type] = {
     "aws_profile": str,
     "thinking": str,
     "cache_ttl": str,
+    "otel": bool,
+    "otel_endpoint": str,
+    "otel_capture_content": bool,
 }
 
 

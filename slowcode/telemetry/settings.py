@@ -1,0 +1,105 @@
+"""Whether a session exports telemetry, where to, and what with: decided without OpenTelemetry.
+
+A session exports when `otel = true` (the developer's own `config.toml`, or
+`SLOWCODE_OTEL`) or when the standard `OTEL_EXPORTER_OTLP_ENDPOINT` (or a signal's
+own endpoint variable) is set, unless `otel = false` or `OTEL_SDK_DISABLED=true`.
+Nothing here imports OpenTelemetry: start-up pays for it only when a session exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from slowcode.core.config import Config
+
+DEFAULT_ENDPOINT = "http://localhost:4318"
+"""Where an OTLP/HTTP collector listens by default."""
+
+DEFAULT_SERVICE_NAME = "slowcode"
+DEFAULT_METRIC_INTERVAL_SECONDS = 60.0
+EXPORT_TIMEOUT_SECONDS = 3.0
+"""How long one export may take, retries included: an unreachable collector costs a
+session at most this at each export, in the exporter's own thread, and at the end."""
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+@dataclass(frozen=True)
+class TelemetrySettings:
+    """How a session's telemetry is exported.
+
+    Attributes:
+        traces_endpoint: The full URL spans are posted to (`…/v1/traces`).
+        metrics_endpoint: The full URL metrics are posted to (`…/v1/metrics`).
+        capture_content: Also export text: prompts, tool inputs and results, paths.
+        service_name: The `service.name` of the exported resource.
+        metric_interval_seconds: How often metrics are exported during a session.
+        timeout_seconds: How long one export may take, retries included.
+        provider: The model provider, as the GenAI conventions name it
+            (`anthropic`, `aws.bedrock`, `gcp.vertex_ai`).
+        max_tokens: The `max_tokens` of each model request.
+    """
+
+    traces_endpoint: str
+    metrics_endpoint: str
+    capture_content: bool = False
+    service_name: str = DEFAULT_SERVICE_NAME
+    metric_interval_seconds: float = DEFAULT_METRIC_INTERVAL_SECONDS
+    timeout_seconds: float = EXPORT_TIMEOUT_SECONDS
+    provider: str = "anthropic"
+    max_tokens: int = 8192
+
+
+PROVIDER_NAMES = {"anthropic": "anthropic", "bedrock": "aws.bedrock", "vertex": "gcp.vertex_ai"}
+"""slowcode's `provider` settings as the GenAI conventions' `gen_ai.provider.name`."""
+
+
+def telemetry_settings(config: Config, env: Mapping[str, str]) -> TelemetrySettings | None:
+    """The session's telemetry settings, or None when it exports nothing.
+
+    `config` holds only the developer's own `otel` settings: a repository's files
+    cannot set them (`load_config` refuses them there).
+
+    Args:
+        config: The loaded configuration.
+        env: The environment (usually `os.environ`).
+    """
+    if _is_true(env.get("OTEL_SDK_DISABLED")) or config.otel is False:
+        return None
+    base = config.otel_endpoint or _variable(env, "OTEL_EXPORTER_OTLP_ENDPOINT")
+    traces = None if config.otel_endpoint else _variable(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    metrics = (
+        None if config.otel_endpoint else _variable(env, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
+    )
+    if not (config.otel or base or traces or metrics):
+        return None
+    root = (base or DEFAULT_ENDPOINT).rstrip("/")
+    return TelemetrySettings(
+        traces_endpoint=traces or f"{root}/v1/traces",
+        metrics_endpoint=metrics or f"{root}/v1/metrics",
+        capture_content=config.otel_capture_content
+        or _is_true(env.get("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")),
+        service_name=_variable(env, "OTEL_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
+        metric_interval_seconds=_interval_seconds(env.get("OTEL_METRIC_EXPORT_INTERVAL")),
+        provider=PROVIDER_NAMES.get(config.provider, config.provider),
+        max_tokens=config.max_tokens,
+    )
+
+
+def _variable(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in _TRUE
+
+
+def _interval_seconds(milliseconds: str | None) -> float:
+    """`OTEL_METRIC_EXPORT_INTERVAL` (milliseconds) in seconds; the default when unusable."""
+    try:
+        value = int((milliseconds or "").strip())
+    except ValueError:
+        return DEFAULT_METRIC_INTERVAL_SECONDS
+    return value / 1000 if value > 0 else DEFAULT_METRIC_INTERVAL_SECONDS

@@ -1,0 +1,1 @@
+"""The OpenTelemetry export: settings, spans, metrics, and what is never exported."""
