@@ -32,6 +32,18 @@ class Usage:
             self.cache_creation_1h_input_tokens + other.cache_creation_1h_input_tokens,
         )
 
+    @classmethod
+    def from_json(cls, data: JsonDict | None) -> Usage:
+        """The usage `to_json` wrote (a journal's); missing or null counts are 0."""
+        data = data or {}
+        return cls(
+            int(data.get("input_tokens") or 0),
+            int(data.get("output_tokens") or 0),
+            int(data.get("cache_creation_input_tokens") or 0),
+            int(data.get("cache_read_input_tokens") or 0),
+            int(data.get("cache_creation_1h_input_tokens") or 0),
+        )
+
     def to_json(self) -> JsonDict:
         data: JsonDict = {
             "input_tokens": self.input_tokens,
