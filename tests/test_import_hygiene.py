@@ -1,4 +1,5 @@
-"""The engine never imports Textual or Rich, and start-up never pays for anthropic."""
+"""The engine never imports Textual or Rich, and start-up never pays for anthropic or
+OpenTelemetry."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ ENGINE_MODULES = [
     "slowcode.decisions.store",
     "slowcode.model.client",
     "slowcode.context.system_prompt",
+    "slowcode.telemetry.settings",
 ]
 
 
@@ -38,10 +40,17 @@ def test_engine_does_not_import_anthropic_until_a_request() -> None:
     assert "anthropic" not in modules
 
 
+def test_deciding_whether_a_session_exports_imports_no_opentelemetry() -> None:
+    modules = loaded_modules("\n".join(f"import {name}" for name in ENGINE_MODULES))
+    assert sorted(m for m in modules if m.startswith("opentelemetry")) == []
+    assert "slowcode.telemetry.exporter" not in modules
+
+
 FIRST_FRAME_PATH = (
     "from slowcode.core.config import load_config\n"
     "from slowcode.git.worktree import find_work_tree\n"
     "from slowcode.model.settings import ModelSettings\n"
+    "from slowcode.telemetry.settings import telemetry_settings\n"
     "from slowcode.tui.app import SlowcodeApp"
 )
 """What `slowcode PATH` imports before the app draws its first frame."""
@@ -63,7 +72,10 @@ def test_the_first_frame_loads_no_engine_no_model_client_and_no_other_screen() -
         "slowcode.tui.screens.review",
         "slowcode.tui.screens.decision_log",
         "slowcode.tui.screens.help",
+        "slowcode.telemetry.exporter",
+        "slowcode.telemetry.spans",
     }
     assert sorted(slowcode & late) == []
     assert "git" not in modules  # GitPython
     assert "anthropic" not in modules
+    assert "opentelemetry" not in modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from slowcode.core.errors import SlowcodeError
@@ -33,6 +34,7 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
     from slowcode.git.worktree import find_work_tree
     from slowcode.journal.lock import InstanceLock
     from slowcode.model.settings import ModelSettings
+    from slowcode.telemetry.settings import telemetry_settings
 
     if not path.exists():
         raise SlowcodeError(f"no such folder: {path}")
@@ -45,12 +47,16 @@ def run_tui(path: Path, *, model: str | None = None, resume: bool = True) -> int
     flags: dict[str, object] = {"model": model} if model else {}
     config = load_config(root, os.environ, flags)
     settings = ModelSettings.from_config(config, os.environ)
+    telemetry = telemetry_settings(config, os.environ)
 
     # Taken before Textual is imported, so a second instance is refused at once.
     repo_state.exclude_slowcode_folder(root)
     with InstanceLock(root):
         from slowcode.tui.app import SlowcodeApp
 
-        app = SlowcodeApp(root, config, settings, resume=resume)
+        app = SlowcodeApp(root, config, settings, resume=resume, telemetry=telemetry)
         app.run()
+    if app.telemetry_warning:
+        # On the plain terminal, once the app is gone: the one line telemetry may cost.
+        print(app.telemetry_warning, file=sys.stderr)
     return app.return_code or 0

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from slowcode.engine.session.workflow import Workflow
     from slowcode.model.settings import ModelSettings
     from slowcode.ops.undo import UndoPlan
+    from slowcode.telemetry.exporter import SessionTelemetry
+    from slowcode.telemetry.settings import TelemetrySettings
 
 
 def _is_decision_log(screen: object) -> bool:
@@ -72,6 +74,7 @@ class SlowcodeApp(App[None]):
         settings: How to reach the model.
         resume: Continue an unfinished session of `root` on start.
         initial_task: Text to prefill the task box with.
+        telemetry: Where the session's traces and metrics go (None: nowhere).
     """
 
     TITLE = "slowcode"
@@ -93,6 +96,7 @@ class SlowcodeApp(App[None]):
         *,
         resume: bool = True,
         initial_task: str | None = None,
+        telemetry: TelemetrySettings | None = None,
     ) -> None:
         super().__init__()
         self.root = root
@@ -102,6 +106,9 @@ class SlowcodeApp(App[None]):
         self._initial_task = initial_task
         self.human = TuiHuman(self)
         self.workflow: Workflow | None = None
+        self._telemetry_settings = telemetry
+        self.telemetry: SessionTelemetry | None = None
+        self.telemetry_warning: str | None = None
         self.session_screen = SessionScreen(
             model=settings.model, configured=settings.configured, initial_task=initial_task
         )
@@ -126,6 +133,9 @@ class SlowcodeApp(App[None]):
             # Closed here, on the app's loop: left to the garbage collector, the HTTP
             # client would try to close its sockets on a loop that no longer runs.
             await self.workflow.client.aclose()
+        if self.telemetry is not None:
+            # What is left is exported now, within the export timeout.
+            self.telemetry_warning = await asyncio.to_thread(self.telemetry.close)
 
     # -- the workflow ----------------------------------------------------------
 
@@ -145,6 +155,7 @@ class SlowcodeApp(App[None]):
             return
         from slowcode.model.types import ModelError  # not needed before a session runs
 
+        await self._start_telemetry()
         try:
             if how == "resume":
                 if not await self._workflow().resume():
@@ -172,6 +183,15 @@ class SlowcodeApp(App[None]):
             return
         self.post_message(WorkflowStopped(finished=True))
 
+    async def _start_telemetry(self) -> None:
+        """Starts the export the developer opted into, before the session's first event."""
+        if self._telemetry_settings is None or self.telemetry is not None:
+            return
+        # Imported here, off the loop: only a session that exports pays for OpenTelemetry.
+        from slowcode.telemetry.exporter import SessionTelemetry
+
+        self.telemetry = await asyncio.to_thread(SessionTelemetry, self._telemetry_settings)
+
     def _workflow(self) -> Workflow:
         if self.workflow is None:
             # Imported here: the engine pulls in git and the model client, which the
@@ -184,6 +204,7 @@ class SlowcodeApp(App[None]):
                 settings=self.settings,
                 human=self.human,
                 on_progress=self._report,
+                journal_listeners=[self.telemetry] if self.telemetry is not None else [],
             )
         return self.workflow
 

@@ -20,7 +20,7 @@ from slowcode.cli.main import main
 with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
     status = main(sys.argv[1:])
 loaded = {name.split(".")[0] for name in sys.modules}
-heavy = sorted(loaded & {"textual", "anthropic", "rich", "git"})
+heavy = sorted(loaded & {"textual", "anthropic", "rich", "git", "opentelemetry"})
 print(json.dumps({"status": status, "heavy": heavy}))
 """
 
@@ -39,12 +39,17 @@ def run_slowcode(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"]])
-def test_help_exits_0_without_importing_textual_or_anthropic(argv: list[str]) -> None:
+def test_help_exits_0_without_importing_textual_anthropic_or_opentelemetry(
+    argv: list[str],
+) -> None:
+    # Even with telemetry switched on: only a session that exports imports OpenTelemetry.
+    environment = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}
     probe = subprocess.run(
         [sys.executable, "-c", IMPORT_PROBE, *argv],
         capture_output=True,
         text=True,
         timeout=60,
+        env=environment,
     )
     assert probe.returncode == 0, probe.stderr
     result = json.loads(probe.stdout)
