@@ -55,6 +55,12 @@ def _has_unfinished_session(root: Path) -> bool:
     return latest_unfinished(root) is not None
 
 
+def _session_telemetry(settings: TelemetrySettings) -> SessionTelemetry:
+    from slowcode.telemetry.exporter import SessionTelemetry
+
+    return SessionTelemetry(settings)
+
+
 THEME = "textual-dark"
 """Pinned, so screenshots and snapshots look the same everywhere."""
 
@@ -185,12 +191,24 @@ class SlowcodeApp(App[None]):
 
     async def _start_telemetry(self) -> None:
         """Starts the export the developer opted into, before the session's first event."""
-        if self._telemetry_settings is None or self.telemetry is not None:
+        settings = self._telemetry_settings
+        if settings is None or self.telemetry is not None:
             return
-        # Imported here, off the loop: only a session that exports pays for OpenTelemetry.
-        from slowcode.telemetry.exporter import SessionTelemetry
+        self._telemetry_settings = None  # tried once: a session never waits on it again
+        try:
+            # Imported here, off the loop: only a session that exports pays for OpenTelemetry.
+            self.telemetry = await asyncio.to_thread(_session_telemetry, settings)
+        except ImportError:
+            self.telemetry_warning = (
+                "telemetry: OpenTelemetry is not installed, nothing was exported "
+                "(install slowcode[otel], or unset OTEL_EXPORTER_OTLP_ENDPOINT)"
+            )
+        except Exception as error:  # telemetry must never keep a session from starting
+            self.telemetry_warning = f"telemetry: not started: {error}"
+        if self.telemetry_warning:
+            from slowcode.tui.literal import notify
 
-        self.telemetry = await asyncio.to_thread(SessionTelemetry, self._telemetry_settings)
+            notify(self, self.telemetry_warning, severity="warning")
 
     def _workflow(self) -> Workflow:
         if self.workflow is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -88,3 +90,24 @@ async def test_quitting_mid_session_exports_the_spans_still_open(
     assert attributes_of(session.attributes)["slowcode.session.state"] == "plan_review"
     (plan,) = receiver.named("execute_tool propose_plan")
     assert plan.parent_span_id == session.span_id
+
+
+async def test_without_opentelemetry_installed_the_session_runs_and_one_line_says_so(
+    tmp_path: Path,
+    fake_api: FakeMessagesAPI,
+    receiver: OtlpReceiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As on an install without the otel extra: importing the exporter fails.
+    monkeypatch.setitem(sys.modules, "slowcode.telemetry.exporter", None)
+    fake_api.script(plan_turn("Greet politely"))
+    app = _app(session_repo(tmp_path), fake_api, receiver)
+    async with app.run_test(size=SIZE) as pilot:
+        app.session_screen.query_one("#task", Input).focus()
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
+        await pilot.press("ctrl+q")
+
+    assert app.telemetry_warning is not None
+    assert "slowcode[otel]" in app.telemetry_warning
+    assert receiver.bodies == []
