@@ -19,7 +19,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanLimits, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from slowcode import __version__
@@ -53,7 +53,11 @@ class SessionTelemetry:
             {"service.name": settings.service_name, "service.version": __version__}
         )
         timeout = settings.timeout_seconds
-        self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
+        self._tracer_provider = TracerProvider(
+            resource=resource,
+            span_limits=SpanLimits(max_span_attribute_length=settings.max_attribute_length),
+            shutdown_on_exit=False,
+        )
         self._tracer_provider.add_span_processor(
             BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.traces_endpoint, timeout=timeout))
         )

@@ -18,6 +18,8 @@ DEFAULT_ENDPOINT = "http://localhost:4318"
 
 DEFAULT_SERVICE_NAME = "slowcode"
 DEFAULT_METRIC_INTERVAL_SECONDS = 60.0
+DEFAULT_ATTRIBUTE_LENGTH = 8192
+"""The longest attribute value exported (content capture: a file viewed, a tool's result)."""
 EXPORT_TIMEOUT_SECONDS = 3.0
 """How long one export may take, retries included: an unreachable collector costs a
 session at most this at each export, in the exporter's own thread, and at the end."""
@@ -39,6 +41,7 @@ class TelemetrySettings:
         provider: The model provider, as the GenAI conventions name it
             (`anthropic`, `aws.bedrock`, `gcp.vertex_ai`).
         max_tokens: The `max_tokens` of each model request.
+        max_attribute_length: The longest attribute value; longer ones are cut.
     """
 
     traces_endpoint: str
@@ -49,6 +52,7 @@ class TelemetrySettings:
     timeout_seconds: float = EXPORT_TIMEOUT_SECONDS
     provider: str = "anthropic"
     max_tokens: int = 8192
+    max_attribute_length: int = DEFAULT_ATTRIBUTE_LENGTH
 
 
 PROVIDER_NAMES = {"anthropic": "anthropic", "bedrock": "aws.bedrock", "vertex": "gcp.vertex_ai"}
@@ -84,6 +88,11 @@ def telemetry_settings(config: Config, env: Mapping[str, str]) -> TelemetrySetti
         metric_interval_seconds=_interval_seconds(env.get("OTEL_METRIC_EXPORT_INTERVAL")),
         provider=PROVIDER_NAMES.get(config.provider, config.provider),
         max_tokens=config.max_tokens,
+        max_attribute_length=_positive(
+            env.get("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+            or env.get("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"),
+            DEFAULT_ATTRIBUTE_LENGTH,
+        ),
     )
 
 
@@ -98,8 +107,14 @@ def _is_true(value: str | None) -> bool:
 
 def _interval_seconds(milliseconds: str | None) -> float:
     """`OTEL_METRIC_EXPORT_INTERVAL` (milliseconds) in seconds; the default when unusable."""
+    value = _positive(milliseconds, 0)
+    return value / 1000 if value else DEFAULT_METRIC_INTERVAL_SECONDS
+
+
+def _positive(text: str | None, default: int) -> int:
+    """A positive whole number from a variable; `default` when it is unset or unusable."""
     try:
-        value = int((milliseconds or "").strip())
+        value = int((text or "").strip())
     except ValueError:
-        return DEFAULT_METRIC_INTERVAL_SECONDS
-    return value / 1000 if value > 0 else DEFAULT_METRIC_INTERVAL_SECONDS
+        return default
+    return value if value > 0 else default

@@ -199,7 +199,8 @@ class SessionSpans:
         else:
             span.set_attributes(n.usage_attributes(usage))
         if self._content and self._assistant is not None:
-            span.set_attribute(n.OUTPUT_MESSAGES, json.dumps([self._assistant], default=str))
+            answer = output_messages(self._assistant, response.stop_reason)
+            span.set_attribute(n.OUTPUT_MESSAGES, answer)
         span.end()
         attributes = {**self._metric_attributes(), n.RESPONSE_MODEL: model}
         self._metrics.request(usage, cost_usd(model, usage), elapsed / _NS, attributes)
@@ -274,3 +275,32 @@ class SessionSpans:
     def _on_tool(self, key: str, value: AttributeValue) -> None:
         if self._tool is not None:
             self._tool[1].set_attribute(key, value)
+
+
+def output_messages(message: dict[str, Any], finish_reason: str | None) -> str:
+    """The model's answer as the conventions' `gen_ai.output.messages` JSON (content capture).
+
+    Text, tool calls and readable thinking become parts; redacted thinking has nothing to show.
+    """
+    content = message.get("content")
+    blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+    parts: list[dict[str, Any]] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text":
+            parts.append({"type": "text", "content": block.get("text", "")})
+        elif kind == "tool_use":
+            parts.append(
+                {
+                    "type": "tool_call",
+                    "id": block.get("id"),
+                    "name": block.get("name"),
+                    "arguments": block.get("input"),
+                }
+            )
+        elif kind == "thinking":
+            parts.append({"type": "reasoning", "content": block.get("thinking", "")})
+    answer = {"role": "assistant", "parts": parts, "finish_reason": finish_reason or ""}
+    return json.dumps([answer], ensure_ascii=False, default=str)

@@ -4,6 +4,7 @@ posted over OTLP/HTTP to a loopback collector that decodes them with opentelemet
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 import subprocess
 import time
@@ -231,6 +232,13 @@ async def test_with_content_capture_on_the_texts_are_exported(
     ]
     assert any(MARKER in arguments for arguments in edits)
     assert attrs(one(receiver.spans(), "slowcode.check"))["slowcode.check.command"] == CHECK
+    first = by_name(receiver.spans(), "chat claude-sonnet-5-5")[0]
+    (answer,) = json.loads(attrs(first)["gen_ai.output.messages"])
+    assert answer["role"] == "assistant"
+    assert answer["finish_reason"] == "tool_use"
+    assert answer["parts"][0] == {"type": "text", "content": f"Looking for {MARKER}."}
+    assert answer["parts"][1]["type"] == "tool_call"
+    assert answer["parts"][1]["arguments"] == {"command": "view", "path": "app.py"}
     assert b"test-key" not in b"".join(receiver.bodies)
 
 

@@ -71,16 +71,21 @@ def test_content_capture_is_opt_in_either_way() -> None:
     assert by_setting is not None and by_setting.capture_content
 
 
-def test_the_service_name_and_metric_interval_follow_the_standard_variables() -> None:
+def test_the_service_name_interval_and_length_limit_follow_the_standard_variables() -> None:
     env = {
         "OTEL_EXPORTER_OTLP_ENDPOINT": COLLECTOR,
         "OTEL_SERVICE_NAME": "slowcode-ci",
         "OTEL_METRIC_EXPORT_INTERVAL": "5000",
+        "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT": "1024",
     }
     settings = telemetry_settings(Config(), env)
     assert settings is not None
     assert settings.service_name == "slowcode-ci"
     assert settings.metric_interval_seconds == 5.0
+    assert settings.max_attribute_length == 1024
+    unusable = telemetry_settings(Config(), {**env, "OTEL_METRIC_EXPORT_INTERVAL": "soon"})
+    assert unusable is not None
+    assert unusable.metric_interval_seconds == 60.0
 
 
 @pytest.mark.parametrize(
