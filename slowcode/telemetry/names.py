@@ -19,6 +19,11 @@ COMMIT_SPAN = "slowcode.commit"
 CHECK_SPAN = "slowcode.check"
 
 
+PLAN_TOOL = "propose_plan"
+FINISH_TOOL = "finish_step"
+"""The tools whose calls a resumed session may carry on: their events open their span."""
+
+
 def chat_span(model: str) -> str:
     """A model request's span name: `chat {model}`, as the conventions name it."""
     return f"chat {model}".strip()

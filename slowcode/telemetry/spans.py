@@ -98,13 +98,19 @@ class SessionSpans:
             case ev.ToolCall():
                 self._tool_called(event)
             case ev.PlanApproved(plan=plan) | ev.PlanProposed(plan=plan):
+                self._resumed_call(n.PLAN_TOOL)
                 self._on_tool(n.PLAN_STEPS, len(plan.get("steps") or []))
                 self._on_tool(n.PLAN_APPROVED, isinstance(event, ev.PlanApproved))
             case ev.WhyAsked() | ev.WhyAnswered():
                 self._on_why(event, now)
+            case ev.StepReviewOpened() | ev.StepReviewResumed() | ev.StepRefused():
+                self._resumed_call(n.FINISH_TOOL)
+                self._steps.follow(event, now, self._last, self._tool_or_session())
             case _:
-                tool = self._tool[1] if self._tool is not None else self._session
-                self._steps.follow(event, now, self._last, tool)
+                self._steps.follow(event, now, self._last, self._tool_or_session())
+
+    def _tool_or_session(self) -> Span | None:
+        return self._tool[1] if self._tool is not None else self._session
 
     # -- the session -----------------------------------------------------------------------
 
@@ -252,11 +258,17 @@ class SessionSpans:
             start_time=start,
         )
 
+    def _resumed_call(self, tool: str) -> None:
+        """Opens the span of a call a resumed session carries on (no answer asked for it)."""
+        if self._tool is None:
+            self._tool = (None, self._tool_span(tool, self._last))
+
     def _tool_called(self, call: ev.ToolCall) -> None:
-        if self._tool is not None and self._tool[0] == call.id:
+        open_call = self._tool[0] if self._tool is not None else None
+        if self._tool is not None and (open_call == call.id or open_call is None):
             span = self._tool[1]
         else:
-            # A call of a resumed turn: it began after the last event before it.
+            # A call of a resumed turn that journaled nothing before its end.
             end_span(self._tool[1] if self._tool else None)
             span = self._tool_span(call.name, self._last)
         span.set_attribute(n.TOOL_CALL_ID, str(call.id))

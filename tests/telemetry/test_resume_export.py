@@ -67,11 +67,14 @@ async def test_a_stopped_and_resumed_session_is_exported_as_one_conversation(
     assert {attrs(span)["gen_ai.conversation.id"] for span in sessions} == {
         resumed.session.session_id
     }
-    # The resumed run's tool call began before it: its span starts at the resume.
+    # The call the resumed run carries on gets its span at the resume, around its review.
     finish = [s for s in receiver.named("execute_tool finish_step") if s.trace_id == again.trace_id]
     assert len(finish) == 1
     assert finish[0].parent_span_id == again.span_id
+    assert attrs(finish[0])["gen_ai.tool.call.id"].startswith("toolu_")
     review = [s for s in receiver.named("slowcode.review") if s.trace_id == again.trace_id]
     assert [attrs(span)["slowcode.review.action"] for span in review] == ["apply"]
+    assert review[0].parent_span_id == finish[0].span_id
+    assert finish[0].start_time_unix_nano <= review[0].start_time_unix_nano
     commits = receiver.named("slowcode.commit")
     assert len(commits) == 1 and commits[0].trace_id == again.trace_id
