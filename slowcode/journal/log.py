@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -38,15 +37,13 @@ from slowcode.journal.events import (
     event_type,
     parse_event,
 )
+from slowcode.journal.redaction import REDACTED as REDACTED
+from slowcode.journal.redaction import redact as redact
+from slowcode.journal.redaction import redact_except
 
 JOURNAL_FILE = "journal.jsonl"
 SESSION_FINISHED = SessionFinished.KIND
 HEAD_FILE = "head.json"
-REDACTED = "[redacted]"
-
-_SECRET_KEY_PARTS = ("api_key", "apikey", "auth_token", "access_token", "authorization")
-_SECRET_VALUE = re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}|(?<=Bearer )[A-Za-z0-9._~+/\-]{8,}=*")
-_SIGNED_BLOCKS = frozenset({"thinking", "redacted_thinking"})
 _EVENT_KEYS = frozenset({"seq", "ts", "type", "data", "prev"})
 
 Event = dict[str, Any]
@@ -117,42 +114,6 @@ def canonical_json(event: Event) -> str:
 def event_hash(event: Event) -> str:
     """The sha256 hex digest of an event's canonical JSON (what the next `prev` holds)."""
     return hashlib.sha256(canonical_json(event).encode("utf-8")).hexdigest()
-
-
-def redact(data: Any) -> Any:
-    """A copy of `data` with secret-looking values replaced by `"[redacted]"`.
-
-    Values under keys such as `api_key`, `authorization`, `x-api-key` or `auth_token`
-    (any case, `-` or `_`) are replaced whole; API keys and bearer tokens inside other
-    strings are masked in place. Thinking blocks are kept whole: the API checks
-    their signatures when they come back.
-    """
-    if isinstance(data, dict):
-        if data.get("type") in _SIGNED_BLOCKS:
-            # Signed by the API and sent back byte for byte: a changed character
-            # would make every later request of the session fail.
-            return data
-        return {
-            key: REDACTED if _is_secret_key(key) else redact(value) for key, value in data.items()
-        }
-    if isinstance(data, list | tuple):
-        return [redact(item) for item in data]
-    if isinstance(data, str):
-        return _SECRET_VALUE.sub(REDACTED, data)
-    return data
-
-
-def redact_except(data: dict[str, Any], keep: Collection[str]) -> dict[str, Any]:
-    """`redact(data)`, except that the values under the keys in `keep` are kept as they are."""
-    redacted = redact({key: value for key, value in data.items() if key not in keep})
-    return {key: data[key] if key in keep else redacted[key] for key in data}
-
-
-def _is_secret_key(key: object) -> bool:
-    if not isinstance(key, str):
-        return False
-    normalized = key.lower().replace("-", "_")
-    return any(part in normalized for part in _SECRET_KEY_PARTS)
 
 
 def journal_path(path: Path) -> Path:
