@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/stream_fold.py --check
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_recovery_faults.py tests/engine/test_recovery_kill_each_event.py
 	$(BIN)/python -m pytest -q -s -m slow tests/engine/test_paths_property.py tests/engine/test_protocol_fuzz.py tests/engine/test_load.py
+	$(BIN)/python -m pytest -q -s -m slow tests/tui/test_hostile_text.py
 
 # Re-renders the README's screenshot of the review screen from the offline demo.
 screenshots: $(VENV)/.installed-dev

@@ -21,6 +21,9 @@ _TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*?)\s*")
 def format_message(subject: str, body: str, trailers: Sequence[tuple[str, str]]) -> str:
     """A commit message: subject, blank line, body, blank line, `Key: value` trailers.
 
+    A NUL, which git refuses in a message, is written as its picture, `␀`: the
+    title and summary come from the model, and may hold anything.
+
     Raises:
         RepositoryError: An empty subject or a trailer key git would not read back.
     """
@@ -37,7 +40,7 @@ def format_message(subject: str, body: str, trailers: Sequence[tuple[str, str]])
         lines.append(f"{key}: {' '.join(value.split())}")
     if lines:
         paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs) + "\n"
+    return ("\n\n".join(paragraphs) + "\n").replace("\0", "\u2400")
 
 
 def parse_trailers(root: Path, message: str) -> dict[str, list[str]]:

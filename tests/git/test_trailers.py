@@ -41,3 +41,35 @@ def test_without_trailers_drops_only_the_trailer_paragraph(tmp_path: Path) -> No
 
     assert without_trailers(body, keys) == "Why it changed.\n\nKey: not a trailer: prose"
     assert without_trailers(body, {}) == body.strip()
+
+
+def test_a_nul_from_the_model_is_committed_as_its_picture(tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a.txt").write_text("a\n")
+    message = format_message("Guard\0 values", "Why:\0 because.", [("Slowcode-Step", "1")])
+
+    subprocess.run(["git", "-C", str(tmp_path), "add", "a.txt"], check=True)
+    done = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(tmp_path),
+            "-c",
+            "user.name=A",
+            "-c",
+            "user.email=a@b",
+            "commit",
+            "-q",
+            "-F",
+            "-",
+        ],
+        input=message,
+        text=True,
+        capture_output=True,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert message.startswith("Guard␀ values\n\nWhy:␀ because.\n\n")
+    assert parse_trailers(tmp_path, message) == {"Slowcode-Step": ["1"]}
