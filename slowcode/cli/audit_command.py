@@ -71,7 +71,11 @@ def run_audit_commits(directory: Path, revisions: str, out: TextIO | None = None
         commit = finding.commit
         status = "OK" if finding.ok else "FAIL"
         detail = finding.problem or (
-            "note matches, journal checked" if finding.journal_checked else "note matches"
+            f"reverts {commit.undoes[:12]} exactly"
+            if commit.undoes
+            else "note matches, journal checked"
+            if finding.journal_checked
+            else "note matches"
         )
         line = f"{commit.sha[:12]} {status}: {detail} ({commit.subject})"
         print(visible_line(line), file=stream)

@@ -4,7 +4,8 @@ For every commit in a range that carries slowcode's trailers, the audit checks
 what a reviewer of the pull request cannot see in the diff: that a note exists,
 that the diff it was made for is the commit's diff, that every hunk in it has a
 human verdict and, when the session's journal is on this machine, that the note's
-hash-chain head is an event of that journal.
+hash-chain head is an event of that journal. An undo's revert commit has no note:
+it is checked to be exactly the reverse of the step it names.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from slowcode.journal.log import event_hash, read_events, verify
 from slowcode.journal.provenance import ProvenanceNote, build_note
 
 _FIELD, _RECORD = "\x1f", "\x1e"
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _FORMAT = _FIELD.join(
     [
         "%H",
         "%s",
         "%(trailers:key=Slowcode-Session,valueonly,separator=%x1d)",
         "%(trailers:key=Slowcode-Step,valueonly,separator=%x1d)",
+        "%(trailers:key=Slowcode-Undo,valueonly,separator=%x1d)",
     ]
 )
 
@@ -39,6 +42,8 @@ class StepCommit:
     subject: str
     session: str
     step: int | None
+    undoes: str | None = None
+    """The step commit an undo reverts (`Slowcode-Undo`); None for a step."""
 
 
 @dataclass(frozen=True)
@@ -65,16 +70,18 @@ def step_commits(root: Path, revisions: str) -> list[StepCommit]:
     found: list[StepCommit] = []
     for entry in out.split(_RECORD):
         parts = entry.strip("\n").split(_FIELD)
-        if len(parts) != 4 or not parts[2].strip():
+        if len(parts) != len(_FORMAT.split(_FIELD)) or not parts[2].strip():
             continue
-        session = parts[2].split("\x1d")[0].strip()
-        step = parts[3].split("\x1d")[0].strip()
-        found.append(StepCommit(parts[0], parts[1], session, int(step) if step.isdigit() else None))
+        session, step, undoes = (part.split("\x1d")[0].strip() for part in parts[2:])
+        number = int(step) if step.isdigit() else None
+        found.append(StepCommit(parts[0], parts[1], session, number, undoes or None))
     return found
 
 
 def audit_commit(root: Path, commit: StepCommit) -> AuditFinding:
     """Checks one step commit against its note (and its journal when present)."""
+    if commit.undoes is not None:
+        return _audit_undo(root, commit, commit.undoes)
     text = read_note(root, commit.sha)
     if text is None:
         return AuditFinding(commit, "no provenance note in refs/notes/slowcode")
@@ -106,6 +113,40 @@ def audit_range(root: Path, revisions: str) -> list[AuditFinding]:
         SlowcodeError: git cannot read the range.
     """
     return [audit_commit(root, commit) for commit in step_commits(root, revisions)]
+
+
+def _audit_undo(root: Path, commit: StepCommit, undone: str) -> AuditFinding:
+    """An undo has no note of its own: it must revert exactly what its step changed.
+
+    Its diff must be the step's diff reversed, over the files it touches (a
+    decision record the step created is kept, so an undo may touch fewer).
+    """
+    try:
+        paths = _changed(root, commit.sha)
+        step_paths = set(_changed(root, undone))
+        parent = git_text(root, "rev-list", "--parents", "-n1", undone).split()[1:2]
+        base = parent[0] if parent else _EMPTY_TREE
+        reverted = git_text(root, "diff", "--no-color", "--no-ext-diff", undone, base, "--", *paths)
+    except SlowcodeError:
+        return AuditFinding(commit, f"the step it undoes ({undone[:12]}) is not in this repository")
+    strays = sorted(set(paths) - step_paths)
+    if strays:
+        return AuditFinding(commit, f"it changes {', '.join(strays)}, which its step did not")
+    if _patch_id_of(root, reverted) != patch_id(root, commit.sha):
+        return AuditFinding(commit, f"it is not the reverse of step commit {undone[:12]}")
+    return AuditFinding(commit)
+
+
+def _changed(root: Path, sha: str) -> list[str]:
+    out = git_text(root, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--root", sha)
+    return [path for path in out.split("\0") if path]
+
+
+def _patch_id_of(root: Path, diff: str) -> str | None:
+    if not diff.strip():
+        return None
+    ids = git_text(root, "patch-id", "--stable", stdin=diff).split()
+    return ids[0] if ids else None
 
 
 def _against_journal(root: Path, commit: StepCommit, note: ProvenanceNote) -> AuditFinding:

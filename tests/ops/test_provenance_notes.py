@@ -190,3 +190,28 @@ async def test_why_shows_escape_sequences_from_a_note_instead_of_sending_them(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "␛]52;c;ZXZpbA==" in out
+
+
+async def test_an_undo_passes_the_audit_as_the_exact_reverse_of_its_step(
+    repo: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from slowcode.ops.undo import undo_last_step
+
+    await run_two_steps(repo, fake_api)
+    base = git(repo, "rev-parse", "HEAD~2").strip()
+    result = undo_last_step(repo)
+
+    status, out, _ = audit(repo, f"{base}..HEAD", capsys)
+
+    assert status == 0, out
+    assert f"{result.commit[:12]} OK: reverts {result.undone[:12]} exactly" in out
+    assert out.count(" OK: note matches, journal checked") == 2
+
+    # A revert that takes back more than its step, or something else, is named.
+    (repo / "app.py").write_text("print('not the step')\n")
+    git(repo, "add", "app.py")
+    message = f"Revert\n\nSlowcode-Undo: {result.undone}\nSlowcode-Session: {result.session_id}"
+    git(repo, "commit", "-q", "-m", message)
+    status, out, _ = audit(repo, f"{base}..HEAD", capsys)
+    assert status == 1
+    assert "FAIL: it changes app.py, which its step did not" in out
