@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -49,6 +50,29 @@ class CommitRefused(RepositoryError):
         self.output = output
         self.changed_by_hook = changed_by_hook
         super().__init__(summary)
+
+
+_PRE_COMMIT_CONFIG_UNSTAGED = "Your pre-commit configuration is unstaged"
+_STATUS_ONLY = re.compile(r"^\[INFO\]|\.{3,}\s*\(?(Passed|Skipped|no files to check)")
+
+
+def refusal_reason(output: str) -> str:
+    """The line of a refused commit's output that says why, for a one-line summary.
+
+    That is the last line that is not a hook framework's bookkeeping (pre-commit's
+    `[INFO] Restored changes …`, a hook that passed). pre-commit's refusal of a
+    configuration with staged changes gets its own sentence: the step's commit
+    holds only the step's files, so `git add` (pre-commit's advice) cannot help.
+    """
+    if _PRE_COMMIT_CONFIG_UNSTAGED in output:
+        return (
+            "pre-commit refuses while .pre-commit-config.yaml has changes outside this "
+            "commit (a step's commit holds only its own files): commit the configuration "
+            "first, then retry"
+        )
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    telling = [line for line in lines if not _STATUS_ONLY.search(line)]
+    return (telling or lines or [""])[-1]
 
 
 @dataclass(frozen=True)
@@ -193,8 +217,7 @@ def make_commit(root: Path, git_dir: Path, plan: CommitPlan) -> str:
     output = (result.stdout + result.stderr).decode("utf-8", "replace")[-_OUTPUT_LIMIT:]
     commit = head_commit(root)
     if result.returncode != 0 or commit is None or commit == parent:
-        lines = [line for line in output.strip().splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"exit status {result.returncode}"
+        reason = refusal_reason(output) or f"exit status {result.returncode}"
         raise CommitRefused(f"git commit refused the step: {reason}", output)
     tree = _text(run_git(root, "rev-parse", f"{commit}^{{tree}}"))
     if tree != expected:

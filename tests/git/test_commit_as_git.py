@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from slowcode.git.commit import CommitRefused
+from slowcode.git.commit import CommitRefused, refusal_reason
 from slowcode.git.repo import GitRepo
 
 TRAILERS = [("Slowcode-Session", "s1"), ("Slowcode-Step", "1")]
@@ -298,3 +298,42 @@ def test_the_pre_commit_framework_refuses_with_its_message(pre_commit_repo: Path
     assert "TODO left in app.py" in caught.value.output
     assert git(root, "rev-parse", "HEAD") == head
     assert (root / "app.py").read_text() == "x = 2  # TODO\n"
+    # The one-line summary is the hook's own line, not pre-commit's bookkeeping after it.
+    assert str(caught.value) == "git commit refused the step: TODO left in app.py"
+
+
+def test_a_staged_pre_commit_configuration_is_named_with_the_way_out(
+    pre_commit_repo: Path,
+) -> None:
+    root = pre_commit_repo
+    config = root / ".pre-commit-config.yaml"
+    config.write_text(config.read_text() + "# the developer's own change\n")
+    git(root, "add", ".pre-commit-config.yaml")
+
+    with pytest.raises(CommitRefused) as caught:
+        commit(root)
+
+    assert "Your pre-commit configuration is unstaged" in caught.value.output
+    assert str(caught.value) == (
+        "git commit refused the step: pre-commit refuses while .pre-commit-config.yaml has "
+        "changes outside this commit (a step's commit holds only its own files): commit the "
+        "configuration first, then retry"
+    )
+    git(root, "commit", "-q", "-m", "hooks changed")  # the way out it names
+    assert commit(root)
+
+
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        (
+            "lint....Failed\n- hook id: x\n\npolicy: no\n\n[INFO] Restored changes from /p.\n",
+            "policy: no",
+        ),
+        ("check....Passed\nfmt....Failed\n", "fmt....Failed"),
+        ("[INFO] Initializing environment\n", "[INFO] Initializing environment"),
+        ("\n\n", ""),
+    ],
+)
+def test_the_summary_is_the_line_that_says_why(output: str, reason: str) -> None:
+    assert refusal_reason(output) == reason
