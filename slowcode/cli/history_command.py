@@ -33,7 +33,7 @@ def run_history(directory: Path, *, as_json: bool = False, out: TextIO | None = 
         print(json.dumps([s.to_json() for s in sessions], indent=2), file=stream)
         return 0
     if not sessions:
-        print(f"no sessions in {root}", file=stream)
+        print(f"no sessions in {root}{_notes_hint(root)}", file=stream)
         return 0
     for session in sessions:
         for line in session_lines(session):
@@ -87,3 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_directory_option(parser)
     parser.set_defaults(run=lambda args: run_history(Path(args.directory), as_json=args.json))
     return parser
+
+
+def _notes_hint(root: Path) -> str:
+    """A clone without the notes: says how to get them when commits name slowcode sessions."""
+    from slowcode.git.runner import git_text
+
+    found = git_text(root, "log", "-1", "--format=%H", "--grep=^Slowcode-Session: ", check=False)
+    if not found.strip():
+        return ""
+    return (
+        "; commits here carry slowcode trailers, and "
+        "`git fetch origin refs/notes/slowcode:refs/notes/slowcode` brings their provenance notes"
+    )

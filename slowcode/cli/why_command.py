@@ -93,7 +93,10 @@ def describe(origin: LineOrigin) -> str:
 _SOURCES = {
     "note": "the commit's provenance note (refs/notes/slowcode)",
     "journal": "the session's journal in .slowcode/ (this commit has no provenance note)",
-    "commit": "the commit message only (no provenance note, no journal here)",
+    "commit": (
+        "the commit message only (no provenance note, no journal here; "
+        "`git fetch origin refs/notes/slowcode:refs/notes/slowcode` brings the notes)"
+    ),
 }
 
 _VERDICT_WORDS = {

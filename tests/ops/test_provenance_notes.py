@@ -215,3 +215,22 @@ async def test_an_undo_passes_the_audit_as_the_exact_reverse_of_its_step(
     status, out, _ = audit(repo, f"{base}..HEAD", capsys)
     assert status == 1
     assert "FAIL: it changes app.py, which its step did not" in out
+
+
+async def test_a_clone_without_the_notes_says_how_to_fetch_them(
+    repo: Path, fake_api: FakeMessagesAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    fetch = f"`git fetch origin {NOTES_REF}:{NOTES_REF}`"
+
+    assert main(["history", "-C", str(clone)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"no sessions in {clone}; commits here carry slowcode trailers")
+    assert fetch in out
+    line = (clone / "app.py").read_text().splitlines().index("    return 'Hello, ' + name") + 1
+    main(["why", str(clone / f"app.py:{line}")])
+    out = capsys.readouterr().out
+    assert "source: the commit message only (no provenance note, no journal here; " in out
+    assert fetch in out
