@@ -285,3 +285,15 @@ async def test_letters_typed_in_the_task_box_stay_there(tmp_path: Path) -> None:
         assert app.is_running
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.query_one("#task", Input).value == "ql"
+
+
+async def test_the_closing_summary_says_done_once(tmp_path: Path) -> None:
+    from slowcode.engine.progress import SessionFinished
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for summary in ("Done: greetings are polite.", "Greetings are polite."):
+            app._report(SessionFinished(summary))
+        await pilot.pause()
+        said = [line for line in app.session_screen.commentary.lines if "olite" in line]
+        assert said == ["Done: greetings are polite.", "Done. Greetings are polite."]

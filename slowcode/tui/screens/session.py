@@ -316,7 +316,10 @@ class SessionScreen(Screen[None]):
             elif event.level == "warning":
                 notify(self, event.message, severity="warning")
         elif isinstance(event, SessionFinished):
-            self._write_line(f"Done. {event.summary}")
+            summary = event.summary
+            # A summary that already says it is done is not told so twice.
+            done = summary.lstrip().lower().startswith("done")
+            self._write_line(summary if done else f"Done. {summary}")
         elif isinstance(event, CheckStarted):
             self._write_line(f"$ {event.command}")
         elif isinstance(event, CheckOutput):
