@@ -94,6 +94,11 @@ class SessionContext:
         """Renders the map again for the next request (the developer asked for it)."""
         self._map = None
 
+    def shrink_map(self, budget: int) -> None:
+        """Renders the map within `budget` tokens from the next request on (and keeps it so)."""
+        self.budget = budget
+        self._map = None
+
     def map_text(self, query: str) -> str:
         """The session's repository map (rendered for `query` the first time)."""
         if self._map is None:

@@ -38,6 +38,15 @@ from slowcode.journal.apply_events import (
     UndoMade,
     UndoStarted,
 )
+from slowcode.journal.model_events import (
+    ContextShrunk,
+    ModelFailed,
+    ModelRequest,
+    ModelResponse,
+    ProtocolError,
+    TurnPaused,
+    TurnWithdrawn,
+)
 from slowcode.journal.schema import (
     EVENT_TYPES,
     OMIT_WHEN_NONE,
@@ -61,6 +70,7 @@ __all__ = [
     "CommitChoiceMade",
     "CommitMade",
     "CommitRefused",
+    "ContextShrunk",
     "DecisionWritten",
     "EventFormatError",
     "FileMerged",
@@ -68,8 +78,14 @@ __all__ = [
     "JournalEvent",
     "MergeAttempted",
     "MergeConflict",
+    "ModelFailed",
+    "ModelRequest",
+    "ModelResponse",
     "OwnEditsIncluded",
+    "ProtocolError",
     "StepApplied",
+    "TurnPaused",
+    "TurnWithdrawn",
     "UndoMade",
     "UndoStarted",
     "UnknownEvent",
@@ -134,55 +150,6 @@ class ConversationMessage(JournalEvent):
     message: Json
 
 
-@event_kind("model_request")
-@dataclass(frozen=True)
-class ModelRequest(JournalEvent):
-    """A request to the model: how many messages it carried, to which model."""
-
-    messages: int
-    model: str
-
-
-@event_kind("model_response")
-@dataclass(frozen=True)
-class ModelResponse(JournalEvent):
-    """The model answered (its message is the `conversation_message` just before).
-
-    Attributes:
-        stop_reason: Why the answer ended.
-        usage: Its token usage (absent for an answer that could not be parsed).
-        model: The model that answered.
-        request_id: The API's request id.
-        error: Why the answer could not be parsed (only then present).
-    """
-
-    stop_reason: str | None = None
-    usage: Json | None = None
-    model: str | None = None
-    request_id: str | None = None
-    error: str | None = None
-
-    def to_data(self) -> Json:
-        """An unparsable answer journals its error; any other its usage, model and id."""
-        if self.error is not None:
-            return {"stop_reason": self.stop_reason, "error": self.error}
-        return {
-            "stop_reason": self.stop_reason,
-            "usage": self.usage,
-            "model": self.model,
-            "request_id": self.request_id,
-        }
-
-
-@event_kind("model_failed")
-@dataclass(frozen=True)
-class ModelFailed(JournalEvent):
-    """A request to the model failed for good; `kind` names the failure."""
-
-    kind: str
-    message: str
-
-
 @event_kind("session_error")
 @dataclass(frozen=True)
 class SessionError(JournalEvent):
@@ -190,14 +157,6 @@ class SessionError(JournalEvent):
 
     error: str
     message: str
-
-
-@event_kind("protocol_error")
-@dataclass(frozen=True)
-class ProtocolError(JournalEvent):
-    """The model broke the protocol; `problem` is what it was told."""
-
-    problem: str
 
 
 @event_kind("tool_call")

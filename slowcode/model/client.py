@@ -205,12 +205,14 @@ class ModelClient:
             request_id = stream.response.headers.get("request-id")
         if message.stop_reason is None:
             raise ModelError("stream_cut", "The answer ended without a stop reason")
+        details = getattr(message, "stop_details", None)
         return ModelTurn(
             content=[block_to_json(block) for block in message.content],
             stop_reason=str(message.stop_reason),
             usage=usage_of(message.usage),
             model=message.model,
             request_id=request_id,
+            stop_details=block_to_json(details) if details is not None else None,
         )
 
     async def aclose(self) -> None:

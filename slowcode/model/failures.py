@@ -36,6 +36,15 @@ TOOL_INPUT_TOO_LARGE = "tool_input_too_large"
 """The kind of an answer whose tool input is not JSON: a protocol error for the
 workflow to answer, not a failure to send again."""
 
+CONTEXT_OVERFLOW = "context_overflow"
+"""The kind of a request the API refused because the prompt does not fit the model's
+context window (400 "prompt is too long"): the same request would fail again, so the
+workflow shrinks the context instead of sending it as it was."""
+
+# The API's words: "prompt is too long: 210000 tokens > 200000 maximum", and
+# "input length and `max_tokens` exceed context limit: 190000 + 20000 > 200000".
+_TOO_LONG = re.compile(r"prompt is too long|exceed context limit", re.I)
+
 RETRY_AFTER_CAP_SECONDS = 60.0
 """A server's retry-after is honoured up to this: beyond it, waiting helps nobody."""
 
@@ -133,6 +142,8 @@ def classify(exc: BaseException) -> Failure:
         if exc.status_code == 200:
             return Failure(_error("stream_error", f"The stream failed ({error_type}): {detail}"))
         kind, label = _STATUS_KINDS.get(exc.status_code, ("", ""))
+        if exc.status_code == 400 and _TOO_LONG.search(detail):
+            kind, label = CONTEXT_OVERFLOW, "The prompt is too long for the model's context window"
         if not kind:
             if exc.status_code >= 500:
                 kind, label = "server", "Server error"

@@ -125,15 +125,19 @@ def message_events(message: JsonDict) -> list[SseEvent]:
     ]
     for index, block in enumerate(message.get("content", [])):
         events.extend(_block_events(index, block))
+    delta: JsonDict = {
+        "stop_reason": message.get("stop_reason", "end_turn"),
+        "stop_sequence": message.get("stop_sequence"),
+    }
+    if message.get("stop_details") is not None:
+        # A refusal's category and explanation arrive beside its stop reason.
+        delta["stop_details"] = message["stop_details"]
     events.append(
         (
             "message_delta",
             {
                 "type": "message_delta",
-                "delta": {
-                    "stop_reason": message.get("stop_reason", "end_turn"),
-                    "stop_sequence": message.get("stop_sequence"),
-                },
+                "delta": delta,
                 "usage": {"output_tokens": usage["output_tokens"]},
             },
         )

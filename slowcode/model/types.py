@@ -31,7 +31,8 @@ class ModelTurn:
     `content` holds the response's blocks as JSON dicts (`{"type": "text", ...}`,
     `{"type": "tool_use", "id", "name", "input"}`), exactly what goes back into the
     conversation as the assistant message. `stop_reason` is None when the stream
-    ended early without an error.
+    ended early without an error. `stop_details` is the API's detail of the stop
+    reason when it gives one (a refusal's `category` and `explanation`).
     """
 
     content: list[JsonDict]
@@ -39,6 +40,7 @@ class ModelTurn:
     usage: Usage = field(default_factory=Usage)
     model: str = ""
     request_id: str | None = None
+    stop_details: JsonDict | None = None
 
     @property
     def text(self) -> str:
@@ -105,7 +107,9 @@ class ModelError(Exception):
     """A request that failed for good; the session can retry it later.
 
     `kind` is a short stable name (`overloaded`, `rate_limited`, `server`, `connection`,
-    `timeout`, `stream_error`, `stream_cut`, `auth`, `bad_request`, `not_configured`).
+    `timeout`, `stream_error`, `stream_cut`, `auth`, `bad_request`, `not_configured`,
+    `context_overflow`; the workflow adds `refusal`, `pause_turn` and `context_window`
+    for answers it cannot go on from).
     The message is one line for the developer.
     """
 

@@ -297,8 +297,9 @@ def fuzz_sessions(root: Path, server: RawJsonAPI, examples: int) -> None:
         except ProtocolStop:
             assert workflow.session.state is S.FAILED
         except ModelError as error:
-            # The script ran out: the fake answers 400, which is never retried.
-            assert error.kind == "bad_request", error
+            # The script ran out: the fake answers 400, which is never retried; or the
+            # model refused, which stops the session, FAILED and resumable.
+            assert error.kind in ("bad_request", "refusal"), error
             assert workflow.session.state is S.FAILED
         finally:
             loop.run_until_complete(workflow.client.aclose())

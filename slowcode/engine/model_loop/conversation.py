@@ -22,6 +22,13 @@ writing a new prefix.
 Its size does not grow with the number of steps done: every plan line keeps its
 length as its step changes state, and only the latest `DETAILED_STEPS` steps
 are described, each with bounded file lists and notes.
+
+Three journal events change what is sent when the model deviates (decision 0029):
+`turn_paused` makes the next answer continue the paused one (the two are one
+assistant message), `turn_withdrawn` takes the last answer out, and
+`context_shrunk` folds everything before the current step's own turns (the last
+step's exchanges, the previous step's closing turn, the planning exchanges) and
+describes fewer steps in detail.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from slowcode.prompts import load_prompt
 
 DETAILED_STEPS = 5
 """How many of the latest steps done the summary describes in full."""
+MIN_DETAILED_STEPS = 1
+"""The fewest a shrunk context still describes (the summary says which steps are done)."""
 MAX_FILES = 8
 MAX_NOTES = 3
 MAX_NOTE_CHARS = 240
@@ -122,6 +131,21 @@ class Conversation:
         self._decisions: dict[int, str] = {}
         self._closing: StepSummary | None = None
         self._prefix: Message | None = None
+        # The last step's summary while its exchanges are still sent (see `follow`).
+        self._unfolded: StepSummary | None = None
+        # Where the current step's own turns begin in `messages`; `None`: at the next result.
+        self._step_start: int | None = 0
+        self._detailed = DETAILED_STEPS
+        self._shrunk = False
+        self.paused = False
+        """The last answer paused (`pause_turn`): the next one continues it."""
+        self.map_budget: int | None = None
+        """The repository map's budget after the latest shrink (None: never shrunk)."""
+
+    @property
+    def detailed_steps(self) -> int:
+        """How many of the latest steps done the summary describes in full."""
+        return self._detailed
 
     def request_messages(self) -> list[Message]:
         """The messages of the next request: the prefix, then the current step's."""
@@ -133,14 +157,23 @@ class Conversation:
         """Takes one more journal event into account (live, or read back on resume)."""
         match event:
             case ev.ConversationMessage(message=message):
-                self.messages.append(message)
-                if self._closing is not None and message.get("role") == "user":
-                    self._fold(self._closing)
+                self._add(message)
+            case ev.TurnPaused():
+                self.paused = True
+            case ev.TurnWithdrawn():
+                self.paused = False
+                if self.messages and self.messages[-1].get("role") == "assistant":
+                    self.messages.pop()
+            case ev.ContextShrunk(map_tokens=budget, detailed_steps=detailed):
+                self.map_budget = budget
+                self._shrink(detailed)
             case ev.SessionStarted(task=task):
                 self.task = task
             case ev.PlanApproved(plan=plan):
                 self._plan = Plan.from_tool_input(plan)
                 self._outcomes = {}
+                # The planning exchanges end with the results answering this turn.
+                self._step_start = None
             case ev.StepVerdictGiven():
                 self._follow_verdict(event)
             case ev.NotArchitectural(reason=reason) if reason:
@@ -153,8 +186,57 @@ class Conversation:
                 # send a new prefix for one request, where keeping the step reads it cached.
                 last = self._plan is not None and summary.step >= len(self._plan.steps)
                 self._closing = None if last else summary
+                self._unfolded = summary if last else None
             case ev.CheckRun(exit_code=code) if self._closing is not None:
                 self._closing.check = code
+
+    def _add(self, message: Message) -> None:
+        if self.paused and message.get("role") == "assistant" and self.messages:
+            # The answer continues the paused turn: the API sees one assistant message.
+            paused = self.messages.pop()
+            message = {**message, "content": [*_blocks(paused), *_blocks(message)]}
+        self.paused = False
+        self.messages.append(message)
+        if message.get("role") != "user":
+            return
+        if self._step_start is None:
+            self._step_start = len(self.messages)
+        if self._closing is not None:
+            self._fold(self._closing)
+
+    def shrink_effect(self, detailed: int) -> tuple[int, int]:
+        """What a shrink to `detailed` described steps would fold.
+
+        Returns:
+            How many finished steps would leave the requests (their exchanges, or
+            their details in the summary), and how many messages would be left out.
+        """
+        recent = list(self._recent)
+        folded: set[int] = set()
+        dropped = self._step_start or 0
+        if self._unfolded is not None:
+            done = self._unfolded
+            folded.add(done.step)
+            dropped = len(self.messages)
+            recent = [*(s for s in recent if s.step != done.step), done]
+        elif dropped and recent:
+            folded.add(recent[-1].step)
+        shown = {s.step for s in list(self._recent)[-self._detailed :]}
+        folded |= shown - {s.step for s in recent[-detailed:]}
+        return len(folded), dropped
+
+    def _shrink(self, detailed: int) -> None:
+        """Folds everything before the current step's own turns; describes `detailed` steps."""
+        if self._unfolded is not None:
+            self._fold(self._unfolded)
+            self._step_start = len(self.messages)
+        self._unfolded = None
+        self.messages = self.messages[self._step_start or 0 :]
+        self._step_start = 0
+        self._detailed = max(MIN_DETAILED_STEPS, detailed)
+        self._shrunk = True
+        if self._plan is not None or self._prefix is not None:
+            self._prefix = self._prefix_message()
 
     def _follow_verdict(self, given: ev.StepVerdictGiven) -> None:
         if given.action == "send_back":
@@ -201,13 +283,17 @@ class Conversation:
             (i for i, m in enumerate(self.messages) if m.get("role") == "assistant"), default=None
         )
         self.messages = [] if last_assistant is None else self.messages[last_assistant:]
-        self._prefix = {
-            "role": "user",
-            "content": [
-                {"type": "text", "text": self.task or "(no task)"},
-                {"type": "text", "text": self.progress_text()},
-            ],
-        }
+        self._step_start = len(self.messages)
+        self._prefix = self._prefix_message()
+
+    def _prefix_message(self) -> Message:
+        content = [
+            {"type": "text", "text": self.task or "(no task)"},
+            {"type": "text", "text": self.progress_text()},
+        ]
+        if self._shrunk:
+            content.append({"type": "text", "text": load_prompt("context_shrunk.md").strip()})
+        return {"role": "user", "content": content}
 
     def progress_text(self) -> str:
         """The summary of the plan and the latest steps done."""
@@ -219,9 +305,18 @@ class Conversation:
             if state is None:
                 state, current_seen = (PENDING if current_seen else CURRENT), True
             lines.append(f"{number}. [{state}] {step.title}: {step.why}")
-        done = "\n".join(summary.render() for summary in self._recent)
+        shown = list(self._recent)[-self._detailed :]
+        done = "\n".join(summary.render() for summary in shown)
         return load_prompt("progress.md").format(
             goal=plan.goal if plan else "",
             plan="\n".join(lines) or "(no plan)",
             done=done or "(none yet)",
         )
+
+
+def _blocks(message: Message) -> list[Any]:
+    """A message's content as a list of blocks."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}] if content else []
+    return list(content or [])

@@ -23,6 +23,9 @@ from slowcode.journal import events as ev
 if TYPE_CHECKING:
     from slowcode.engine.ports import ToolPorts
 
+REPEATS_THAT_BREAK = 3
+"""The same failing call this many times in a row counts as a protocol break."""
+
 
 class ToolDispatcher:
     """Runs the model's tool calls for a workflow.
@@ -34,6 +37,8 @@ class ToolDispatcher:
 
     def __init__(self, workflow: ToolPorts) -> None:
         self.flow = workflow
+        # The last failing call (name and input, as canonical JSON) and how often in a row.
+        self._failing: tuple[str, int] = ("", 0)
 
     async def dispatch(self, use: dict[str, Any]) -> ToolOutcome:
         """Runs one `tool_use` block and returns its result (an error result when refused)."""
@@ -49,6 +54,7 @@ class ToolDispatcher:
         else:
             flow.mark_protocol_break()
             outcome = ToolOutcome(problem or "Invalid tool input.", is_error=True)
+        outcome = self._repeated(name, tool_input, outcome)
         flow.record(
             ev.ToolCall(
                 id=use.get("id"),
@@ -60,6 +66,29 @@ class ToolDispatcher:
         )
         flow.emit(ToolCalled(name, summarise(name, tool_input), outcome.is_error))
         return outcome
+
+    def _repeated(self, name: str, tool_input: object, outcome: ToolOutcome) -> ToolOutcome:
+        """Names a failing call sent again unchanged; the third time it breaks the protocol.
+
+        A model that repeats a call that failed (the same non-unique `old_str`, say)
+        gets the same error each time; told so, it can change the call, and if it
+        keeps repeating it the protocol strikes stop the session instead of a loop.
+        """
+        if not outcome.is_error:
+            self._failing = ("", 0)
+            return outcome
+        key = json.dumps([name, tool_input], sort_keys=True, default=repr)
+        times = self._failing[1] + 1 if self._failing[0] == key else 1
+        self._failing = (key, times)
+        if times < REPEATS_THAT_BREAK:
+            return outcome
+        problem = (
+            f"{outcome.text.rstrip()} This exact call failed {times} times in a row: "
+            "change it (view the file again, use a longer old_str) instead of repeating it."
+        )
+        self.flow.mark_protocol_break()
+        self.flow.record(ev.ProtocolError(problem=problem))
+        return ToolOutcome(problem, is_error=True)
 
     async def _run(self, name: str, tool_input: dict[str, Any]) -> ToolOutcome:
         flow = self.flow

@@ -52,9 +52,20 @@ class ResumePoint:
         return self.conversation.messages
 
     @property
+    def ends_with_answer(self) -> bool:
+        """The model answered last (and did not pause): nothing was sent after it."""
+        messages = self.messages
+        return bool(messages) and messages[-1]["role"] == "assistant" and not self.paused
+
+    @property
+    def paused(self) -> bool:
+        """The last answer paused (`pause_turn`): the next request lets the model go on."""
+        return self.conversation.paused
+
+    @property
     def pending_uses(self) -> list[dict[str, Any]]:
         """The tool calls of the last model turn when it was never answered."""
-        if not self.messages or self.messages[-1]["role"] != "assistant":
+        if not self.ends_with_answer:
             return []
         content = self.messages[-1]["content"]
         return [b for b in content if isinstance(b, dict) and b.get("type") == "tool_use"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from slowcode.engine.apply.commit import StepCommitter
 from slowcode.engine.human import HumanPort
 from slowcode.engine.model_loop import protocol
 from slowcode.engine.model_loop.conversation import Conversation
+from slowcode.engine.model_loop.deviations import ModelDeviations
 from slowcode.engine.model_loop.tool_dispatch import ToolDispatcher
 from slowcode.engine.progress import (
     ModelTextStreamed,
@@ -52,7 +54,12 @@ from slowcode.journal.log import (
 from slowcode.journal.schema import JournalEvent
 from slowcode.model.cache_breakpoints import with_conversation_breakpoints
 from slowcode.model.client import ModelClient
-from slowcode.model.failures import MALFORMED_TOOL_INPUT, TOOL_INPUT_TOO_LARGE, one_line
+from slowcode.model.failures import (
+    CONTEXT_OVERFLOW,
+    MALFORMED_TOOL_INPUT,
+    TOOL_INPUT_TOO_LARGE,
+    one_line,
+)
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import (
     ModelError,
@@ -123,6 +130,7 @@ class Workflow:
         self.tree = StagedTree(self.root, self.paths, self.policy)
         self.steps = StepFlow(self)
         self.tools = ToolDispatcher(self)
+        self.deviations = ModelDeviations(self)
         self._strikes = 0
         self._broke_protocol = False
         self._malformed_detail = ""
@@ -249,6 +257,7 @@ class Workflow:
             return False
         self.session = Session.restored(point, self.settings.model, self.record, self.emit)
         self.conversation = point.conversation
+        self.deviations.restore()
         if not point.conversation.request_messages():
             # The task's message was never journaled (the disk filled up right after
             # the session started): the conversation starts with it again.
@@ -259,7 +268,7 @@ class Workflow:
         self.record(ev.SessionResumed(state=str(point.state)), sync=True)
         if point.pending_uses:
             await self._answer(point.pending_uses, point.done_calls)
-        elif point.messages and point.messages[-1]["role"] == "assistant" and self._plan_done():
+        elif point.ends_with_answer and self._plan_done():
             # Stopped between the model's closing summary and the session's end.
             content = point.messages[-1]["content"]
             blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
@@ -271,13 +280,15 @@ class Workflow:
     async def retry(self) -> None:
         """Sends the failed request again and carries on from there."""
         self._strikes = 0
+        self.deviations.reset()
         self.session.recover()
         await self._loop()
 
     async def _loop(self) -> None:
         while self.session.state is not S.DONE:
             turn = await self._request()
-            await self._handle_turn(turn)
+            if turn is not None:  # None: the context was shrunk, the request goes again
+                await self._handle_turn(turn)
 
     def refresh_map(self) -> None:
         """Gives the model a freshly rendered repository map from the next request on."""
@@ -287,7 +298,7 @@ class Workflow:
         # One map for the session, leaning towards the task (see SessionContext).
         return self.context.system(self.session.task, self.decisions.summary())
 
-    async def _request(self) -> ModelTurn:
+    async def _request(self) -> ModelTurn | None:
         messages = self.conversation.request_messages()
         request = TurnRequest(
             system=await asyncio.to_thread(self._system_blocks),
@@ -308,12 +319,18 @@ class Workflow:
                 self._append_message(_assistant_message(stand_in))
                 self.record(ev.ModelResponse(stop_reason=MALFORMED_STOP, error=str(error)))
                 return stand_in
+            if error.kind == CONTEXT_OVERFLOW:
+                self.deviations.shrink(str(error))  # raises once shrinking no longer helps
+                return None
             self.record(ev.ModelFailed(kind=error.kind, message=str(error)), sync=True)
             self.emit(NoticeRaised("error", str(error)))
             self.session.transition(S.FAILED, str(error))
             raise
         # The answer itself is journaled first: a kill from here on never asks the model again.
+        continues = self.conversation.paused
         self._append_message(_assistant_message(turn))
+        if continues:  # the answer goes on from a paused one: together they are the turn
+            turn = dataclasses.replace(turn, content=self.messages[-1]["content"])
         self.record(
             ev.ModelResponse(
                 stop_reason=turn.stop_reason,
@@ -338,6 +355,8 @@ class Workflow:
     # -- one model turn ------------------------------------------------------------
 
     async def _handle_turn(self, turn: ModelTurn) -> None:
+        if self.deviations.handled(turn):
+            return
         if not turn.content and not self._plan_done():
             await self._protocol_error(
                 "Your response was empty; act through the tools (propose_plan first, then "

@@ -64,7 +64,10 @@ class StagedTree:
         absolute, rel = self.resolve(path, for_write=False)
         text = self._read_disk(absolute, rel)
         if text is None:
-            raise ToolInputError(f"The file {rel} does not exist.")
+            raise ToolInputError(
+                f"The file {rel} does not exist: view a folder (`.` is the top) to see "
+                "which files there are, or create it with the create command."
+            )
         self._base.setdefault(rel, text)
         return text
 
