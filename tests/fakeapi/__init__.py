@@ -9,16 +9,31 @@ from tests.fakeapi.server import (
     text_block,
     tool_use_block,
 )
-from tests.fakeapi.turns import redacted_thinking_block, thinking_block
+from tests.fakeapi.turns import (
+    cut_mid_tool_input,
+    paused_reply,
+    prompt_too_long,
+    redacted_thinking_block,
+    refusal_reply,
+    thinking_block,
+    web_search_blocks,
+    window_exceeded_reply,
+)
 
 __all__ = [
     "FakeMessagesAPI",
     "Turn",
+    "cut_mid_tool_input",
     "fake_settings",
     "http_error",
+    "paused_reply",
+    "prompt_too_long",
     "redacted_thinking_block",
+    "refusal_reply",
     "reply",
     "text_block",
     "thinking_block",
     "tool_use_block",
+    "web_search_blocks",
+    "window_exceeded_reply",
 ]

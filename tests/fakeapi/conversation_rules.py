@@ -78,3 +78,23 @@ def thinking_problem(
                 "were in the original response"
             )
     return None
+
+
+def paused_problem(
+    messages: list[dict[str, Any]], paused: list[dict[str, Any]] | None
+) -> str | None:
+    """What breaks the continuation of a paused turn; None when it holds (or none paused).
+
+    After `stop_reason: pause_turn` the API continues the turn only when the paused
+    answer comes back as it was, as the conversation's last (assistant) message.
+    """
+    if paused is None:
+        return None
+    last = messages[-1] if messages else {}
+    blocks = _blocks(last)
+    if last.get("role") != "assistant" or blocks[len(blocks) - len(paused) :] != paused:
+        return (
+            "messages: a turn that stopped with pause_turn must be sent back unchanged "
+            "as the last message to be continued"
+        )
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.parse
 from collections import deque
@@ -15,9 +16,14 @@ from slowcode.model.loopback import (
     error_body,
 )
 from slowcode.model.settings import ModelSettings
-from slowcode.model.sse import message_events
+from slowcode.model.sse import SseEvent, message_events
 from tests.fakeapi import eventstream
-from tests.fakeapi.conversation_rules import THINKING_TYPES, conversation_problem, thinking_problem
+from tests.fakeapi.conversation_rules import (
+    THINKING_TYPES,
+    conversation_problem,
+    paused_problem,
+    thinking_problem,
+)
 from tests.fakeapi.providers import VERTEX_TOKEN_PATH, translate
 from tests.fakeapi.turns import Turn, http_error, reply, text_block, tool_use_block
 
@@ -59,6 +65,10 @@ class FakeMessagesAPI(MessagesServer):
         self._script_lock = threading.Lock()
         # tool_use id -> the thinking blocks of the message that served it.
         self._thinking: dict[str, list[dict[str, Any]]] = {}
+        # The content of the last answer when it paused (`pause_turn`).
+        self._paused: list[dict[str, Any]] | None = None
+        self.context_window: int | None = None
+        """Tokens a prompt may hold (estimated: 4 characters each); None: no limit."""
 
     def script(self, *turns: Turn) -> FakeMessagesAPI:
         """Queue turns to serve, after any already queued."""
@@ -123,7 +133,12 @@ class FakeMessagesAPI(MessagesServer):
         problem = conversation_problem(messages)
         if problem is None:
             with self._script_lock:
-                problem = thinking_problem(messages, self._thinking)
+                problem = thinking_problem(messages, self._thinking) or paused_problem(
+                    messages, self._paused
+                )
+        tokens = prompt_tokens(request.body)
+        if problem is None and self.context_window is not None and tokens > self.context_window:
+            problem = f"prompt is too long: {tokens} tokens > {self.context_window} maximum"
         if problem is not None:
             # As the real API does, before any turn is spent on it.
             writer.send_json(400, error_body("invalid_request_error", problem))
@@ -144,6 +159,8 @@ class FakeMessagesAPI(MessagesServer):
             return
         message: dict[str, Any] = {"id": f"msg_fake_{number:04d}", **turn.message}
         content = message.get("content") or []
+        with self._script_lock:
+            self._paused = list(content) if message.get("stop_reason") == "pause_turn" else None
         thinking = [b for b in content if b.get("type") in THINKING_TYPES]
         if thinking:
             with self._script_lock:
@@ -157,6 +174,8 @@ class FakeMessagesAPI(MessagesServer):
 
     def _stream(self, turn: Turn, message: dict[str, Any], writer: ResponseWriter) -> None:
         events = message_events(message)
+        if turn.tool_input_chars is not None:
+            events = _cut_tool_input(events, turn.tool_input_chars)
         if turn.omit_message_stop:
             events = [event for event in events if event[0] != "message_stop"]
         bedrock = self.provider == "bedrock"
@@ -184,6 +203,40 @@ class FakeMessagesAPI(MessagesServer):
             else:
                 writer.send_event(name, data)
         writer.end_stream()
+
+
+def _cut_tool_input(events: list[SseEvent], chars: int) -> list[SseEvent]:
+    """The events with the last tool call's input JSON cut after `chars` characters."""
+    starts = [
+        data["index"]
+        for name, data in events
+        if name == "content_block_start" and data["content_block"]["type"] == "tool_use"
+    ]
+    if not starts:
+        return events
+    index = starts[-1]
+
+    def fragment(name: str, data: dict[str, Any]) -> bool:
+        return name == "content_block_delta" and data["index"] == index
+
+    text = "".join(data["delta"]["partial_json"] for name, data in events if fragment(name, data))
+    kept = text[:chars]
+    cut: list[SseEvent] = []
+    for name, data in events:
+        if not fragment(name, data):
+            cut.append((name, data))
+        elif not data["delta"]["partial_json"]:
+            cut.append((name, data))  # the empty first fragment, as the API sends it
+            cut.append(
+                (name, {**data, "delta": {"type": "input_json_delta", "partial_json": kept}})
+            )
+    return cut
+
+
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """The fake's estimate of a prompt: its system, tools and messages, 4 characters a token."""
+    prompt = {key: body.get(key) for key in ("system", "tools", "messages")}
+    return len(json.dumps(prompt, ensure_ascii=False)) // 4
 
 
 def fake_settings(server: MessagesServer, **overrides: Any) -> ModelSettings:

@@ -42,6 +42,8 @@ class Turn:
         delay_seconds: Wait this long before answering (or, with
             `delay_after_events`, after that many events).
         delay_after_events: Where in the stream the delay happens.
+        tool_input_chars: Stream only this many characters of the last tool call's
+            input JSON, as an answer cut off by `max_tokens` mid-call arrives.
     """
 
     message: JsonDict | None = None
@@ -54,6 +56,7 @@ class Turn:
     omit_message_stop: bool = False
     delay_seconds: float = 0.0
     delay_after_events: int | None = None
+    tool_input_chars: int | None = None
 
     def error_mid_stream(self, after_events: int, error_type: str = "overloaded_error") -> Turn:
         """This turn, with an SSE `error` event instead of event number `after_events`."""
@@ -72,6 +75,13 @@ class Turn:
     def delayed(self, seconds: float, after_events: int | None = None) -> Turn:
         """This turn, answered `seconds` late (or stalled after `after_events` events)."""
         return dataclasses.replace(self, delay_seconds=seconds, delay_after_events=after_events)
+
+
+def cut_mid_tool_input(turn: Turn, chars: int) -> Turn:
+    """`turn` stopped by `max_tokens` after `chars` characters of its last tool input."""
+    assert turn.message is not None
+    message = {**turn.message, "stop_reason": "max_tokens"}
+    return dataclasses.replace(turn, message=message, tool_input_chars=chars)
 
 
 def text_block(text: str) -> JsonDict:
@@ -146,6 +156,50 @@ def reply(
     if message_id is not None:
         message["id"] = message_id
     return Turn(message=message)
+
+
+def refusal_reply(
+    *blocks: JsonDict | str, category: str | None = "cyber", explanation: str | None = None
+) -> Turn:
+    """An answer the API's classifiers stopped: `stop_reason: refusal` with its `stop_details`.
+
+    As the API sends it, the answer may hold the text streamed before the refusal,
+    and `stop_details` arrives in the `message_delta` event beside the stop reason.
+    """
+    turn = reply(*blocks, stop_reason="refusal")
+    assert turn.message is not None
+    details = {"type": "refusal", "category": category, "explanation": explanation}
+    return dataclasses.replace(turn, message={**turn.message, "stop_details": details})
+
+
+def web_search_blocks(query: str, tool_id: str = "srvtoolu_fake_01") -> list[JsonDict]:
+    """A server tool's call and result, as an answer paused on `pause_turn` holds them."""
+    result = {
+        "type": "web_search_result",
+        "url": "https://example.org/retry",
+        "title": "Retrying with backoff",
+        "encrypted_content": "EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5",
+        "page_age": "2 days ago",
+    }
+    return [
+        {"type": "server_tool_use", "id": tool_id, "name": "web_search", "input": {"query": query}},
+        {"type": "web_search_tool_result", "tool_use_id": tool_id, "content": [result]},
+    ]
+
+
+def paused_reply(*blocks: JsonDict | str) -> Turn:
+    """A turn a long-running server tool paused: `stop_reason: pause_turn`."""
+    return reply(*blocks, stop_reason="pause_turn")
+
+
+def window_exceeded_reply(*blocks: JsonDict | str) -> Turn:
+    """An answer cut off because the context window filled up."""
+    return reply(*blocks, stop_reason="model_context_window_exceeded")
+
+
+def prompt_too_long(tokens: int = 212_480, maximum: int = 200_000) -> Turn:
+    """The API's 400 for a prompt over the model's context window, in its own words."""
+    return http_error(400, f"prompt is too long: {tokens} tokens > {maximum} maximum")
 
 
 def http_error(status: int, message: str | None = None, *, retry_after_ms: int = 10) -> Turn:

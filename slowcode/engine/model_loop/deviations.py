@@ -46,6 +46,20 @@ MIN_MAP_TOKENS = 256
 """The repository map is never cut below this budget."""
 
 
+def no_tool_problem(step: int | None) -> str:
+    """What the model is told when it answered in plain text where a tool call was due."""
+    if step is None:
+        return (
+            "Act through the tools: call propose_plan first, then stage edits and "
+            "call finish_step for each step."
+        )
+    return (
+        f"Act through the tools: step {step} is in progress; stage its edits with "
+        "str_replace_based_edit_tool and call finish_step when it is done (plain text "
+        "only reaches the developer as commentary)."
+    )
+
+
 class TurnPorts(Protocol):
     """What handling a deviation uses of the session."""
 
@@ -162,12 +176,12 @@ class ModelDeviations:
         category = details.get("category")
         explanation = details.get("explanation")
         named = f"stop_reason refusal, category {category}" if category else "stop_reason refusal"
-        said = f": {explanation}" if explanation else ""
+        said = f": {str(explanation).rstrip('. ')}" if explanation else ""
         self.flow.record(ev.TurnWithdrawn(stop_reason=REFUSAL))
         self._stop(
             REFUSAL,
-            f"The model refused to go on ({named}){said}. Nothing in its answer was run "
-            "and it was left out of the conversation; sending the request again asks anew",
+            f"The model refused to go on ({named}){said}; nothing in its answer was run "
+            "and it was left out of the conversation: sending the request again asks anew",
         )
 
     def _paused(self) -> None:

@@ -25,7 +25,7 @@ from slowcode.engine.apply.commit import StepCommitter
 from slowcode.engine.human import HumanPort
 from slowcode.engine.model_loop import protocol
 from slowcode.engine.model_loop.conversation import Conversation
-from slowcode.engine.model_loop.deviations import ModelDeviations
+from slowcode.engine.model_loop.deviations import ModelDeviations, no_tool_problem
 from slowcode.engine.model_loop.tool_dispatch import ToolDispatcher
 from slowcode.engine.progress import (
     ModelTextStreamed,
@@ -378,11 +378,7 @@ class Workflow:
             if self._plan_done():
                 self._finish(turn.text)
                 return
-            await self._protocol_error(
-                "Act through the tools: call propose_plan first, then stage edits and "
-                "call finish_step for each step.",
-                [],
-            )
+            await self._protocol_error(no_tool_problem(self.session.current_step), [])
             return
         await self._answer(uses, {})
 
@@ -425,6 +421,8 @@ class Workflow:
     async def _protocol_error(self, problem: str, uses: list[dict[str, Any]]) -> None:
         self._strikes += 1
         self.record(ev.ProtocolError(problem=problem))
+        if self._strikes < MAX_PROTOCOL_STRIKES:  # the developer sees what the model was told
+            self.emit(NoticeRaised("warning", f"The model broke the protocol: {problem}"))
         content: list[dict[str, Any]] = [
             {"type": "tool_result", "tool_use_id": use["id"], "content": problem, "is_error": True}
             for use in uses
