@@ -359,7 +359,7 @@ async def test_pause_turn_sends_the_paused_answer_back_for_the_model_to_go_on(
     assert_committed(workflow, repo, "Greet politely")
 
 
-async def test_pause_turn_without_end_stops_after_three_and_retry_goes_on(
+async def test_pause_turn_without_end_stops_after_three_and_a_resume_goes_on(
     repo: Path, fake_api: FakeMessagesAPI
 ) -> None:
     fake_api.script(
@@ -377,10 +377,13 @@ async def test_pause_turn_without_end_stops_after_three_and_retry_goes_on(
     assert workflow.session.state is S.FAILED
     assert [p["pauses"] for p in of_kind(workflow, "turn_paused")] == [1, 2, 3, 4]
 
+    # Started again, the session sends the paused turn back (the fake checks it) and goes on.
     fake_api.script(polite_step(), reply("Done.", stop_reason="end_turn"))
-    await workflow.retry()
-    assert sent(fake_api, 6)[-1]["role"] == "user"
-    assert_committed(workflow, repo, "Greet politely")
+    resumed = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    assert await resumed.resume() is True
+    continued = sent(fake_api, 5)  # after the plan, four paused answers, then this
+    assert continued[-1]["role"] == "assistant" and len(continued[-1]["content"]) == 8
+    assert_committed(resumed, repo, "Greet politely")
 
 
 # -- the context outgrows the model's window -------------------------------------------------
