@@ -7,6 +7,7 @@ it has started. The engine only ever sees `ModelError`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from slowcode.core.literal import without_lone_surrogates

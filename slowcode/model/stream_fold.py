@@ -45,14 +45,15 @@ class StreamFold:
         # Each open block's fragments, joined once when it stops, and their length.
         self._pieces: dict[int, list[str]] = {}
         self._lengths: dict[int, int] = {}
+        # The first tool input that is not JSON: raised by `final` unless max_tokens cut it.
+        self._unparsed: ModelError | None = None
 
     def add(self, event: Any) -> None:
         """Folds one raw stream event (an SDK `RawMessageStreamEvent`) in.
 
         Raises:
-            ModelError: A tool call's input is not valid JSON (`malformed_tool_input`)
-                or over the limit (`tool_input_too_large`), or the events came in
-                an order the API never sends (`stream_error`).
+            ModelError: A tool call's input is over the limit (`tool_input_too_large`),
+                or the events came in an order the API never sends (`stream_error`).
         """
         kind = event.type
         if kind == "message_start":
@@ -74,9 +75,19 @@ class StreamFold:
             self.stopped = True
 
     def final(self) -> Any:
-        """The finished message; a block the stream never closed is closed now."""
+        """The finished message; a block the stream never closed is closed now.
+
+        A tool input that is not JSON fails the answer, unless the answer stopped at
+        `max_tokens`: then the input was cut off, not malformed, the call keeps
+        whatever of it parsed (`{}`), and the workflow runs nothing of the answer.
+
+        Raises:
+            ModelError: A tool call's input is not valid JSON (`malformed_tool_input`).
+        """
         for index in sorted(self._pieces):
             self._close(index)
+        if self._unparsed is not None and self.message.stop_reason != "max_tokens":
+            raise self._unparsed
         return self.message
 
     def _block(self, index: int) -> Any:
@@ -123,9 +134,11 @@ class StreamFold:
             except json.JSONDecodeError as error:
                 where = f"at line {error.lineno} column {error.colno}"
                 reason = f"{error.msg[:1].lower()}{error.msg[1:]} {where}"
-                raise ModelError(
+                # Only the stop reason, after the block, says whether it was cut or malformed.
+                self._unparsed = self._unparsed or ModelError(
                     MALFORMED_TOOL_INPUT, one_line(f"invalid JSON: {reason}"), retryable=False
-                ) from None
+                )
+                block.input = {}
 
     def _message_delta(self, event: Any) -> None:
         message = self.message

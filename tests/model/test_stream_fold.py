@@ -96,11 +96,24 @@ def test_invalid_json_is_named_with_where_it_broke() -> None:
         delta = Event(type="input_json_delta", partial_json=piece)
         fold.add(Event(type="content_block_delta", index=0, delta=delta))
 
+    fold.add(Event(type="content_block_stop", index=0))
+    fold.message.stop_reason = "tool_use"
+
     with pytest.raises(ModelError) as raised:
-        fold.add(Event(type="content_block_stop", index=0))
+        fold.final()
 
     assert raised.value.kind == MALFORMED_TOOL_INPUT
     assert str(raised.value) == "invalid JSON: expecting value at line 1 column 23"
+
+
+def test_a_tool_input_cut_off_by_max_tokens_is_not_taken_for_malformed_json() -> None:
+    fold = started(Event(type="tool_use", name=EDITOR, input={}))
+    delta = Event(type="input_json_delta", partial_json='{"command": "create", "path": "a.')
+    fold.add(Event(type="content_block_delta", index=0, delta=delta))
+    fold.add(Event(type="content_block_stop", index=0))
+    fold.message.stop_reason = "max_tokens"
+
+    assert fold.final().content[0].input == {}
 
 
 def test_a_delta_for_a_block_never_opened_is_a_stream_error() -> None:
