@@ -49,6 +49,13 @@ class ProvenanceNote:
         patch_id: `git patch-id --stable` of the commit's diff when the note was made.
         journal_seq: Sequence number of the journal's last event when the note was made.
         journal_hash: Hash of that event: the journal's hash-chain head at this step.
+        unreviewed: Files whose commit holds changes beyond the hunks, each shown to
+            the developer and chosen: their own overlapping edits included, a hook's
+            change taken over.
+
+    Each hunk also carries `lines`, its changed lines (`+text`, `-text`) as the
+    developer left them, so the audit can check the commit against the verdicts
+    without the journal.
     """
 
     session: str
@@ -63,6 +70,7 @@ class ProvenanceNote:
     patch_id: str | None = None
     journal_seq: int = 0
     journal_hash: str = ""
+    unreviewed: list[str] = field(default_factory=list)
 
     def to_text(self) -> str:
         """The note as stored in git: indented JSON with the schema first."""
@@ -111,8 +119,17 @@ def build_note(
     commit: ev.CommitMade | None = None
     decision_title = ""
     check: dict[str, Any] = {"ran": False, "reason": "not configured"}
+    progress: list[dict[str, Any]] = []
+    reviewed: list[dict[str, Any]] = []
+    unreviewed: set[str] = set()
     for entry in entries:
         match entry.event:
+            case ev.ReviewProgress(step=number, hunks=files) if number == step:
+                progress = files
+            case ev.OwnEditsIncluded(step=number, paths=paths) if number == step:
+                unreviewed.update(paths)
+            case ev.CommitRefused(step=number, changes=changes) if number == step and changes:
+                unreviewed.update(_paths_in_diff(changes))
             case ev.SessionStarted(task=started_task, model=started_model):
                 task, model = started_task, started_model
             case ev.PlanApproved(plan=plan):
@@ -120,7 +137,7 @@ def build_note(
             case ev.StepReviewOpened(step=number, summary=summary) if number == step:
                 explanation = summary
             case ev.StepVerdictGiven(step=number, action="apply") if number == step:
-                verdict = entry.event
+                verdict, reviewed = entry.event, progress
             case ev.CommitMade(step=number) if number == step:
                 commit = entry.event
             case ev.StepApplied(step=number, decision_title=applied_title) if number == step:
@@ -133,8 +150,10 @@ def build_note(
     decision = None
     if commit.decision_path:
         decision = {"path": commit.decision_path, "title": decision_title}
+    lines = _changed_lines(reviewed)
     hunks = [
         {key: hunk[key] for key in _HUNK_KEYS if key in hunk}
+        | _lines_of(lines, hunk.get("file"), hunk.get("index"))
         for hunk in (verdict.hunks if verdict else [])
     ]
     return ProvenanceNote(
@@ -150,7 +169,38 @@ def build_note(
         patch_id=patch_id,
         journal_seq=int(events[-1]["seq"]),
         journal_hash=event_hash(events[-1]),
+        unreviewed=sorted(unreviewed),
     )
+
+
+def _changed_lines(files: list[dict[str, Any]]) -> dict[tuple[str, int], list[str]]:
+    """Each reviewed hunk's changed lines, `+text` / `-text`, keyed by (file, index).
+
+    An edited hunk holds the developer's lines; a rejected one the model's.
+    """
+    found: dict[tuple[str, int], list[str]] = {}
+    for file in files:
+        for hunk in file.get("hunks", []):
+            rows = hunk.get("lines") or []
+            changed = [f"{row[0]}{row[1]}" for row in rows if row and row[0] in ("+", "-")]
+            found[(str(hunk.get("file")), int(hunk.get("index", -1)))] = changed
+    return found
+
+
+def _lines_of(
+    lines: dict[tuple[str, int], list[str]], file: object, index: object
+) -> dict[str, list[str]]:
+    key = (str(file), index if isinstance(index, int) else -1)
+    return {"lines": lines[key]} if key in lines else {}
+
+
+def _paths_in_diff(diff: str) -> set[str]:
+    """The files a hook's change touched, from its diff's `+++ b/PATH (now)` headers."""
+    found = set()
+    for line in diff.splitlines():
+        if line.startswith("+++ b/"):
+            found.add(line[len("+++ b/") :].removesuffix(" (now)"))
+    return found
 
 
 def _step_title(plan: dict[str, Any], step: int) -> str:

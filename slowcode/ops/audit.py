@@ -10,6 +10,7 @@ it is checked to be exactly the reverse of the step it names.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from slowcode.git.notes import patch_id, read_note
 from slowcode.git.runner import git_text
 from slowcode.journal.log import event_hash, read_events, verify
 from slowcode.journal.provenance import ProvenanceNote, build_note
+from slowcode.ops.audit_lines import has_lines as _has_lines
+from slowcode.ops.audit_lines import lines_problem
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -103,6 +106,9 @@ def audit_commit(root: Path, commit: StepCommit) -> AuditFinding:
     if undecided:
         where = ", ".join(f"{h.get('file')} hunk {h.get('index')}" for h in undecided[:3])
         return AuditFinding(commit, f"{len(undecided)} hunk(s) without a human verdict: {where}")
+    problem = lines_problem(root, commit.sha, note)
+    if problem:
+        return AuditFinding(commit, problem)
     return _against_journal(root, commit, note)
 
 
@@ -164,6 +170,10 @@ def _against_journal(root: Path, commit: StepCommit, note: ProvenanceNote) -> Au
         return AuditFinding(commit, "the note's hash-chain head is not the journal's", True)
     # The journal up to that head must tell the note's story, verdict for verdict.
     told = build_note(events[: note.journal_seq], note.session, note.step, note.patch_id)
+    if not _has_lines(note):
+        # A note from before hunks carried their lines is compared on what it holds.
+        hunks = [{k: v for k, v in hunk.items() if k != "lines"} for hunk in told.hunks]
+        told = dataclasses.replace(told, hunks=hunks, unreviewed=note.unreviewed)
     if told != note:
         changed = [
             name for name in note.__dataclass_fields__ if getattr(told, name) != getattr(note, name)

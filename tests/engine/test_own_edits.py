@@ -14,9 +14,12 @@ from slowcode.engine.apply.commit import StepCommitter
 from slowcode.engine.apply.own_edits import OwnEditsOverlap, overlapping_files
 from slowcode.engine.progress import NoticeRaised, Progress
 from slowcode.engine.staging.diffs import diff_texts
+from slowcode.git.notes import read_note
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import read_events
+from slowcode.journal.provenance import ProvenanceNote
 from slowcode.journal.schema import JournalEvent
+from slowcode.ops.audit import audit_range
 from slowcode.ops.blame import line_origin
 from tests.context.repos import git, make_repo, with_identity, write
 from tests.fakeapi import FakeMessagesAPI
@@ -122,6 +125,8 @@ async def test_a_session_commits_the_step_and_leaves_the_developers_line_alone(
     assert "'Hello, '" in committed and "# mine" not in committed
     assert "# mine" in (repo / "app.py").read_text()
     assert git(repo, "status", "--porcelain") == " M app.py\n"
+    # The commit holds exactly the accepted hunks, so the audit's line check passes.
+    assert [finding.problem for finding in audit_range(repo, "HEAD~2..HEAD")] == ["", ""]
 
 
 async def test_an_overlap_is_told_once_and_applying_again_includes_it(
@@ -142,3 +147,7 @@ async def test_an_overlap_is_told_once_and_applying_again_includes_it(
         event["type"] for event in read_events(repo / SESSIONS_DIR / workflow.session.session_id)
     ]
     assert kinds.count("apply_refused") == 1 and kinds.count("own_edits_included") == 1
+    # The included edit is the developer's knowing choice: the note names the file.
+    assert [finding.problem for finding in audit_range(repo, "HEAD~2..HEAD")] == ["", ""]
+    note = ProvenanceNote.from_text(read_note(repo, "HEAD~1") or "")
+    assert note.unreviewed == ["app.py"]

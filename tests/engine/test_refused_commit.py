@@ -8,7 +8,10 @@ from pathlib import Path
 from slowcode.core.layout import SESSIONS_DIR
 from slowcode.engine.human import CommitChoice, RefusedCommit
 from slowcode.engine.progress import CheckOutput, Progress
+from slowcode.git.notes import read_note
 from slowcode.journal.log import read_events
+from slowcode.journal.provenance import ProvenanceNote
+from slowcode.ops.audit import audit_range
 from tests.context.repos import git
 from tests.fakeapi import FakeMessagesAPI
 from tests.helpers.humans import ScriptedHuman
@@ -139,3 +142,6 @@ async def test_a_formatter_hooks_change_is_shown_before_a_retry_commits_it(
     assert "-    return 'Hello, ' + name" in changes and "+    return 'HELLO, ' + name" in changes
     assert "'HELLO, '" in git(repo, "show", "HEAD~1:app.py")
     assert git(repo, "status", "--porcelain") == ""
+    # The hook's change was shown and taken: the note names the file, the audit passes.
+    assert [finding.problem for finding in audit_range(repo, "HEAD~2..HEAD")] == ["", ""]
+    assert ProvenanceNote.from_text(read_note(repo, "HEAD~1") or "").unreviewed == ["app.py"]

@@ -94,12 +94,61 @@ async def test_the_audit_passes_on_the_session_and_names_a_tampered_commit(
     assert f"{second[:12]} OK" in out
     assert err == "slowcode: 1 of 2 step commits failed the audit\n"
 
-    # A rejected hunk claimed as accepted: the verdicts still look complete, the journal disagrees.
+    # A rejected hunk claimed as accepted: the verdicts look complete, the commit's lines disagree.
     edited["hunks"][1]["verdict"] = "accepted"
     git_notes_add(repo, first, json.dumps(edited))
     status, out, _ = audit(repo, "HEAD~2..HEAD", capsys)
     assert status == 1
-    assert f"{first[:12]} FAIL: the note differs from the journal in: hunks" in out
+    assert f"{first[:12]} FAIL: {NOT_THE_VERDICTS}" in out
+
+    # Lines and verdicts that agree, a comment that does not: only the journal can tell.
+    edited["hunks"][1]["verdict"] = "rejected"
+    edited["explanation"] = "Something else entirely."
+    git_notes_add(repo, first, json.dumps(edited))
+    status, out, _ = audit(repo, "HEAD~2..HEAD", capsys)
+    assert f"{first[:12]} FAIL: the note differs from the journal in: explanation" in out
+
+
+NOT_THE_VERDICTS = (
+    "app.py in the commit is not what the note's accepted and edited hunks make of it "
+    "(a committed hunk called rejected, or one left out)"
+)
+
+
+async def test_without_the_journal_the_commits_lines_check_the_verdicts(
+    repo: Path, fake_api: FakeMessagesAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_two_steps(repo, fake_api)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    git(clone, "fetch", "-q", "origin", f"{NOTES_REF}:{NOTES_REF}")
+    first = git(clone, "rev-parse", "HEAD~1").strip()
+    note = json.loads(read_note(clone, first) or "")
+    assert [h["lines"] for h in note["hunks"]] == [
+        ["-    return 'hello ' + name", "+    return 'Hello, ' + name"],
+        ["-    return name.upper()", "+    return name.upper() + '!'"],
+    ]
+    assert note["unreviewed"] == []
+
+    for tamper in ("flip", "drop"):
+        changed = json.loads(json.dumps(note))
+        if tamper == "flip":
+            changed["hunks"][0]["verdict"] = "rejected"  # applied, now said to be rejected
+        else:
+            del changed["hunks"][0]  # applied, now not in the note at all
+        git_notes_add(clone, first, json.dumps(changed))
+        status, out, _ = audit(clone, "HEAD~2..HEAD", capsys)
+        assert status == 1, tamper
+        assert f"{first[:12]} FAIL: {NOT_THE_VERDICTS}" in out
+
+    # A note from before hunks carried their lines is audited as it was.
+    old = json.loads(json.dumps(note))
+    for hunk in old["hunks"]:
+        del hunk["lines"]
+    del old["unreviewed"]
+    git_notes_add(clone, first, json.dumps(old))
+    status, out, _ = audit(clone, "HEAD~2..HEAD", capsys)
+    assert status == 0, out
 
 
 async def test_an_amend_that_changes_the_diff_fails_the_audit(
