@@ -151,3 +151,19 @@ async def test_an_overlap_is_told_once_and_applying_again_includes_it(
     assert [finding.problem for finding in audit_range(repo, "HEAD~2..HEAD")] == ["", ""]
     note = ProvenanceNote.from_text(read_note(repo, "HEAD~1") or "")
     assert note.unreviewed == ["app.py"]
+
+
+async def test_the_commit_body_names_lines_of_the_committed_file(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    repo = app_repo(tmp_path)
+    # Two lines of the developer's above the step's change, left out of the commit.
+    write(repo, "app.py", "# mine\n# mine too\n" + APP)
+    fake_api.script(*two_step_script())
+    await make_workflow(repo, fake_api, ScriptedHuman(), []).run("Make greetings nicer")
+
+    committed = git(repo, "show", "HEAD~1:app.py").splitlines()
+    line = committed.index("    return 'Hello, ' + name") + 1
+    body = git(repo, "log", "-1", "--format=%b", "HEAD~1")
+    assert f"  app.py:{line} (+1 -1) return 'Hello, ' + name" in body
+    assert (repo / "app.py").read_text().splitlines()[line + 1] == "    return 'Hello, ' + name"

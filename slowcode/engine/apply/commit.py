@@ -35,7 +35,7 @@ from slowcode.decisions.store import DecisionStore
 from slowcode.engine.apply.own_edits import OwnEditsOverlap, committed_version
 from slowcode.engine.apply.own_edits import disk_bytes as disk_bytes
 from slowcode.engine.apply.writes import plan_writes
-from slowcode.engine.review.commit_body import assisted_by, commit_body
+from slowcode.engine.review.commit_body import LineMap, assisted_by, commit_body, line_map
 from slowcode.git.commit import catch_up_index, checkout_form
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text, run_git
@@ -296,10 +296,22 @@ class StepCommitter:
             parent=self.repo.head_sha(),
             files=tuple(files),
             subject=review.title,
-            body=commit_body(review),
+            body=commit_body(review, self._line_maps(files)),
             trailers=tuple(trailers),
             contents={rel: data for rel, data, _d in targets},
         )
+
+    def _line_maps(self, files: list[PlannedFile]) -> dict[str, LineMap]:
+        """For each file committed with less than was written, how its line numbers move."""
+        root = self.repo.root
+        maps: dict[str, LineMap] = {}
+        for planned in files:
+            if planned.commit_blob is None:
+                continue
+            written = read_blob(root, planned.after_blob).decode("utf-8", "replace")
+            committed = read_blob(root, planned.commit_blob).decode("utf-8", "replace")
+            maps[planned.path] = line_map(written, committed)
+        return maps
 
     def _planned(self, rel: str, after: bytes, is_decision: bool) -> PlannedFile:
         root = self.repo.root

@@ -8,6 +8,9 @@ the commit and `slowcode why` never tell more than the diff holds.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable, Mapping
+
 from slowcode.core.step_review import Hunk, LineKind, StepReview, Verdict
 
 ASSISTANT = "slowcode"
@@ -26,10 +29,36 @@ def assisted_by(model: str) -> str:
     return f"{ASSISTANT}:{model}" if model else ASSISTANT
 
 
-def hunk_line(hunk: Hunk) -> str:
+LineMap = Callable[[int], int]
+"""A line number in the file as written to the work tree, turned into one in the commit."""
+
+
+def line_map(written: str, committed: str) -> LineMap:
+    """Maps line numbers of the written file onto the committed one.
+
+    They differ where the developer's own uncommitted edits stay in the work tree
+    and out of the commit; every line of the step is on both sides.
+    """
+    blocks = difflib.SequenceMatcher(
+        None, written.splitlines(), committed.splitlines(), autojunk=False
+    ).get_matching_blocks()
+
+    def to_commit(line: int) -> int:
+        for start, committed_start, size in blocks:
+            if start < line <= start + size:
+                return line - start + committed_start
+        # Not a line the commit shares (the developer's own): the nearest one before it.
+        before = [(s, c, n) for s, c, n in blocks if n and s + n < line]
+        return before[-1][1] + before[-1][2] if before else line
+
+    return to_commit
+
+
+def hunk_line(hunk: Hunk, to_commit: LineMap | None = None) -> str:
     """One line naming the hunk: where its changes start, its size and its first changed line.
 
-    e.g. ``src/app.py:12 (+2 -1) return abs(value)``.
+    e.g. ``src/app.py:12 (+2 -1) return abs(value)``. `to_commit` turns the line
+    number of an applied hunk into the committed file's.
     """
     lines = hunk.original_lines if hunk.verdict is Verdict.REJECTED else hunk.lines
     lines = lines or hunk.lines
@@ -47,6 +76,8 @@ def hunk_line(hunk: Hunk) -> str:
     lead = next((i for i, line in enumerate(lines) if line.kind is not LineKind.CONTEXT), 0)
     if hunk.takes_new_side:
         start = (hunk.target_start if hunk.target_length else hunk.target_start + 1) + lead
+        if to_commit is not None:
+            start = to_commit(start)
     else:
         start = (hunk.source_start if hunk.source_length else hunk.source_start + 1) + lead
     where = f"{hunk.file}:{max(start, 1)}"
@@ -61,11 +92,13 @@ def written_by_developer(review: StepReview) -> bool:
     return bool(taken) and all(hunk.verdict is Verdict.EDITED for hunk in taken)
 
 
-def commit_body(review: StepReview) -> str:
+def commit_body(review: StepReview, line_maps: Mapping[str, LineMap] | None = None) -> str:
     """The body: the model's summary, then the hunks grouped by what became of them.
 
     Args:
         review: The reviewed step, every hunk decided.
+        line_maps: Per file whose commit differs from what was written (the
+            developer's own edits left out), how its line numbers move.
 
     Returns:
         The body text (no trailers), without a final line ending.
@@ -79,7 +112,9 @@ def commit_body(review: StepReview) -> str:
     for verdict, heading in _HEADINGS:
         hunks = [hunk for hunk in review.hunks if hunk.verdict is verdict]
         if hunks:
-            parts.append("\n".join([f"{heading}:", *(f"  {hunk_line(h)}" for h in hunks)]))
+            maps = line_maps or {}
+            listed = [f"  {hunk_line(h, maps.get(h.file))}" for h in hunks]
+            parts.append("\n".join([f"{heading}:", *listed]))
     undecided = [hunk for hunk in review.hunks if hunk.verdict is Verdict.UNDECIDED]
     if undecided:
         # Never in an applied step (apply waits for every verdict); listed all the same.
