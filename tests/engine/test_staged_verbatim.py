@@ -177,3 +177,42 @@ async def test_a_journal_without_the_hashes_still_resumes(
 
     for path, text in FILES.items():
         assert committed(repo, path) == text
+
+
+class Crash(BaseException):
+    """Stands for the process dying at this instant."""
+
+
+async def test_a_call_never_run_whose_input_the_journal_masked_is_asked_again(
+    tmp_path: Path, fake_api: FakeMessagesAPI
+) -> None:
+    from slowcode.engine.session.resume import MASKED_CALL_RESULT
+    from slowcode.journal import events as ev
+    from slowcode.journal.schema import JournalEvent
+
+    repo = app_repo(tmp_path)
+    fake_api.script(*step_turns())
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    original = workflow.record
+
+    def dies_once_the_answer_is_journaled(event: JournalEvent, *, sync: bool = False) -> None:
+        original(event, sync=sync)
+        if isinstance(event, ev.ConversationMessage) and "curl" in json.dumps(event.message):
+            raise Crash
+
+    workflow.record = dies_once_the_answer_is_journaled  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await workflow.run("Add the examples")
+    fake_api.script(*step_turns()[1:], DONE)
+    requests = len(fake_api.message_requests)
+
+    assert await make_workflow(repo, fake_api, Applies(), []).resume() is True
+
+    answered = fake_api.message_requests[requests].body["messages"][-1]["content"]
+    results = {block["tool_use_id"]: block for block in answered if block["type"] == "tool_result"}
+    masked = [block for block in results.values() if block["content"] == MASKED_CALL_RESULT]
+    assert len(masked) == 2 and all(block["is_error"] for block in masked)  # both inputs masked
+    # Sent again by the model, the files are committed as it wrote them.
+    for path, text in FILES.items():
+        assert git(repo, "show", f"HEAD:{path}") == text
+        assert REDACTED not in git(repo, "show", f"HEAD:{path}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +16,16 @@ from slowcode.engine.progress import SessionState
 from slowcode.engine.review.state import OpenReview, SentBackRound
 from slowcode.engine.staging.tree import JOURNAL_VERSION
 from slowcode.journal import events as ev
-from slowcode.journal.log import Event, entries_of
+from slowcode.journal.log import REDACTED, Event, entries_of
 
 S = SessionState
+
+
+MASKED_CALL_RESULT = (
+    "This call was not carried out before slowcode stopped, and its input holds a string "
+    "the session's journal masks as a credential, so it cannot be run as you sent it; "
+    "nothing was run: send the call again."
+)
 
 
 class StagedTextAltered(SlowcodeError):
@@ -61,6 +69,21 @@ class ResumePoint:
     def paused(self) -> bool:
         """The last answer paused (`pause_turn`): the next request lets the model go on."""
         return self.conversation.paused
+
+    def masked_calls(self) -> dict[str, tuple[str, bool]]:
+        """Error results for the pending calls whose input the journal masked.
+
+        The journal redacts credential-like strings in the model's messages, so a
+        call that was never carried out would run with `[redacted]` in place of
+        what the model wrote (a `Bearer …` example in a file, say). It is not run:
+        the model is asked to send it again.
+        """
+        masked: dict[str, tuple[str, bool]] = {}
+        for use in self.pending_uses:
+            call_id = str(use.get("id"))
+            if call_id not in self.done_calls and REDACTED in json.dumps(use.get("input")):
+                masked[call_id] = (MASKED_CALL_RESULT, True)
+        return masked
 
     @property
     def pending_uses(self) -> list[dict[str, Any]]:

@@ -267,7 +267,7 @@ class Workflow:
         self.steps.round.last_review = point.sent_back
         self.record(ev.SessionResumed(state=str(point.state)), sync=True)
         if point.pending_uses:
-            await self._answer(point.pending_uses, point.done_calls)
+            await self._answer(point.pending_uses, point.done_calls | point.masked_calls())
         elif point.ends_with_answer and self._plan_done():
             # Stopped between the model's closing summary and the session's end.
             content = point.messages[-1]["content"]
