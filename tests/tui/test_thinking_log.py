@@ -8,7 +8,7 @@ from slowcode.core.config import Config
 from slowcode.engine.progress import ModelTextStreamed, ModelThinkingStreamed, ToolCalled
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
-from slowcode.tui.screens.session import THINKING_FOLD
+from slowcode.tui.widgets.commentary import THINKING_FOLD
 
 
 async def test_thinking_is_folded_under_a_header_and_the_answer_follows(tmp_path: Path) -> None:

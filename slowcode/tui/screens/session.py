@@ -10,19 +10,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Log, Static
+from textual.widgets import Input, Static
 
-from slowcode.core.literal import visible
 from slowcode.core.plan import PlanStep
 from slowcode.core.session_state import SessionState
 from slowcode.tui.literal import LiteralInput, literal_line, notify
+from slowcode.tui.widgets.commentary import THINKING_FOLD, Commentary
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
-from slowcode.tui.widgets.stream_wrap import StreamWrap
 
-THINKING_FOLD = "  ┆ "
-"""How each line of the model's thinking starts: indented under its header."""
+__all__ = ["THINKING_FOLD", "SessionScreen", "TaskBox", "parse_step"]
 
 if TYPE_CHECKING:
     from slowcode.core.plan import Plan
@@ -153,11 +151,6 @@ class SessionScreen(Screen[None]):
         self._initial_task = initial_task or ""
         self._plan_future: asyncio.Future[PlanVerdict] | None = None
         self._retryable_failure = False
-        self._line_open = False
-        self._wrap = StreamWrap()
-        # Thinking is shown indented under a header of its own, apart from the answer.
-        self._thinking = False
-        self._fold_line_start = True
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
@@ -172,7 +165,7 @@ class SessionScreen(Screen[None]):
             plan_list = PlanList(id="plan")
             plan_list.border_title = "Plan"
             yield plan_list
-            commentary = Log(id="commentary")
+            commentary = Commentary(id="commentary")
             commentary.border_title = "Model"
             yield commentary
         yield Static("", id="session-error")
@@ -192,9 +185,9 @@ class SessionScreen(Screen[None]):
         return self.query_one("#status", StatusLine)
 
     @property
-    def commentary(self) -> Log:
+    def commentary(self) -> Commentary:
         """The model's streamed commentary and the session's events."""
-        return self.query_one("#commentary", Log)
+        return self.query_one("#commentary", Commentary)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Starts a session with the entered task (the text stays when none can start)."""
@@ -206,9 +199,7 @@ class SessionScreen(Screen[None]):
             self.notify(NOT_CONFIGURED, severity="warning")
             return
         event.input.disabled = True
-        self.commentary.clear()
-        self._line_open = False
-        self._wrap.reset()
+        self.commentary.start()
         self._write_line(f"Task: {task}")
         self.post_message(self.TaskSubmitted(task))
 
@@ -221,6 +212,7 @@ class SessionScreen(Screen[None]):
 
     def session_stopped(self, finished: bool) -> None:
         """The workflow returned; a new task may be entered."""
+        self.commentary.flush()
         task_box = self.query_one("#task", Input)
         task_box.disabled = False
         if finished:
@@ -231,6 +223,7 @@ class SessionScreen(Screen[None]):
 
     def show_failure(self, message: str, *, retryable: bool) -> None:
         """Shows a failed request in one line and offers `r` when it can be retried."""
+        self.commentary.flush()
         self._retryable_failure = retryable
         hint = " — press r to retry" if retryable else ""
         self.query_one("#session-error", Static).update(literal_line(f"✗ {message}{hint}"))
@@ -274,13 +267,12 @@ class SessionScreen(Screen[None]):
         status = self.status
         if isinstance(event, ModelThinkingStreamed):
             status.connection = ""
-            self._write_thinking(event.text)
+            self.commentary.write_thinking(event.text)
         elif isinstance(event, ModelTextStreamed):
             status.connection = ""
-            self._end_thinking()
-            self.commentary.write(self._wrap.feed(visible(event.text), self._commentary_width()))
-            self._line_open = not event.text.endswith("\n")
+            self.commentary.write_text(event.text)
         elif isinstance(event, StateChanged):
+            self.commentary.flush()  # the stream paused: the word held back is whole
             status.state = event.state
             self.refresh_bindings()  # `u` works only between sessions
             if event.state is not SessionState.FAILED:
@@ -408,43 +400,5 @@ class SessionScreen(Screen[None]):
         self.status.connection = ""
         self.refresh_bindings()
 
-    def _write_thinking(self, text: str) -> None:
-        if not self._thinking:
-            self._write_line("✻ thinking")
-            self._thinking = True
-            self._fold_line_start = True
-        wrapped = self._wrap.feed(visible(text), self._commentary_width() - len(THINKING_FOLD))
-        out: list[str] = []
-        for number, line in enumerate(wrapped.split("\n")):
-            if number:
-                out.append("\n")
-                self._fold_line_start = True
-            if line and self._fold_line_start:
-                out.append(THINKING_FOLD)
-                self._fold_line_start = False
-            out.append(line)
-        self.commentary.write("".join(out))
-        self._line_open = not self._fold_line_start
-
-    def _end_thinking(self) -> None:
-        if self._thinking:
-            self._thinking = False
-            if self._line_open:
-                self.commentary.write("\n")
-            self._line_open = False
-            self._wrap.reset()
-
     def _write_line(self, line: str) -> None:
-        self._thinking = False
-        prefix = "\n" if self._line_open else ""
-        self._wrap.reset()
-        text = self._wrap.feed(f"{visible(line)}\n", self._commentary_width())
-        self.commentary.write(prefix + text)
-        self._line_open = False
-
-    def _commentary_width(self) -> int:
-        # Room for the vertical scrollbar is kept whether it shows yet or not, so lines
-        # written before the log overflows still fit after; one more column is kept
-        # free, since a line that fills the width exactly would scroll sideways.
-        commentary = self.commentary
-        return commentary.content_region.width - commentary.styles.scrollbar_size_vertical - 1
+        self.commentary.add_line(line)
