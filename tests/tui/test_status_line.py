@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 
 from slowcode.engine.progress import SessionState
@@ -29,7 +30,7 @@ def test_token_counts_are_compact() -> None:
 
 async def test_the_step_comes_first_then_the_session() -> None:
     app = _Host()
-    async with app.run_test():
+    async with app.run_test(size=(240, 5)):
         line = app.query_one(StatusLine)
         line.model = "claude-sonnet-5-5"
         line.state = SessionState.STEP_WORKING
@@ -57,3 +58,46 @@ async def test_the_step_comes_first_then_the_session() -> None:
         unknown = str(line.render())
         assert "written · cost unknown | session" in unknown
         assert unknown.endswith("cache read 800 · cache write 0 · cost unknown")
+
+
+def _fill(line: StatusLine, *, step: int | None) -> None:
+    line.model = "claude-sonnet-5-5"
+    line.state = SessionState.STEP_WORKING
+    line.usage = Usage(123_456, 9_100, 0, 80_000)
+    line.cost_usd = 0.3125
+    line.step = step
+    line.step_usage = Usage(12_345, 3_000, 1_100, 8_100)
+    line.step_cost_usd = 0.0821
+
+
+@pytest.mark.parametrize("columns", [160, 120, 80, 60, 40])
+@pytest.mark.parametrize("step", [None, 2])
+async def test_a_narrow_line_drops_details_but_keeps_state_tokens_and_cost(
+    columns: int, step: int | None
+) -> None:
+    app = _Host()
+    async with app.run_test(size=(columns, 5)) as pilot:
+        line = app.query_one(StatusLine)
+        _fill(line, step=step)
+        await pilot.pause()
+        width = line.content_size.width
+        text = str(line.render())
+    assert len(text) <= width
+    assert text.startswith(("claude-sonnet-5-5 · step working", "step working"))
+    assert "$0.3125" in text
+    assert "123" in text or "132.6k tok" in text  # the session's tokens, in some form
+    if columns >= 160:
+        assert "cache" in text
+    if step is not None and columns >= 80:
+        assert "step 2 ≈$0.0821 | session" in text or "step 2 12.3k in" in text
+
+
+async def test_the_connection_problem_stays_while_it_fits() -> None:
+    app = _Host()
+    async with app.run_test(size=(80, 5)) as pilot:
+        line = app.query_one(StatusLine)
+        _fill(line, step=2)
+        line.connection = "retrying in 2 s"
+        await pilot.pause()
+        text = str(line.render())
+    assert text.endswith("· retrying in 2 s") and "$0.3125" in text

@@ -21,6 +21,11 @@ def compact(tokens: int) -> str:
     return f"{tokens / 1_000_000:.1f}M"
 
 
+def _short_cost(cost: float | None) -> str:
+    """A cost in the fewest characters that still say it is an estimate: ``≈$0.0312``."""
+    return "cost ?" if cost is None else f"≈${cost:.4f}"
+
+
 class StatusLine(Widget):
     """Shows the model, the session state, token use, cost and the connection status.
 
@@ -52,30 +57,80 @@ class StatusLine(Widget):
 
     def render(self) -> Content:
         """The line, e.g. ``claude-sonnet-5-5 · step working · step 2 1.2k in · 300 out ·
-        cache 8.1k read / 1.2k written · est. $0.0100 | session in 3,204 · out 910 · …``."""
+        cache 8.1k read / 1.2k written · est. $0.0100 | session in 3,204 · out 910 · …``.
+
+        When the line is wider than the widget, the less important parts go first
+        (cache figures, the model's name, the step's figures), down to the state,
+        the session's tokens and its cost: see `variants`.
+        """
+        width = self.content_size.width
+        variants = self.variants()
+        chosen = next((line for line in variants if len(line) <= width), variants[-1])
+        # The model's name and the connection's problem come from outside: shown literally.
+        return literal_line(chosen)
+
+    def variants(self) -> list[str]:
+        """The line at every level of detail, the most detailed first."""
         usage = self.usage
-        parts = [self.model or "no model", self.state.value.replace("_", " ")]
+        state = self.state.value.replace("_", " ")
+        model = self.model or "no model"
+        session_cache = (
+            f"cache read {usage.cache_read_input_tokens:,}"
+            f" · cache write {usage.cache_creation_input_tokens:,}"
+        )
+        session_full = f"in {usage.input_tokens:,} · out {usage.output_tokens:,}"
+        session_short = f"{compact(usage.input_tokens)} in · {compact(usage.output_tokens)} out"
+        cost = format_cost(self.cost_usd)
+        short_cost = _short_cost(self.cost_usd)
         if self.step is not None:
             step = self.step_usage
-            parts += [
-                f"step {self.step} {compact(step.input_tokens)} in",
-                f"{compact(step.output_tokens)} out",
+            step_tokens = (
+                f"step {self.step} {compact(step.input_tokens)} in · "
+                f"{compact(step.output_tokens)} out"
+            )
+            step_cache = (
                 f"cache {compact(step.cache_read_input_tokens)} read"
-                f" / {compact(step.cache_creation_input_tokens)} written",
-                f"{format_cost(self.step_cost_usd)} | session in {usage.input_tokens:,}",
+                f" / {compact(step.cache_creation_input_tokens)} written"
+            )
+            step_cost = format_cost(self.step_cost_usd)
+            detailed = [
+                [
+                    model,
+                    state,
+                    step_tokens,
+                    step_cache,
+                    f"{step_cost} | session {session_full}",
+                    session_cache,
+                    cost,
+                ],
+                [
+                    model,
+                    state,
+                    step_tokens,
+                    step_cache,
+                    f"{step_cost} | session {session_full}",
+                    cost,
+                ],
+                [model, state, step_tokens, f"{step_cost} | session {session_short}", cost],
+                [state, step_tokens, f"{step_cost} | session {session_short}", cost],
+                [
+                    state,
+                    f"step {self.step} {_short_cost(self.step_cost_usd)} | session {session_short}",
+                    short_cost,
+                ],
             ]
         else:
-            parts.append(f"in {usage.input_tokens:,}")
-        parts += [
-            f"out {usage.output_tokens:,}",
-            f"cache read {usage.cache_read_input_tokens:,}",
-            f"cache write {usage.cache_creation_input_tokens:,}",
-            format_cost(self.cost_usd),
-        ]
+            detailed = [
+                [model, state, session_full, session_cache, cost],
+                [model, state, session_full, cost],
+                [state, session_full, cost],
+            ]
+        levels = [*detailed, [state, session_short, cost], [state, session_short, short_cost]]
         if self.connection:
-            parts.append(self.connection)
-        # The model's name and the connection's problem come from outside: shown literally.
-        return literal_line(" · ".join(parts))
+            levels = [[*parts, self.connection] for parts in levels] + levels[-1:]
+        tokens = usage.input_tokens + usage.output_tokens
+        levels.append([state, f"{compact(tokens)} tok", short_cost])
+        return [" · ".join(parts) for parts in levels]
 
     def watch_state(self, state: SessionState) -> None:
         """Colours the line when the session failed."""
