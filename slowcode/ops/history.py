@@ -82,17 +82,21 @@ def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHist
     """The history of one session from its journal's entries."""
     history = SessionHistory(session_id)
     steps: dict[int, StepHistory] = {}
+    # The step the model works on, as the engine counts it: from the plan's approval
+    # to the step's commit; planning and the closing summary belong to no step.
+    current: int | None = None
     for entry in entries:
         match entry.event:
             case ev.SessionStarted(task=task, model=model):
                 history.task, history.model = task, model
             case ev.ModelResponse(usage=dict() as used, model=model):
-                _add_usage(history, used, model)
-            case ev.WhyAnswered(usage=dict() as used):
-                _add_usage(history, used, None)
+                _add_usage(history, used, model, steps.get(current or 0))
+            case ev.WhyAnswered(usage=dict() as used, step=number):
+                _add_usage(history, used, None, steps.get(number))
             case ev.PlanApproved(plan=plan):
                 titles = [str(step.get("title", "")) for step in plan["steps"]]
                 steps = {n: StepHistory(n, title) for n, title in enumerate(titles, start=1)}
+                current = 1
             case ev.StepVerdictGiven(step=number, hunks=hunks):
                 step = _step(steps, number)
                 step.rounds += 1
@@ -103,6 +107,9 @@ def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHist
                 | ev.StepApplied(step=number, commit=str() as commit)
             ) if commit:
                 _step(steps, number).commit = commit
+                current = number + 1
+            case ev.StepApplied(step=number):
+                current = number + 1
             case ev.UndoMade(commit=undone, undo_commit=undo_commit):
                 for step in steps.values():
                     if step.commit == undone:
@@ -117,10 +124,16 @@ def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHist
     return history
 
 
-def _add_usage(history: SessionHistory, used: dict[str, Any], model: str | None) -> None:
+def _add_usage(
+    history: SessionHistory, used: dict[str, Any], model: str | None, step: StepHistory | None
+) -> None:
     usage = _usage(used)
+    cost = cost_usd(str(model or history.model), usage)
     history.usage = history.usage + usage
-    history.cost_usd = add_costs(history.cost_usd, cost_usd(str(model or history.model), usage))
+    history.cost_usd = add_costs(history.cost_usd, cost)
+    if step is not None:
+        step.usage = step.usage + usage
+        step.cost_usd = add_costs(step.cost_usd, cost)
 
 
 def _step(steps: dict[int, StepHistory], number: int) -> StepHistory:

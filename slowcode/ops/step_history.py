@@ -25,6 +25,9 @@ class StepHistory:
             squash replaced it on this branch by `commit` (found by its trailers).
         squashed_with: The other steps of the session that `commit` holds too.
         in_history: False when no commit of the branch holds the step any more.
+        usage: Tokens of the model's responses while it worked on the step, its
+            "why?" answers included.
+        cost_usd: Their estimated cost (None: a model without a known price).
     """
 
     number: int
@@ -38,6 +41,13 @@ class StepHistory:
     rewritten_from: str | None = None
     squashed_with: list[int] = field(default_factory=list)
     in_history: bool = True
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = 0.0
+
+    @property
+    def tokens(self) -> int:
+        """Every token the step's requests counted: input (cached or not) and output."""
+        return _all_tokens(self.usage)
 
     @property
     def outcome(self) -> str:
@@ -121,13 +131,7 @@ class SessionHistory:
     @property
     def tokens(self) -> int:
         """Every token counted: input (cached or not) and output."""
-        u = self.usage
-        return (
-            u.input_tokens
-            + u.output_tokens
-            + u.cache_creation_input_tokens
-            + u.cache_read_input_tokens
-        )
+        return _all_tokens(self.usage)
 
     def to_json(self) -> dict[str, Any]:
         """The session as `slowcode history --json` prints it."""
@@ -145,3 +149,9 @@ class SessionHistory:
             **({"source": self.source} if self.source != "journal" else {}),
             **({"problem": self.problem} if self.problem else {}),
         }
+
+
+def _all_tokens(u: Usage) -> int:
+    return (
+        u.input_tokens + u.output_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens
+    )

@@ -42,9 +42,11 @@ async def test_h_opens_the_history_and_escape_closes_it(tmp_path: Path) -> None:
         newest = tree.root.children[0]
         assert str(newest.label).startswith("… 20261122-090000-bbbbbb  Add a CLI flag")
         older = tree.root.children[1]
-        assert [str(step.label) for step in older.children][1].endswith(
-            "· 22222222 (undone by 33333333)"
-        )
+        first, second = [str(step.label) for step in older.children]
+        assert second.endswith("· 22222222 (undone by 33333333)")
+        # Each step's own tokens and cost: the planning request belongs to no step.
+        assert "· 2,300 tokens · est. $" in first and "· 2,300 tokens · est. $" in second
+        assert "· 6,900 tokens" in str(older.label)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)

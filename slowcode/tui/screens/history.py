@@ -1,8 +1,8 @@
 """The History screen: every session of the repository, and under each its steps.
 
 A session's line gives its task, whether it finished, its tokens, cost and
-duration; a step's line its hunk verdicts and its commit (and the commit that
-undid it). Everything comes from the journals, read in a worker.
+duration; a step's line its hunk verdicts, its tokens and cost, and its commit
+(and the commit that undid it). Everything comes from the journals, read in a worker.
 """
 
 from __future__ import annotations
@@ -42,11 +42,13 @@ def session_label(session: SessionHistory) -> str:
 
 
 def step_label(step: StepHistory) -> str:
-    """`2. Add a farewell module · 3 accepted, 1 rejected, 0 edited · 1a2b3c4d`."""
+    """`2. Add a farewell module · 3 accepted, 1 rejected, 0 edited · 2,300 tokens ·
+    est. $0.0042 · 1a2b3c4d` (no tokens and cost for a step the model never worked on)."""
     rounds = f" · {step.rounds} rounds" if step.rounds > 1 else ""
+    used = f" · {step.tokens:,} tokens · {format_cost(step.cost_usd)}" if step.tokens else ""
     return (
         f"{step.number}. {step.title} · {step.accepted} accepted, {step.rejected} rejected, "
-        f"{step.edited} edited{rounds} · {step.outcome}"
+        f"{step.edited} edited{rounds}{used} · {step.outcome}"
     )
 
 

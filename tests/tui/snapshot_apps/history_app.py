@@ -61,6 +61,11 @@ def history_repo(root: Path) -> Path:
             ),
             ("2026-11-21T10:00:20.000Z", "plan_approved", {"plan": plan}),
             (
+                "2026-11-21T10:00:40.000Z",
+                "model_response",
+                {"usage": USAGE, "model": "claude-sonnet-5-5"},
+            ),
+            (
                 "2026-11-21T10:01:00.000Z",
                 "step_verdict",
                 {"step": 1, "action": "send_back", "hunks": hunks("accepted", "rejected")},
