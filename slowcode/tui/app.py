@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from slowcode.core.config import Config
+    from slowcode.core.step_review import StepReview
     from slowcode.engine.human import Answer, CommitChoice, StepVerdict
     from slowcode.engine.progress import Progress
     from slowcode.engine.session.workflow import Workflow
@@ -295,9 +296,21 @@ class SlowcodeApp(App[None]):
         """Opens the review screen for the step."""
         # Screens other than the session's are imported when first shown: start-up
         # pays only for what the first frame needs.
+        self._review(message.review, message.future)
+
+    @work(group="human", exit_on_error=False)
+    async def _review(self, review: StepReview, future: asyncio.Future[StepVerdict]) -> None:
         from slowcode.tui.screens.review import ReviewScreen
 
-        self._ask(ReviewScreen(message.review), message.future)
+        while not future.done():
+            verdict = await self.push_screen_wait(ReviewScreen(review))
+            if verdict is not None:
+                if not future.done():
+                    future.set_result(verdict)
+                return
+            # `escape`: back on the session screen, the step waits, its verdicts kept on
+            # `review`; `enter` there opens a new review screen on it.
+            await self.session_screen.wait_for_review(review.step_number)
 
     def on_request_answer(self, message: RequestAnswer) -> None:
         """Opens the question dialog."""

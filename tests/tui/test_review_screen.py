@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+from slowcode.core.config import Config
 from slowcode.core.step_review import Verdict
-from slowcode.engine.human import DecisionAction, StepAction
+from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
+from slowcode.model.settings import ModelSettings
+from slowcode.tui.app import SlowcodeApp
+from slowcode.tui.messages import RequestStepReview
 from slowcode.tui.screens.decision import DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.screens.review import ReviewScreen
+from slowcode.tui.screens.session import SessionScreen
+from slowcode.tui.widgets.key_bar import KeyBar
 
 from .samples import three_hunk_review
 from .snapshot_apps.review_app import ReviewApp
@@ -146,3 +155,37 @@ async def test_a_draft_on_an_unflagged_step_can_be_rejected() -> None:
         assert verdict is not None
         assert verdict.action is StepAction.APPLY
         assert verdict.decision_action is DecisionAction.REJECT
+
+
+async def test_escape_goes_back_to_the_session_and_enter_returns_to_the_same_review(
+    tmp_path: Path,
+) -> None:
+    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=False)
+    review = three_hunk_review()
+    async with app.run_test(size=SIZE) as pilot:
+        app.session_screen.session_started()  # a running session: the task box is off
+        future: asyncio.Future[StepVerdict] = asyncio.get_running_loop().create_future()
+        app.post_message(RequestStepReview(review, future))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "esc Back to session" in " ".join(app.screen.query_one(KeyBar).shown_lines())
+        await pilot.press("y", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert not future.done()
+        bar = " ".join(app.session_screen.query_one(KeyBar).shown_lines())
+        assert "⏎ Back to review" in bar
+        assert "Step 2 waits for its review" in "\n".join(app.session_screen.commentary.lines)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert review.hunks[0].verdict is Verdict.ACCEPTED
+        assert screen.current == 1  # on the first hunk still undecided
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        assert future.done() and future.result().action is StepAction.APPLY
+        bar = " ".join(app.session_screen.query_one(KeyBar).shown_lines())
+        assert "Back to review" not in bar

@@ -48,12 +48,13 @@ def progress_text(review: StepReview, current: int) -> str:
     return " · ".join(parts)
 
 
-class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict]):
+class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
     """Walks a step's hunks like ``git add -p`` and dismisses with the step's verdict.
 
     Hunk verdicts are set on the `StepReview` itself as the developer decides; the
     screen's result says whether to apply the step (with the decision record
-    outcome) or send it back with feedback.
+    outcome) or send it back with feedback. `escape` dismisses with None: back to
+    the session screen with nothing decided about the step, which waits there.
 
     Args:
         review: The step under review.
@@ -75,6 +76,7 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict]):
         Binding("k,up", "previous_hunk", "Previous", priority=True, key_display="k/↑"),
         Binding("enter", "apply", "Apply step", priority=True),
         Binding("r", "send_back", "Send back"),
+        Binding("escape", "back", "Back to session"),
     ]
 
     def __init__(self, review: StepReview) -> None:
@@ -173,6 +175,10 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict]):
             ),
             self._decided,
         )
+
+    def action_back(self) -> None:
+        """Back to the session screen; the step stays unapplied, its verdicts kept."""
+        self.dismiss(None)
 
     def action_send_back(self) -> None:
         """Asks for feedback and sends the step back to the model with it."""

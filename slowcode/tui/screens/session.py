@@ -129,6 +129,7 @@ class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry request"),
         Binding("u", "undo", "Undo last step"),
+        Binding("enter", "review", "Back to review"),
     ]
 
     class TaskSubmitted(Message):
@@ -151,6 +152,7 @@ class SessionScreen(Screen[None]):
         self._initial_task = initial_task or ""
         self._plan_future: asyncio.Future[PlanVerdict] | None = None
         self._retryable_failure = False
+        self._review_waiting: asyncio.Future[None] | None = None
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
@@ -327,10 +329,28 @@ class SessionScreen(Screen[None]):
         """Offers `r` (retry) only after a request failed for good."""
         if action == "retry":
             return self._retryable_failure
+        if action == "review":
+            return self._review_waiting is not None
         if action == "undo":
             # Only between sessions: a running one owns HEAD and its journal.
             return self.status.state in (SessionState.IDLE, SessionState.DONE)
         return True
+
+    async def wait_for_review(self, step: int) -> None:
+        """Returns once the developer goes back to the review of `step` they left."""
+        self._review_waiting = asyncio.get_running_loop().create_future()
+        self._write_line(f"Step {step} waits for its review: enter goes back to it.")
+        self.refresh_bindings()
+        try:
+            await self._review_waiting
+        finally:
+            self._review_waiting = None
+            self.refresh_bindings()
+
+    def action_review(self) -> None:
+        """Goes back to the review left with `escape`."""
+        if self._review_waiting is not None and not self._review_waiting.done():
+            self._review_waiting.set_result(None)
 
     def action_retry(self) -> None:
         """Asks the app to re-send the failed request."""
