@@ -13,6 +13,7 @@ from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.messages import RequestStepReview
 from slowcode.tui.screens.decision import DecisionScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.screens.help import HelpScreen
 from slowcode.tui.screens.review import ReviewScreen
 from slowcode.tui.screens.session import SessionScreen
 from slowcode.tui.widgets.key_bar import KeyBar
@@ -130,9 +131,10 @@ async def test_an_architectural_step_can_be_called_not_architectural_with_a_reas
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a", "enter")
         await pilot.pause()
-        await pilot.press("x")  # rejecting is not offered for a flagged step
+        await pilot.press("x")  # a flagged step's record is not dropped without a reason
         await pilot.pause()
-        assert isinstance(app.screen, DecisionScreen)
+        assert isinstance(app.screen, DecisionScreen) and app.verdicts == []
+        assert any("press n and say why" in str(n.message) for n in app._notifications)
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"internal helper", "enter")
@@ -189,3 +191,44 @@ async def test_escape_goes_back_to_the_session_and_enter_returns_to_the_same_rev
         assert future.done() and future.result().action is StepAction.APPLY
         bar = " ".join(app.session_screen.query_one(KeyBar).shown_lines())
         assert "Back to review" not in bar
+
+
+async def test_the_decision_dialog_offers_reject_help_and_quit(tmp_path: Path) -> None:
+    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        review = three_hunk_review(architectural=True, with_decision=True)
+        asked = asyncio.create_task(app.human.review_step(review))
+        await pilot.pause()
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DecisionScreen)
+        bar = "  ".join(dialog.query_one(KeyBar).shown_lines())
+        for hint in ("⏎ Record decision", "x Reject record", "? Keys", "q Quit", "esc Back"):
+            assert hint in bar
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = {row.key: row.description for row in app.screen._keys}
+        assert keys["x"] == "Reject record" and keys["q"] == "Quit"
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert not asked.done() or asked.cancelled()
+
+
+async def test_help_lists_only_slowcode_keys_with_what_they_do(tmp_path: Path) -> None:
+    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        asked = asyncio.create_task(app.human.review_step(three_hunk_review()))
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen._keys
+        asked.cancel()
+    keys = {row.key: row.description for row in rows}
+    assert keys["y"] == "Accept hunk" and keys["esc"] == "Back to session"
+    assert keys["pgdn"] == "Scroll the diff a page down" and keys["q"] == "Quit"
+    listed = " ".join(f"{row.key} {row.description}" for row in rows)
+    for internal in ("super+c", "Copy selected text", "Page Left", "Focus Next", "Scroll Home"):
+        assert internal not in listed

@@ -52,9 +52,10 @@ class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
     """Shows the drafted decision record of a step and asks what to do with it.
 
     A step flagged as architectural cannot drop its record silently: `x` (reject)
-    is offered only when the step is not flagged, and `n` asks for the reason the
-    step is not architectural. `e` edits the draft's texts (or writes a record when
-    none was drafted); `enter` then records the edited copy. `escape` goes back to
+    rejects the record of a step that is not flagged, and on a flagged one says
+    that `n` (asking for the reason the step is not architectural) is the way.
+    `e` edits the draft's texts (or writes a record when none was drafted);
+    `enter` then records the edited copy. `escape` goes back to
     the review (None), dropping the edits.
 
     Args:
@@ -71,6 +72,9 @@ class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
         Binding("x", "reject", "Reject record"),
         Binding("n", "not_architectural", "Not architectural…"),
         Binding("escape", "cancel", "Back to review"),
+        # A modal screen hides the app's keys, so the two that work everywhere are here.
+        Binding("question_mark", "app.help", "Keys", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(
@@ -108,7 +112,7 @@ class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
         if action == "record":
             return self._draft is not None
         if action == "reject":
-            return self._draft is not None and not self._architectural
+            return self._draft is not None
         return True
 
     def action_record(self) -> None:
@@ -129,7 +133,14 @@ class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
         self.app.push_screen(DecisionEditScreen(draft), saved)
 
     def action_reject(self) -> None:
-        """Drops the draft (only for a step that is not flagged)."""
+        """Drops the draft; a flagged step needs the reason it is not architectural."""
+        if self._architectural:
+            self.notify(
+                "This step is flagged as architectural: record the decision (enter), "
+                "or press n and say why it is not architectural.",
+                severity="warning",
+            )
+            return
         self.dismiss(DecisionOutcome(DecisionAction.REJECT))
 
     def action_not_architectural(self) -> None:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
@@ -21,15 +22,50 @@ class KeyHelp:
     enabled: bool = True
 
 
+def own_actions(node: DOMNode) -> set[str]:
+    """The actions bound by slowcode's own classes of `node`, not by Textual's.
+
+    A slowcode widget built on a Textual one (the plan on `OptionList`, the diff on
+    `ScrollView`) inherits that widget's keys too; those are Textual's business
+    (``super+c`` copies, ``ctrl+pageup`` pages left), not keys slowcode offers.
+    """
+    actions: set[str] = set()
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("slowcode."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding):
+                actions.add(binding.action)
+            elif isinstance(binding, tuple) and len(binding) > 1:
+                actions.add(binding[1])
+    return actions
+
+
 def keys_of(screen: Screen[object]) -> list[KeyHelp]:
     """The active keys of `screen` (focused widget, screen and app), one row per action.
 
-    Keys the footer shows come first; Textual's system keys (copy, ctrl+q) are left out.
+    Only slowcode's own keys and the command palette are listed (see `own_actions`);
+    keys the footer shows come first.
     """
     app = screen.app
     seen: set[tuple[str, str]] = set()
     rows: list[KeyHelp] = []
-    actives = [active for active in screen.active_bindings.values() if not active.binding.system]
+    owned: dict[int, set[str]] = {}
+
+    def listed(node: DOMNode, action: str, key: str) -> bool:
+        if key == app.COMMAND_PALETTE_BINDING:
+            return app.ENABLE_COMMAND_PALETTE
+        found = owned.get(id(node))
+        if found is None:
+            found = owned[id(node)] = own_actions(node)
+        return action in found
+
+    actives = [
+        active
+        for active in screen.active_bindings.values()
+        if not active.binding.system
+        and listed(active.node, active.binding.action, active.binding.key)
+    ]
     actives.sort(key=lambda active: not active.binding.show)
     for active in actives:
         binding = active.binding

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -104,6 +105,14 @@ class DiffView(ScrollView, can_focus=True):
         &:focus { background-tint: $foreground 3%; }
     }
     """
+
+    # The scrolling keys ScrollView has anyway, described for `?` in slowcode's words.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page_down", "Scroll the diff a page down", show=False),
+        Binding("pageup", "page_up", "Scroll the diff a page up", show=False),
+        Binding("left", "scroll_left", "Scroll long lines left", show=False),
+        Binding("right", "scroll_right", "Scroll long lines right", show=False),
+    ]
 
     current: reactive[int] = reactive(0, init=False)
     """The hunk under review, as a position in review order."""
