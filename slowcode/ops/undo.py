@@ -128,18 +128,7 @@ def plan_undo(root: Path) -> UndoPlan:
     head = repo.head_sha()
     if head is None:
         raise UndoRefused("nothing to undo: the repository has no commits")
-    target, later = _last_step(repo, head)
-    trailers = repo.trailers(target)
-    # Named as the developer's git would name it.
-    short = f"HEAD~{len(later)}" if later else f"HEAD ({target[:8]})"
-    if UNDO_TRAILER in trailers:
-        undone = trailers[UNDO_TRAILER][0][:8]
-        raise UndoRefused(f"the last slowcode step ({undone}) was already undone by {short}")
-    if SESSION_TRAILER not in trailers:
-        raise UndoRefused(
-            f"{short} is not a slowcode step (no {SESSION_TRAILER} trailer); "
-            "slowcode undoes only its own commits"
-        )
+    target, later, trailers, short = _step_to_undo(repo, head)
     if repo.identity() is None:
         raise UndoRefused(repo.identity_hint())
     parents = git_text(repo.root, "rev-list", "--parents", "-n1", target).split()[1:]
@@ -265,6 +254,45 @@ def _refuse_changed_later(root: Path, paths: list[str], later: list[str]) -> Non
                 f"{', '.join(sorted(touched))} changed again in {commit[:8]} after the step; "
                 "undo that commit with git first"
             )
+
+
+def head_is_undoable(root: Path) -> bool:
+    """Whether there is a step for `u` and `slowcode undo` to revert (see `plan_undo`).
+
+    Only trailers are read (HEAD's, and the decision-log commits' above a step: a
+    few quick git commands), so the key bar can ask after every change; whether
+    the step's files are clean is left to the undo itself.
+    """
+    try:
+        repo = GitRepo.open(root)
+        head = repo.head_sha()
+        if head is None:
+            return False
+        _step_to_undo(repo, head)
+    except SlowcodeError:
+        return False
+    return True
+
+
+def _step_to_undo(repo: GitRepo, head: str) -> tuple[str, list[str], dict[str, list[str]], str]:
+    """The last step's commit, the decision-log commits above it, its trailers and its name.
+
+    Raises:
+        UndoRefused: That commit is no slowcode step, or was undone already.
+    """
+    target, later = _last_step(repo, head)
+    trailers = repo.trailers(target)
+    # Named as the developer's git would name it.
+    short = f"HEAD~{len(later)}" if later else f"HEAD ({target[:8]})"
+    if UNDO_TRAILER in trailers:
+        undone = trailers[UNDO_TRAILER][0][:8]
+        raise UndoRefused(f"the last slowcode step ({undone}) was already undone by {short}")
+    if SESSION_TRAILER not in trailers:
+        raise UndoRefused(
+            f"{short} is not a slowcode step (no {SESSION_TRAILER} trailer); "
+            "slowcode undoes only its own commits"
+        )
+    return target, later, trailers, short
 
 
 def _journal_for(root: Path, session_id: str) -> Journal:

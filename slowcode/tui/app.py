@@ -123,6 +123,7 @@ class SlowcodeApp(App[None]):
     def on_mount(self) -> None:
         """Pins the theme and, after the first frame, picks up an unfinished session."""
         self.theme = THEME
+        self.call_after_refresh(self._check_undo)
         if self._resume:
             # After the first frame: looking for an unfinished session must not delay it.
             self.call_after_refresh(self._drive, "resume")
@@ -232,7 +233,19 @@ class SlowcodeApp(App[None]):
 
     def on_progress_reported(self, message: ProgressReported) -> None:
         """Shows what the engine reported."""
+        from slowcode.engine.progress import StateChanged, StepApplied
+
         self.session_screen.show_progress(message.event)
+        if isinstance(message.event, StateChanged | StepApplied):
+            self._check_undo()  # a step committed, or a session stopped
+
+    @work(thread=True, exclusive=True, group="undo-check", exit_on_error=False)
+    def _check_undo(self) -> None:
+        """Tells the session screen whether HEAD is a step `u` can undo."""
+        from slowcode.ops.undo import head_is_undoable
+
+        undoable = head_is_undoable(self.root)
+        self.call_from_thread(setattr, self.session_screen, "undo_available", undoable)
 
     def on_workflow_failed(self, message: WorkflowFailed) -> None:
         """Shows the failure in one line; the session can be retried."""
@@ -278,6 +291,8 @@ class SlowcodeApp(App[None]):
         except SlowcodeError as error:
             self.call_from_thread(notify, self, str(error), severity="error")
             return
+        finally:
+            self.call_from_thread(self._check_undo)
         line = f"↶ undid {result.undone[:8]} with {result.commit[:8]}: {', '.join(result.paths)}"
         self.call_from_thread(self.session_screen.show_line, line)
         for path, marked in zip(result.kept, result.decision_commits, strict=True):

@@ -179,7 +179,10 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
 
     app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=False)
     async with app.run_test(size=SIZE) as pilot:
-        app.session_screen.plan_list.focus()
+        await app.workers.wait_for_complete()  # HEAD's trailers are read in a worker
+        await pilot.press("escape")  # out of the task box, to the keys
+        await pilot.pause()
+        assert "u Undo last step" in _bar(app)
         await pilot.press("u")
         await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         # The question names the step and what its undo changes.
@@ -201,3 +204,37 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
         await pilot.pause()
         assert (root / "app.py").read_text() == "def hello():\n    return 'hello'\n"
         assert "undid" in "\n".join(app.session_screen.commentary.lines)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Undo" not in _bar(app)  # HEAD is the revert now: nothing left to undo
+
+
+def _bar(app: SlowcodeApp) -> str:
+    from slowcode.tui.widgets.key_bar import KeyBar
+
+    return "  ".join(app.session_screen.query_one(KeyBar).shown_lines())
+
+
+async def test_u_is_offered_only_when_head_is_a_step_and_also_after_a_failure(
+    tmp_path: Path,
+) -> None:
+    from slowcode.git.repo import GitRepo
+
+    root = _repo(tmp_path)
+    app = SlowcodeApp(root, Config(), ModelSettings(), resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "h History" in _bar(app) and "Undo" not in _bar(app)  # the developer's commit
+
+        (root / "app.py").write_text("def hello():\n    return 'hi'\n")
+        GitRepo.open(root).commit_step(["app.py"], "Say hi", "", [("Slowcode-Session", "s")])
+        app._check_undo()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "u Undo last step" in _bar(app)
+
+        app.session_screen.show_failure("the model went away", retryable=True)
+        await pilot.pause()
+        assert "u Undo last step" in _bar(app) and "r Retry request" in _bar(app)

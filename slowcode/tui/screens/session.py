@@ -153,6 +153,7 @@ class SessionScreen(Screen[None]):
         self._plan_future: asyncio.Future[PlanVerdict] | None = None
         self._retryable_failure = False
         self._review_waiting: asyncio.Future[None] | None = None
+        self._undo_available = False
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
@@ -332,8 +333,9 @@ class SessionScreen(Screen[None]):
         if action == "review":
             return self._review_waiting is not None
         if action == "undo":
-            # Only between sessions: a running one owns HEAD and its journal.
-            return self.status.state in (SessionState.IDLE, SessionState.DONE)
+            # Only between sessions (a running one owns HEAD and its journal, a failed
+            # one waits for a retry or a new task), and only when HEAD is a step.
+            return self._undo_available and self.status.state in _IDLE_STATES
         return True
 
     async def wait_for_review(self, step: int) -> None:
@@ -351,6 +353,16 @@ class SessionScreen(Screen[None]):
         """Goes back to the review left with `escape`."""
         if self._review_waiting is not None and not self._review_waiting.done():
             self._review_waiting.set_result(None)
+
+    @property
+    def undo_available(self) -> bool:
+        """Whether HEAD is a slowcode step that `u` can undo (the app checks after changes)."""
+        return self._undo_available
+
+    @undo_available.setter
+    def undo_available(self, available: bool) -> None:
+        self._undo_available = available
+        self.refresh_bindings()
 
     def action_retry(self) -> None:
         """Asks the app to re-send the failed request."""
