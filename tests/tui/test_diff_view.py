@@ -120,3 +120,47 @@ async def test_a_20000_line_diff_opens_with_its_first_rows() -> None:
         view.scroll_to(y=19_990, animate=False, immediate=True)
         await pilot.pause()
         assert "value_19999" in "".join(_row_texts(view))
+
+
+async def test_a_line_longer_than_its_half_ends_in_a_marker_side_by_side() -> None:
+    from slowcode.engine.staging.diffs import diff_texts
+
+    long_old = "value = compute(" + ", ".join(f"argument_{n}" for n in range(12)) + ")\n"
+    long_new = long_old.replace("compute", "calculate")
+    review = StepReview(1, "Rename", "", diff_texts({"f.py": ("x = 1\n" + long_old, long_new)}))
+    app = DiffApp(review)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(DiffView)
+        view.side_by_side = True
+        await pilot.pause()
+        rows = _row_texts(view)
+    old_side, new_side = rows[3].split("│"), rows[2].split("│")
+    assert "compute(argument_0" in old_side[0] and old_side[0].endswith("…")
+    assert "calculate(argument_0" in new_side[1] and new_side[1].endswith("…")
+    assert "x = 1" in new_side[0] and "…" not in new_side[0]  # a short line is not marked
+    assert all(len(row) <= 80 for row in rows)
+
+
+async def test_a_why_answer_wraps_to_a_narrow_diff_instead_of_being_cut() -> None:
+    review = three_hunk_review()
+    answer = (
+        "The retry wraps the whole request because a half-sent body cannot be resumed, "
+        "and the backoff doubles so that a struggling server gets room to recover."
+    )
+    review.hunks[0].why = answer
+    app = DiffApp(review)
+    async with app.run_test(size=(60, 30)) as pilot:
+        view = app.query_one(DiffView)
+        view.rebuild()
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        rows = _row_texts(view)
+    first = next(n for n, row in enumerate(rows) if "why? " in row)
+    notes = []
+    for row in rows[first:]:
+        if not row[1:].startswith(("  why? ", "       ")):
+            break
+        notes.append(row.rstrip())
+    assert len(notes) > 1
+    assert all(len(note) <= width for note in notes)
+    assert " ".join(" ".join(note.split()[1:]) for note in notes) == "why? " + answer

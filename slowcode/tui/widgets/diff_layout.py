@@ -16,7 +16,7 @@ from typing import NamedTuple
 from slowcode.core.step_review import DiffLine, Hunk, LineKind, StepReview
 
 NOTE_WIDTH = 96
-"""Notes under a hunk (the model's answer to "why?") are wrapped to this many cells."""
+"""Notes under a hunk (the model's answer to "why?") are wrapped to at most this many cells."""
 
 
 class RowKind(IntEnum):
@@ -75,6 +75,7 @@ class DiffLayout:
         *,
         side_by_side: bool = False,
         pending: frozenset[int] = frozenset(),
+        note_width: int = NOTE_WIDTH,
     ) -> DiffLayout:
         """Indexes every file, hunk and line of `review`.
 
@@ -82,6 +83,7 @@ class DiffLayout:
             review: The step under review.
             side_by_side: Pair old and new lines on one row instead of one line a row.
             pending: Hunk positions waiting for an answer to "why?" (shown as a note).
+            note_width: Cells a note's line may take, its ``why? `` included.
         """
         layout = cls(side_by_side=side_by_side)
         rows = layout.rows
@@ -107,7 +109,7 @@ class DiffLayout:
                     rows.extend(
                         [Row(line_kind, file_index, position, index) for index in range(len(lines))]
                     )
-                note = _note_lines(hunk, position in pending)
+                note = _note_lines(hunk, position in pending, note_width)
                 if note:
                     layout.notes[position] = note
                     rows.extend(
@@ -166,12 +168,13 @@ def side_by_side_pairs(lines: list[DiffLine]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _note_lines(hunk: Hunk, pending: bool) -> list[str]:
+def _note_lines(hunk: Hunk, pending: bool, width: int) -> list[str]:
     if pending:
         return ["why? asking the model…"]
     if not hunk.why:
         return []
     wrapped: list[str] = []
     for paragraph in hunk.why.splitlines():
-        wrapped.extend(textwrap.wrap(paragraph, NOTE_WIDTH) or [""])
+        # Five cells go to "why? " or its indent; a word longer than a line is broken.
+        wrapped.extend(textwrap.wrap(paragraph, max(width - 5, 10), break_on_hyphens=False) or [""])
     return ["why? " + wrapped[0], *("     " + line for line in wrapped[1:])]

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from slowcode.core.literal import visible_line
 from slowcode.core.step_review import DiffLine, LineKind, StepReview, Verdict
-from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
+from slowcode.tui.widgets.diff_layout import NOTE_WIDTH, DiffLayout, RowKind
 from slowcode.tui.widgets.syntax import LineHighlighter
 from slowcode.tui.widgets.word_diff import Span, changed_spans, pair_lines
 
@@ -46,6 +46,8 @@ _VERDICT_COMPONENTS: dict[Verdict, str] = {
 
 _CURRENT_BAR = "▌"
 _SIDE_SEPARATOR = "│"
+_CUT_MARK = "…"
+"""Ends a side-by-side half whose line is longer than the half."""
 
 _Piece = tuple[str, "VisualStyle"]
 
@@ -152,8 +154,12 @@ class DiffView(ScrollView, can_focus=True):
 
     def _index(self) -> None:
         self._hunks = self._review.hunks
+        self._note_width = self._fitting_note_width()
         self._layout = DiffLayout.build(
-            self._review, side_by_side=self.side_by_side, pending=frozenset(self.pending_why)
+            self._review,
+            side_by_side=self.side_by_side,
+            pending=frozenset(self.pending_why),
+            note_width=self._note_width,
         )
         self._strips.clear()
         self._partners.clear()
@@ -181,9 +187,19 @@ class DiffView(ScrollView, can_focus=True):
         self.call_after_refresh(self.scroll_to_hunk, self.current)
 
     def on_resize(self) -> None:
-        """Side by side, each side's width follows the widget's: drop the cut strips."""
+        """Side by side, each side's width follows the widget's: drop the cut strips.
+
+        Answers to "why?" are wrapped to the width: they are laid out again.
+        """
         if self.side_by_side:
             self._strips.clear()
+        if self._layout.notes and self._fitting_note_width() != self._note_width:
+            self.rebuild()
+
+    def _fitting_note_width(self) -> int:
+        width = self.scrollable_content_region.width
+        # The gutter bar and the two spaces before a note take three cells.
+        return NOTE_WIDTH if width <= 0 else max(20, min(NOTE_WIDTH, width - 3))
 
     @property
     def layout_rows(self) -> int:
@@ -419,7 +435,7 @@ class DiffView(ScrollView, can_focus=True):
             ]
             pieces.extend(self._text_pieces(file_index, position, index, style))
             segments = [Segment(text, piece.rich_style) for text, piece in pieces if text]
-            halves.append(Strip(segments).crop_extend(0, half, style.rich_style))
+            halves.append(_fit(Strip(segments), half, style, gutter))
         separator = self.get_visual_style("diff-view--gutter")
         strip = Strip.join(
             [halves[0], Strip([Segment(_SIDE_SEPARATOR, separator.rich_style)]), halves[1]]
@@ -440,6 +456,14 @@ class DiffView(ScrollView, can_focus=True):
             highlighter = LineHighlighter(path, self.app.stylesheet.parse_style)
             self._highlighters[file_index] = highlighter
         return highlighter
+
+
+def _fit(strip: Strip, width: int, fill: VisualStyle, mark: VisualStyle) -> Strip:
+    """`strip` padded or cut to `width` cells; a cut one ends in ``…``, so it shows."""
+    if strip.cell_length <= width:
+        return strip.crop_extend(0, width, fill.rich_style)
+    kept = strip.crop(0, max(width - 1, 0))
+    return Strip.join([kept, Strip([Segment(_CUT_MARK, mark.rich_style)])]).crop(0, width)
 
 
 def _emphasise(pieces: list[_Piece], spans: list[Span], emphasis: VisualStyle) -> list[_Piece]:
