@@ -28,6 +28,7 @@ from slowcode.tui.messages import (
 from slowcode.tui.screens.session import SessionScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import Notify, SeverityLevel
     from textual.screen import Screen
 
     from slowcode.core.config import Config
@@ -86,6 +87,8 @@ class SlowcodeApp(App[None]):
 
     TITLE = "slowcode"
     CSS_PATH = "app.tcss"
+    NOTIFICATION_TIMEOUT = 4
+    """Seconds a toast stays (an error's twice as long): what it says soon stops being news."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "decision_log", "Decisions"),
         Binding("h", "history", "History"),
@@ -354,6 +357,27 @@ class SlowcodeApp(App[None]):
         result = await self.push_screen_wait(screen)
         if not future.done():
             future.set_result(result)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast that goes after `NOTIFICATION_TIMEOUT` seconds (twice that for an error)."""
+        if timeout is None:
+            timeout = self.NOTIFICATION_TIMEOUT * (2 if severity == "error" else 1)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        # One toast at a time: a new one replaces the last, which is about a moment
+        # gone (the undecided count it gave, a request since answered). Here rather
+        # than in `notify`, since toasts are added in the order their messages arrive.
+        self.clear_notifications()
+        super()._on_notify(event)
 
     # -- keys ----------------------------------------------------------------------
 
