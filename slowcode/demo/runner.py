@@ -145,8 +145,21 @@ def closing_lines(repository: Path, *, keep: bool) -> str:
             "Run `slowcode demo --keep` to keep it anyway."
         )
     steps = "1 step" if applied == 1 else f"{applied} steps"
-    return (
+    lines = (
         f"The sample repository is in {repository} ({steps} committed by slowcode).\n"
         f"Look around with `git -C {repository} log --stat`; it is yours to delete "
         f"(`rm -rf {repository}`)."
     )
+    if _has_unfinished_session(repository):
+        lines += (
+            "\nThe session there is unfinished: `slowcode` in that folder resumes it "
+            f"(`cd {repository} && slowcode`), with the model you configure; the "
+            "recorded one answers only inside the demo."
+        )
+    return lines
+
+
+def _has_unfinished_session(repository: Path) -> bool:
+    from slowcode.journal.log import latest_unfinished
+
+    return latest_unfinished(repository) is not None

@@ -97,6 +97,23 @@ def test_a_copy_with_applied_steps_is_kept_and_its_path_printed(tmp_path: Path) 
     assert f"rm -rf {repository}" in message
 
 
+def test_an_unfinished_session_left_behind_is_said_to_resume_with_slowcode(
+    tmp_path: Path,
+) -> None:
+    from slowcode.journal import events as ev
+    from slowcode.journal.log import Journal
+
+    repository = create_sample_repository(tmp_path / "demo")
+    assert "session there is unfinished" not in closing_lines(repository, keep=True)
+    journal = Journal.create(repository)
+    journal.record(ev.SessionStarted(task="Store the list as JSON", model="claude-sonnet-5-5"))
+    message = closing_lines(repository, keep=True)
+    assert "The session there is unfinished: `slowcode` in that folder resumes it" in message
+    assert f"cd {repository} && slowcode" in message
+    journal.record(ev.SessionFinished(summary="done"))
+    assert "session there is unfinished" not in closing_lines(repository, keep=True)
+
+
 def test_the_recorded_session_has_the_protocol_s_shape() -> None:
     session = load_session()
     assert session.task
