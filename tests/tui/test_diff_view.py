@@ -141,6 +141,19 @@ async def test_a_line_longer_than_its_half_ends_in_a_marker_side_by_side() -> No
     assert all(len(row) <= 80 for row in rows)
 
 
+async def test_a_hunk_header_cut_side_by_side_ends_in_a_marker() -> None:
+    review = three_hunk_review()
+    app = DiffApp(review)
+    async with app.run_test(size=(16, 20)) as pilot:
+        view = app.query_one(DiffView)
+        view.side_by_side = True
+        await pilot.pause()
+        rows = _row_texts(view)
+        width = view.scrollable_content_region.width
+    header = next(row for row in rows if "@@" in row)
+    assert header.endswith("…") and len(header) == width
+
+
 async def test_a_why_answer_wraps_to_a_narrow_diff_instead_of_being_cut() -> None:
     review = three_hunk_review()
     answer = (

@@ -286,7 +286,8 @@ class DiffView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip, fill = self._row_strip(row_index)
         if self.side_by_side:
-            scroll_x = 0
+            # Nothing scrolls sideways here, so a header cut at the edge says so.
+            return _fit(strip, width, fill, self.get_visual_style("diff-view--gutter"))
         return strip.crop_extend(scroll_x, scroll_x + width, fill.rich_style)
 
     def _refresh_rows_of(self, position: int) -> None:
