@@ -209,6 +209,7 @@ async def test_the_decision_dialog_offers_reject_help_and_quit(tmp_path: Path) -
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        assert str(app.screen.query_one("#help-title").render()) == "Keys · Decision record"
         keys = {row.key: row.description for row in app.screen._keys}
         assert keys["x"] == "Reject record" and keys["q"] == "Quit"
         await pilot.press("escape", "q")

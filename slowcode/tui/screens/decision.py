@@ -65,6 +65,7 @@ class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
         reasons: Why it was flagged.
     """
 
+    TITLE = "Decision record"
     CSS_PATH = "decision.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "record", "Record decision"),
