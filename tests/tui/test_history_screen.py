@@ -40,7 +40,8 @@ async def test_h_opens_the_history_and_escape_closes_it(tmp_path: Path) -> None:
         assert isinstance(app.screen, HistoryScreen)
         tree = app.screen.query_one(Tree)
         newest = tree.root.children[0]
-        assert str(newest.label).startswith("… 20261122-090000-bbbbbb  Add a CLI flag")
+        assert str(newest.label).startswith("… 20261122-090000-bbbbbb  1 step · 2,300 tokens")
+        assert str(newest.label).endswith(" · 30 s · Add a CLI flag")
         older = tree.root.children[1]
         first, second = [str(step.label) for step in older.children]
         assert second.endswith("· 22222222 (undone by 33333333)")

@@ -29,15 +29,18 @@ from slowcode.tui.widgets.key_bar import KeyBar
 
 
 def session_label(session: SessionHistory) -> str:
-    """`✓ 20261121-…  Make greetings nicer · 2 steps · 1,234 tokens · est. $0.0123 · 42 s`."""
+    """`✓ 20261121-…  2 steps · 1,234 tokens · est. $0.0123 · 42 s · Make greetings nicer`.
+
+    The task comes last: it is the longest part, and a narrow screen cuts it first.
+    """
     if session.problem:
         return f"✗ {session.session_id}  unreadable: {session.problem}"
     mark = "✓" if session.finished else "…"
     cache = f" ({session.cache_note})" if session.cache_note else ""
     return (
-        f"{mark} {session.session_id}  {session.task or '(no task)'} · "
-        f"{plural(len(session.steps), 'step')} · {session.tokens:,} tokens{cache} · "
-        f"{format_cost(session.cost_usd)} · {format_duration(session.duration_seconds)}"
+        f"{mark} {session.session_id}  {plural(len(session.steps), 'step')} · "
+        f"{session.tokens:,} tokens{cache} · {format_cost(session.cost_usd)} · "
+        f"{format_duration(session.duration_seconds)} · {session.task or '(no task)'}"
     )
 
 
