@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -114,3 +115,28 @@ async def test_letter_keys_are_not_offered_while_typing() -> None:
         app.set_focus(None)
         await pilot.pause()
         assert "q" in {hint.key for hint in app.query_one(KeyBar).hints()}
+
+
+async def test_a_bar_with_more_keys_than_three_lines_keeps_help_and_says_it_is_cut(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from slowcode.core.config import Config
+    from slowcode.model.settings import ModelSettings
+    from slowcode.tui.app import SlowcodeApp
+
+    from .samples import three_hunk_review
+
+    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=False)
+    async with app.run_test(size=(60, 15)) as pilot:
+        asked = asyncio.create_task(app.human.review_step(three_hunk_review()))
+        await pilot.pause()
+        lines = app.screen.query_one(KeyBar).shown_lines()
+        asked.cancel()
+    assert len(lines) == 3
+    assert lines[-1].endswith("? Keys  …")
+    text = "  ".join(lines)
+    for kept in ("y Accept hunk", "⏎ Apply step", "esc Back to session", "q Quit"):
+        assert kept in text
+    assert "^q" not in text  # `q` works here, so the plainer key is the one shown

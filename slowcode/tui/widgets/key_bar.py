@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 _GAP = "  "
+MAX_LINES = 3
+"""The bar's height at most (its CSS `max-height`): the screen above it needs the room."""
+_HELP_KEY = "question_mark"
 
 
 def is_typed_key(key: str) -> bool:
@@ -50,6 +53,10 @@ class KeyHint(NamedTuple):
     enabled: bool
 
 
+_MORE = KeyHint("question_mark", "…", "", True)
+"""Ends a bar cut short: more keys than it shows, `?` lists them."""
+
+
 class KeyBar(Widget):
     """Shows each active key with what it does, wrapping onto a second line when narrow.
 
@@ -63,7 +70,7 @@ class KeyBar(Widget):
     KeyBar {
         dock: bottom;
         height: auto;
-        max-height: 3;
+        max-height: 3;  /* MAX_LINES */
         padding: 0 1;
         background: $footer-background;
         color: $footer-description-foreground;
@@ -93,18 +100,25 @@ class KeyBar(Widget):
 
     def hints(self) -> list[KeyHint]:
         """The shown keys of the focused widget, the screen and the app, one per action."""
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         hints: list[KeyHint] = []
         typing = typing_into(self.screen)
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or binding.action in seen:
+            if not binding.show:
                 continue
             if typing and is_typed_key(binding.key):
                 continue  # typed into the box, so it does nothing else now
-            seen.add(binding.action)
             display = self.app.get_key_display(binding)
-            hints.append(KeyHint(binding.key, display, binding.description, active.enabled))
+            hint = KeyHint(binding.key, display, binding.description, active.enabled)
+            at = seen.get(binding.action)
+            if at is not None:
+                # Two keys for one action (`q` and `ctrl+q`): the plainer one, where it works.
+                if is_typed_key(binding.key) and not is_typed_key(hints[at].key):
+                    hints[at] = hint
+                continue
+            seen[binding.action] = len(hints)
+            hints.append(hint)
         palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             # Hidden from the key list by Textual, but the one way to find commands.
@@ -114,13 +128,30 @@ class KeyBar(Widget):
         return hints
 
     def _lines(self, width: int) -> list[Text]:
+        """The hints packed into lines; at most `MAX_LINES`, ending in ``? Keys …`` when cut.
+
+        The keys cut are the last ones (the app's, after the screen's); `?` lists them.
+        """
+        hints = self.hints()
+        lines = self._pack(hints, width)
+        if len(lines) <= MAX_LINES:
+            return lines
+        help_hints = [hint for hint in hints if hint.key == _HELP_KEY]
+        others = [hint for hint in hints if hint.key != _HELP_KEY]
+        while others and len(lines) > MAX_LINES:
+            others.pop()
+            lines = self._pack([*others, *help_hints, _MORE], width)
+        return lines
+
+    def _pack(self, hints: list[KeyHint], width: int) -> list[Text]:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         disabled_style = self.get_component_rich_style("key-bar--disabled", partial=True)
         lines: list[Text] = [Text()]
-        for hint in self.hints():
+        for hint in hints:
             entry = Text(style=disabled_style if not hint.enabled else "")
             entry.append(hint.display, style=key_style)
-            entry.append(f" {hint.description}")
+            if hint.description:
+                entry.append(f" {hint.description}")
             entry.stylize(Style(meta={"key": hint.key}))
             line = lines[-1]
             needed = len(entry) + (len(_GAP) if line else 0)
