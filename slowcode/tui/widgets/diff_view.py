@@ -23,8 +23,9 @@ from textual.strip import Strip
 from slowcode.core.literal import visible_line
 from slowcode.core.step_review import DiffLine, LineKind, StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import NOTE_WIDTH, DiffLayout, RowKind
+from slowcode.tui.widgets.row_pieces import Piece, emphasise, fit
 from slowcode.tui.widgets.syntax import LineHighlighter
-from slowcode.tui.widgets.word_diff import Span, changed_spans, pair_lines
+from slowcode.tui.widgets.word_diff import changed_spans, pair_lines
 
 if TYPE_CHECKING:
     from textual.style import Style as VisualStyle
@@ -46,10 +47,6 @@ _VERDICT_COMPONENTS: dict[Verdict, str] = {
 
 _CURRENT_BAR = "▌"
 _SIDE_SEPARATOR = "│"
-_CUT_MARK = "…"
-"""Ends a side-by-side half whose line is longer than the half."""
-
-_Piece = tuple[str, "VisualStyle"]
 
 
 class DiffView(ScrollView, can_focus=True):
@@ -287,7 +284,7 @@ class DiffView(ScrollView, can_focus=True):
         strip, fill = self._row_strip(row_index)
         if self.side_by_side:
             # Nothing scrolls sideways here, so a header cut at the edge says so.
-            return _fit(strip, width, fill, self.get_visual_style("diff-view--gutter"))
+            return fit(strip, width, fill, self.get_visual_style("diff-view--gutter"))
         return strip.crop_extend(scroll_x, scroll_x + width, fill.rich_style)
 
     def _refresh_rows_of(self, position: int) -> None:
@@ -328,12 +325,12 @@ class DiffView(ScrollView, can_focus=True):
         text, style = self._bar(is_current, base)
         return Strip([Segment(text, style.rich_style)])
 
-    def _bar(self, is_current: bool, base: VisualStyle) -> _Piece:
+    def _bar(self, is_current: bool, base: VisualStyle) -> Piece:
         if is_current:
             return _CURRENT_BAR, base + self.get_visual_style("diff-view--current", partial=True)
         return " ", base
 
-    def _file_pieces(self, file_index: int) -> tuple[list[_Piece], VisualStyle]:
+    def _file_pieces(self, file_index: int) -> tuple[list[Piece], VisualStyle]:
         file_diff = self._review.files[file_index]
         style = self.get_visual_style("diff-view--file")
         added = removed = 0
@@ -346,13 +343,13 @@ class DiffView(ScrollView, can_focus=True):
         note = " (new file)" if file_diff.is_new else ""
         return [(f" {visible_line(file_diff.path)}{note}  +{added} -{removed}", style)], style
 
-    def _hunk_pieces(self, position: int, is_current: bool) -> tuple[list[_Piece], VisualStyle]:
+    def _hunk_pieces(self, position: int, is_current: bool) -> tuple[list[Piece], VisualStyle]:
         hunk = self._hunks[position]
         style = self.get_visual_style("diff-view--hunk")
         marker_style = style + self.get_visual_style(
             _VERDICT_COMPONENTS[hunk.verdict], partial=True
         )
-        pieces: list[_Piece] = [
+        pieces: list[Piece] = [
             self._bar(is_current, style),
             (VERDICT_MARKERS[hunk.verdict], marker_style),
             (f" {visible_line(hunk.header)}", style),
@@ -366,14 +363,14 @@ class DiffView(ScrollView, can_focus=True):
 
     def _line_pieces(
         self, file_index: int, position: int, line_index: int, is_current: bool
-    ) -> tuple[list[_Piece], VisualStyle]:
+    ) -> tuple[list[Piece], VisualStyle]:
         line = self._hunks[position].lines[line_index]
         style = self._line_style(line)
         gutter = style + self.get_visual_style("diff-view--gutter", partial=True)
         width = self._layout.number_width
         old = "" if line.old_number is None else str(line.old_number)
         new = "" if line.new_number is None else str(line.new_number)
-        pieces: list[_Piece] = [
+        pieces: list[Piece] = [
             self._bar(is_current, style),
             (f"{old:>{width}} {new:>{width}} ", gutter),
             (f"{line.kind.value} ", style),
@@ -392,7 +389,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def _text_pieces(
         self, file_index: int, position: int, line_index: int, style: VisualStyle
-    ) -> list[_Piece]:
+    ) -> list[Piece]:
         """The line's text coloured by token, with the words that changed emphasised."""
         lines = self._hunks[position].lines
         line = lines[line_index]
@@ -412,7 +409,7 @@ class DiffView(ScrollView, can_focus=True):
         else:
             spans = changed_spans(mine, theirs)[0]
             emphasis = self.get_visual_style("diff-view--removed-word", partial=True)
-        return _emphasise(pieces, spans, emphasis)
+        return emphasise(pieces, spans, emphasis)
 
     def _side_by_side_strip(
         self, file_index: int, position: int, left: int, right: int
@@ -430,13 +427,13 @@ class DiffView(ScrollView, can_focus=True):
             style = self._line_style(line)
             gutter = style + self.get_visual_style("diff-view--gutter", partial=True)
             number = getattr(line, number_of)
-            pieces: list[_Piece] = [
+            pieces: list[Piece] = [
                 (f"{number:>{self._layout.number_width}} ", gutter),
                 (f"{line.kind.value} ", style),
             ]
             pieces.extend(self._text_pieces(file_index, position, index, style))
             segments = [Segment(text, piece.rich_style) for text, piece in pieces if text]
-            halves.append(_fit(Strip(segments), half, style, gutter))
+            halves.append(fit(Strip(segments), half, style, gutter))
         separator = self.get_visual_style("diff-view--gutter")
         strip = Strip.join(
             [halves[0], Strip([Segment(_SIDE_SEPARATOR, separator.rich_style)]), halves[1]]
@@ -445,7 +442,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def _note_pieces(
         self, position: int, note_index: int, is_current: bool
-    ) -> tuple[list[_Piece], VisualStyle]:
+    ) -> tuple[list[Piece], VisualStyle]:
         style = self.get_visual_style("diff-view--why")
         text = self._layout.notes.get(position, [""])[note_index]
         return [self._bar(is_current, style), ("  " + visible_line(text), style)], style
@@ -457,39 +454,3 @@ class DiffView(ScrollView, can_focus=True):
             highlighter = LineHighlighter(path, self.app.stylesheet.parse_style)
             self._highlighters[file_index] = highlighter
         return highlighter
-
-
-def _fit(strip: Strip, width: int, fill: VisualStyle, mark: VisualStyle) -> Strip:
-    """`strip` padded or cut to `width` cells; a cut one ends in ``…``, so it shows."""
-    if strip.cell_length <= width:
-        return strip.crop_extend(0, width, fill.rich_style)
-    kept = strip.crop(0, max(width - 1, 0))
-    return Strip.join([kept, Strip([Segment(_CUT_MARK, mark.rich_style)])]).crop(0, width)
-
-
-def _emphasise(pieces: list[_Piece], spans: list[Span], emphasis: VisualStyle) -> list[_Piece]:
-    """`pieces` with the characters inside `spans` layered with `emphasis`."""
-    if not spans:
-        return pieces
-    result: list[_Piece] = []
-    offset = 0
-    span_index = 0
-    for text, style in pieces:
-        start = 0
-        while start < len(text):
-            while span_index < len(spans) and spans[span_index][1] <= offset + start:
-                span_index += 1
-            if span_index == len(spans):
-                result.append((text[start:], style))
-                break
-            span_start, span_end = spans[span_index]
-            absolute = offset + start
-            if absolute < span_start:
-                cut = min(span_start - offset, len(text))
-                result.append((text[start:cut], style))
-            else:
-                cut = min(span_end - offset, len(text))
-                result.append((text[start:cut], style + emphasis))
-            start = cut
-        offset += len(text)
-    return result
