@@ -13,7 +13,7 @@ from slowcode.engine.progress import Progress
 from slowcode.git.repo import GitRepo
 from slowcode.journal.log import SESSIONS_DIR, find_sessions, latest_unfinished, read_events
 from slowcode.journal.log import verify as verify_journal
-from slowcode.ops.undo import UndoRefused, plan_undo, undo_last_step
+from slowcode.ops.undo import UndoRefused, head_is_undoable, plan_undo, undo_last_step
 from tests.context.repos import git, make_repo, with_identity, write
 from tests.fakeapi import FakeMessagesAPI
 from tests.helpers.humans import ScriptedHuman
@@ -256,3 +256,17 @@ def test_a_file_the_undo_restores_changed_by_a_later_decision_commit_is_refused(
 
     with pytest.raises(UndoRefused, match=r"0001-queue.md changed again in \w{8} after the step"):
         undo_last_step(repo)
+
+
+def test_head_is_undoable_answers_as_the_undo_decides(repo: Path) -> None:
+    assert not head_is_undoable(repo)  # the developer's own first commit
+    step_commit(repo)
+    assert head_is_undoable(repo)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Decision", "-m", "Slowcode-Action: accepted")
+    assert head_is_undoable(repo)  # the step beneath a decision-log commit
+    undo_last_step(repo)
+    assert not head_is_undoable(repo)  # undone already
+    write(repo, "README.md", "# mine\n")
+    git(repo, "commit", "-qam", "my own commit")
+    assert not head_is_undoable(repo)
+    assert not head_is_undoable(repo / "nowhere")
