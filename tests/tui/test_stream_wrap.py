@@ -88,3 +88,20 @@ async def test_the_session_log_wraps_streamed_words_whole(tmp_path: Path) -> Non
     assert len(lines) > 3
     assert all(len(line) <= width for line in lines)
     assert " ".join(lines).split() == (sentence * 3 + "at the end").split()
+
+
+async def test_the_newest_line_stays_in_view_when_the_log_gets_shorter(tmp_path: Path) -> None:
+    from slowcode.tui.widgets.key_bar import KeyBar
+
+    settings = ModelSettings(base_url="http://127.0.0.1:9")
+    app = SlowcodeApp(tmp_path, Config(), settings, resume=False)
+    async with app.run_test(size=(60, 15)) as pilot:
+        screen = app.session_screen
+        for number in range(30):
+            screen.show_line(f"line {number}")
+        await pilot.pause()
+        screen.query_one(KeyBar).styles.height = 4  # more keys: the log loses rows
+        await pilot.pause()
+        await pilot.pause()
+        commentary = screen.commentary
+        assert commentary.scroll_y == commentary.max_scroll_y

@@ -29,6 +29,15 @@ class Commentary(Log):
         self._thinking = False
         self._fold_line_start = True
 
+    def on_resize(self) -> None:
+        """Keeps the newest line in view when the log gets shorter (the key bar grew).
+
+        Every write scrolls to the end already; a resize would otherwise leave the
+        last lines below the fold.
+        """
+        if self.auto_scroll:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
+
     def start(self) -> None:
         """Empties the log for a new session."""
         self.clear()
