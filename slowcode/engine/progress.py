@@ -25,6 +25,35 @@ class StateChanged:
     detail: str = ""
 
 
+_RESUMED_AT = {
+    SessionState.PLAN_REVIEW: "plan waiting for review",
+    SessionState.STEP_WORKING: "in progress",
+    SessionState.STEP_REVIEW: "waiting for review",
+}
+
+
+@dataclass(frozen=True)
+class SessionResumed:
+    """An unfinished session was picked up from its journal.
+
+    `step` is the step in progress and `steps` the plan's length (both None before
+    the plan was approved); `state` is where the session stood.
+    """
+
+    session_id: str
+    task: str
+    state: SessionState
+    step: int | None = None
+    steps: int | None = None
+
+    def line(self) -> str:
+        """One line that says which session and task were resumed, and where they stand."""
+        where = _RESUMED_AT.get(self.state, str(self.state).replace("_", " "))
+        if self.step is not None and self.steps is not None:
+            where = f"step {self.step} of {self.steps}, {where}"
+        return f"↻ resumed session {self.session_id}: {self.task} ({where})"
+
+
 @dataclass(frozen=True)
 class ModelTextStreamed:
     """A fragment of the model's commentary arrived."""
@@ -121,6 +150,7 @@ class CheckFinished:
 
 Progress = (
     StateChanged
+    | SessionResumed
     | ModelTextStreamed
     | ModelThinkingStreamed
     | ToolCalled

@@ -13,6 +13,7 @@ from slowcode.core.plan import Plan, StepState
 from slowcode.engine.progress import (
     PlanUpdated,
     ProgressSink,
+    SessionResumed,
     SessionState,
     StateChanged,
     UsageRecorded,
@@ -78,6 +79,8 @@ class Session:
         session.state = point.state
         session.plan = point.plan
         session.current_step = point.current_step
+        steps = None if point.plan is None else len(point.plan.steps)
+        emit(SessionResumed(point.session_id, point.task, point.where(), point.current_step, steps))
         emit(StateChanged(point.state, "resumed"))
         if point.plan is not None:
             emit(PlanUpdated(point.plan))

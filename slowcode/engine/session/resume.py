@@ -85,6 +85,14 @@ class ResumePoint:
                 masked[call_id] = (MASKED_CALL_RESULT, True)
         return masked
 
+    def where(self) -> SessionState:
+        """Where the session stood for the developer: a review still open counts as one."""
+        if self.review is not None:
+            return S.STEP_REVIEW
+        if any(use.get("name") == "propose_plan" for use in self.pending_uses):
+            return S.PLAN_REVIEW
+        return self.state
+
     @property
     def pending_uses(self) -> list[dict[str, Any]]:
         """The tool calls of the last model turn when it was never answered."""

@@ -14,11 +14,12 @@ from textual.widgets import Input, Static
 
 from slowcode.core.plan import PlanStep
 from slowcode.core.session_state import SessionState
-from slowcode.tui.literal import LiteralInput, literal_line, notify
+from slowcode.tui.literal import literal_line, notify
 from slowcode.tui.widgets.commentary import THINKING_FOLD, Commentary
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
 from slowcode.tui.widgets.status_line import StatusLine
+from slowcode.tui.widgets.task_box import TaskBox
 
 __all__ = ["THINKING_FOLD", "SessionScreen", "TaskBox", "parse_step"]
 
@@ -32,19 +33,6 @@ CONFIGURE_HINT = (
     "local server, and restart."
 )
 NOT_CONFIGURED = "No model configured, so the task cannot start; it stays in the box."
-
-
-class TaskBox(LiteralInput):
-    """The task box: `enter` starts the task, `escape` hands the keyboard to the keys."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Start task"),
-        Binding("escape", "leave", "Leave the box"),
-    ]
-
-    def action_leave(self) -> None:
-        """Moves the focus to the plan, where single-letter keys act."""
-        self.screen.query_one("#plan").focus()
 
 
 _STEP_SEPARATOR = " — "
@@ -261,6 +249,7 @@ class SessionScreen(Screen[None]):
             NoticeRaised,
             PlanUpdated,
             SessionFinished,
+            SessionResumed,
             StateChanged,
             StepApplied,
             ToolCalled,
@@ -274,6 +263,11 @@ class SessionScreen(Screen[None]):
         elif isinstance(event, ModelTextStreamed):
             status.connection = ""
             self.commentary.write_text(event.text)
+        elif isinstance(event, SessionResumed):
+            # Which session and task are back, before anything of theirs is shown.
+            self.query_one(TaskBox).show_task(event.task)
+            self.commentary.start()
+            self._write_line(event.line())
         elif isinstance(event, StateChanged):
             self.commentary.flush()  # the stream paused: the word held back is whole
             status.state = event.state
