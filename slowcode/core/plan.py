@@ -14,6 +14,8 @@ class StepState(StrEnum):
     IN_PROGRESS = "in_progress"
     APPLIED = "applied"
     SKIPPED = "skipped"
+    UNDONE = "undone"
+    """Applied, then reverted by an undo (`u`, `slowcode undo`)."""
 
 
 @dataclass

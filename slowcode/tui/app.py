@@ -296,8 +296,20 @@ class SlowcodeApp(App[None]):
             return
         finally:
             self.call_from_thread(self._check_undo)
-        line = f"↶ undid {result.undone[:8]} with {result.commit[:8]}: {', '.join(result.paths)}"
+        step = f"step {result.step} " if result.step else ""
+        line = (
+            f'↶ undid {step}"{plan.subject}" ({result.undone[:8]}) with {result.commit[:8]}, '
+            f"so it is no longer applied: {', '.join(result.paths)}"
+        )
         self.call_from_thread(self.session_screen.show_line, line)
+        workflow = self.workflow
+        if (
+            workflow is not None
+            and workflow.session.session_id == result.session_id
+            and result.step.isdigit()
+        ):
+            # The plan on screen is the undone step's session's: it no longer says applied.
+            self.call_from_thread(self.session_screen.plan_list.mark_undone, int(result.step))
         for path, marked in zip(result.kept, result.decision_commits, strict=True):
             kept = f"kept {path}, marked deprecated; {marked.line}"
             self.call_from_thread(self.session_screen.show_line, kept)

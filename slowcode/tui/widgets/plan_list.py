@@ -18,6 +18,7 @@ STATE_MARKERS: dict[StepState, str] = {
     StepState.IN_PROGRESS: "▶",
     StepState.APPLIED: "✓",
     StepState.SKIPPED: "–",
+    StepState.UNDONE: "↶",
 }
 """A marker per step state, so the state reads without colour."""
 
@@ -26,6 +27,7 @@ _STATE_STYLES: dict[StepState, str] = {
     StepState.IN_PROGRESS: "bold",
     StepState.APPLIED: "",
     StepState.SKIPPED: "dim strike",
+    StepState.UNDONE: "dim",
 }
 
 
@@ -91,6 +93,12 @@ class PlanList(OptionList):
         steps = [] if plan is None else plan.steps
         self.steps = [PlanStep(step.title, step.why, step.state) for step in steps]
         self._rebuild(self.highlighted)
+
+    def mark_undone(self, number: int) -> None:
+        """Marks step `number` (from 1) undone: its commit was reverted."""
+        if 1 <= number <= len(self.steps):
+            self.steps[number - 1].state = StepState.UNDONE
+            self._rebuild(self.highlighted)
 
     def start_review(self, plan: Plan) -> None:
         """Shows `plan` for approval and enables the editing keys."""
