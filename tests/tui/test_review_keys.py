@@ -226,7 +226,7 @@ async def test_check_output_streams_into_the_session_screen(tmp_path: Path) -> N
         assert lines[:3] == [
             "$ make test",
             "  │ 3 passed, 1 failed",
-            "✗ check FAILED (exit code 2)",
+            "✗ check FAILED (exit code 2): make test",
         ]
 
 

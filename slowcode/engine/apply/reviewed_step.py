@@ -226,13 +226,8 @@ class StepApplier:
         flow.record(
             ev.CheckRun(command=command, exit_code=result.exit_code, output_tail=result.output_tail)
         )
+        # Its outcome is announced once, by this event: a notice as well would say it twice.
         flow.emit(CheckFinished(command, result.exit_code))
-        if result.passed:
-            flow.emit(NoticeRaised("info", f"check passed: {command}"))
-        else:
-            flow.emit(
-                NoticeRaised("error", f"check FAILED (exit code {result.exit_code}): {command}")
-            )
         return result.to_json()
 
 

@@ -36,6 +36,8 @@ NOT_CONFIGURED = "No model configured, so the task cannot start; it stays in the
 
 
 _STEP_SEPARATOR = " — "
+_NOTICE_MARKS = {"info": "·", "warning": "!", "error": "✗"}
+"""How a notice's line starts, by its level: only a warning is marked as one."""
 _IDLE_STATES = frozenset({SessionState.IDLE, SessionState.DONE, SessionState.FAILED})
 
 
@@ -299,7 +301,7 @@ class SessionScreen(Screen[None]):
         elif isinstance(event, NoticeRaised):
             if event.level == "warning":
                 status.connection = event.message
-            self._write_line(f"! {event.message}")
+            self._write_line(f"{_NOTICE_MARKS.get(event.level, '!')} {event.message}")
             if event.level == "error":
                 notify(self, event.message, severity="error")
             elif event.level == "warning":
@@ -315,8 +317,12 @@ class SessionScreen(Screen[None]):
             # The check's own output, indented so it reads apart from the model's words.
             self._write_line(f"  │ {event.line}")
         elif isinstance(event, CheckFinished):
-            outcome = "passed" if event.exit_code == 0 else f"FAILED (exit code {event.exit_code})"
-            self._write_line(f"{'✓' if event.exit_code == 0 else '✗'} check {outcome}")
+            if event.exit_code == 0:
+                self._write_line(f"✓ check passed: {event.command}")
+            else:
+                failed = f"check FAILED (exit code {event.exit_code}): {event.command}"
+                self._write_line(f"✗ {failed}")
+                notify(self, failed, severity="error")
 
     # -- keys and plan review ------------------------------------------------
 
