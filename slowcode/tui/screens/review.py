@@ -31,6 +31,9 @@ from slowcode.tui.widgets.diff_view import DiffView
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
+MIN_DIFF_ROWS = 3
+"""Fewer rows than this for the diff, and the review says the terminal is too small."""
+
 
 def progress_text(review: StepReview, current: int) -> str:
     """The one-line progress count, e.g. ``hunk 3/7 · 2 accepted · 1 rejected · 4 undecided``."""
@@ -96,6 +99,7 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
             yield Label(literal(f"⚑ Architectural: {because}"), id="review-flag")
         with VerticalScroll(id="review-summary"):
             yield LiteralMarkdown(review.summary or "*No explanation given.*")
+        yield Static("", id="review-too-small")
         diff_view = DiffView(review, id="review-diff")
         diff_view.current = self._start
         yield diff_view
@@ -110,6 +114,23 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
         """Gives the explanation at most a quarter of the screen: the diff stays in view."""
         summary = self.query_one("#review-summary", VerticalScroll)
         summary.styles.max_height = max(2, min(10, event.size.height // 4))
+
+    def on_diff_view_resized(self, event: DiffView.Resized) -> None:
+        """Checks the room for the diff once the new layout is in place."""
+        self.call_after_refresh(self._check_room)
+
+    def _check_room(self) -> None:
+        """Says so in one line when the terminal leaves too few rows for the diff."""
+        notice = self.query_one("#review-too-small", Static)
+        # The rows the diff would have without the notice, which takes one of them once
+        # it is laid out (its size, not its `display`, which a layout may not follow yet).
+        shown = notice.outer_size.height if notice.display else 0
+        rows = self.diff_view.scrollable_content_region.height + shown
+        too_small = rows < MIN_DIFF_ROWS
+        if too_small:
+            needed = self.size.height - rows + MIN_DIFF_ROWS
+            notice.update(f"Too small to show the diff: make the terminal {needed}+ rows tall")
+        notice.display = too_small
 
     @property
     def diff_view(self) -> DiffView:

@@ -132,6 +132,13 @@ class DiffView(ScrollView, can_focus=True):
             """The diff view that was clicked."""
             return self.diff_view
 
+    class Resized(Message):
+        """The diff view's size changed: `rows` lines of the diff fit in it now."""
+
+        def __init__(self, rows: int) -> None:
+            super().__init__()
+            self.rows = rows
+
     def __init__(
         self,
         review: StepReview,
@@ -188,6 +195,7 @@ class DiffView(ScrollView, can_focus=True):
 
         Answers to "why?" are wrapped to the width: they are laid out again.
         """
+        self.post_message(self.Resized(self.scrollable_content_region.height))
         if self.side_by_side:
             self._strips.clear()
         if self._layout.notes and self._fitting_note_width() != self._note_width:
