@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from slowcode.core.literal import visible_line
 from slowcode.core.plan import Plan, PlanStep, StepState
+from slowcode.tui.literal import literal_line
 
 STATE_MARKERS: dict[StepState, str] = {
     StepState.PENDING: "○",
@@ -32,12 +34,33 @@ _STATE_STYLES: dict[StepState, str] = {
 
 
 def step_line(number: int, step: PlanStep) -> Text:
-    """One step as shown in the list: marker, number, title, then its reason dimmed."""
-    text = Text(f"{STATE_MARKERS[step.state]} {number}. ", style=_STATE_STYLES[step.state])
-    text.append(visible_line(step.title), style=_STATE_STYLES[step.state] or "bold")
+    """One step as text: marker, number, title, then its reason dimmed on a line of its own."""
+    style = _STATE_STYLES[step.state]
+    text = Text(f"{STATE_MARKERS[step.state]} {number}. ", style=style)
+    text.append(visible_line(step.title), style=style or "bold")
     if step.why:
         text.append(f"\n     {visible_line(step.why)}", style="dim")
     return text
+
+
+def step_prompt(number: int, step: PlanStep) -> Table:
+    """`step_line` laid out for the list: a title or reason that wraps keeps its indent."""
+    marker, body = _step_parts(number, step)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(marker, body)
+    return grid
+
+
+def _step_parts(number: int, step: PlanStep) -> tuple[Text, Text]:
+    """The marker and number, and the title with the reason on a line of its own."""
+    style = _STATE_STYLES[step.state]
+    marker = Text(f"{STATE_MARKERS[step.state]} {number}. ", style=style)
+    body = Text(visible_line(step.title), style=style or "bold")
+    if step.why:
+        body.append(f"\n{visible_line(step.why)}", style="dim")
+    return marker, body
 
 
 class PlanList(OptionList):
@@ -92,6 +115,9 @@ class PlanList(OptionList):
         """Shows `plan`'s steps (a copy, so edits stay local until approved)."""
         steps = [] if plan is None else plan.steps
         self.steps = [PlanStep(step.title, step.why, step.state) for step in steps]
+        # The goal above the steps, in the border's title (cut with … when it is long).
+        goal = "" if plan is None else plan.goal.strip()
+        self.border_title = literal_line(f"Plan · {goal}") if goal else "Plan"
         self._rebuild(self.highlighted)
 
     def mark_undone(self, number: int) -> None:
@@ -174,7 +200,7 @@ class PlanList(OptionList):
     def _rebuild(self, highlight: int | None) -> None:
         self.clear_options()
         self.add_options(
-            [Option(step_line(number, step)) for number, step in enumerate(self.steps, 1)]
+            [Option(step_prompt(number, step)) for number, step in enumerate(self.steps, 1)]
         )
         if self.steps:
             index = 0 if highlight is None else max(0, min(highlight, len(self.steps) - 1))
