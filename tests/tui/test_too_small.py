@@ -24,9 +24,10 @@ async def test_a_review_with_no_room_for_the_diff_says_how_tall_the_terminal_mus
         notice = _notice(app)
         assert notice.display
         text = str(notice.render())
-        assert text.startswith("Too small to show the diff: make the terminal ")
+        assert text.startswith("Too small for the diff: make the terminal ")
         needed = int(text.rsplit(" ", 3)[-3].rstrip("+"))
         assert needed > 9
+        assert len(text) + 2 <= 60  # one whole line of the narrow terminal, padding included
         await pilot.resize_terminal(60, needed)
         await pilot.pause()
         await pilot.pause()

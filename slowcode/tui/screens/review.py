@@ -35,6 +35,11 @@ MIN_DIFF_ROWS = 3
 """Fewer rows than this for the diff, and the review says the terminal is too small."""
 
 
+def _summary_cap(height: int) -> int:
+    """The explanation's most rows on a screen `height` rows tall: about a quarter."""
+    return max(2, min(10, height // 4))
+
+
 def progress_text(review: StepReview, current: int) -> str:
     """The one-line progress count, e.g. ``hunk 3/7 · 2 accepted · 1 rejected · 4 undecided``."""
     total = len(review.hunks)
@@ -113,7 +118,7 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
     def on_resize(self, event: events.Resize) -> None:
         """Gives the explanation at most a quarter of the screen: the diff stays in view."""
         summary = self.query_one("#review-summary", VerticalScroll)
-        summary.styles.max_height = max(2, min(10, event.size.height // 4))
+        summary.styles.max_height = _summary_cap(event.size.height)
 
     def on_diff_view_resized(self, event: DiffView.Resized) -> None:
         """Checks the room for the diff once the new layout is in place."""
@@ -128,9 +133,23 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
         rows = self.diff_view.scrollable_content_region.height + shown
         too_small = rows < MIN_DIFF_ROWS
         if too_small:
-            needed = self.size.height - rows + MIN_DIFF_ROWS
-            notice.update(f"Too small to show the diff: make the terminal {needed}+ rows tall")
+            needed = self._height_for_diff(rows)
+            notice.update(f"Too small for the diff: make the terminal {needed}+ rows tall")
         notice.display = too_small
+
+    def _height_for_diff(self, rows: int) -> int:
+        """The least terminal height that leaves `MIN_DIFF_ROWS` for the diff.
+
+        Each row more goes to the diff, except those the explanation takes as its
+        share of a taller screen grows.
+        """
+        summary = self.query_one("#review-summary", VerticalScroll)
+        now, wanted = summary.outer_size.height, summary.virtual_size.height + 1
+        height = self.size.height
+        needed = height + 1
+        while rows + (needed - height) - (min(wanted, _summary_cap(needed)) - now) < MIN_DIFF_ROWS:
+            needed += 1
+        return needed
 
     @property
     def diff_view(self) -> DiffView:
