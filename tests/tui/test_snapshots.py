@@ -48,3 +48,8 @@ def test_review_screen_carried_over_verdict(snap_compare: Any) -> None:
         "request without touching the callers."
     )
     assert snap_compare(ReviewApp(review), terminal_size=SIZE)
+
+
+def test_review_screen_too_small_for_the_diff(snap_compare: Any) -> None:
+    # 60x9: no row of the diff fits, and the notice says how tall the terminal must be.
+    assert snap_compare(ReviewApp(three_hunk_review()), terminal_size=(60, 9))
