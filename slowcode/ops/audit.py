@@ -69,7 +69,15 @@ def step_commits(root: Path, revisions: str) -> list[StepCommit]:
     Raises:
         SlowcodeError: git cannot read the range.
     """
-    out = git_text(root, "log", "--reverse", f"--format={_FORMAT}{_RECORD}", revisions, "--")
+    try:
+        out = git_text(root, "log", "--reverse", f"--format={_FORMAT}{_RECORD}", revisions, "--")
+    except SlowcodeError as error:
+        if "bad revision" not in str(error) and "unknown revision" not in str(error):
+            raise
+        head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        if not head.strip():
+            raise SlowcodeError("the repository has no commits yet") from None
+        raise SlowcodeError(f"{revisions!r} names no commits in this repository") from None
     found: list[StepCommit] = []
     for entry in out.split(_RECORD):
         parts = entry.strip("\n").split(_FIELD)
