@@ -76,7 +76,10 @@ def step_commits(root: Path, revisions: str) -> list[StepCommit]:
         head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
         if not head.strip():
             raise SlowcodeError("the repository has no commits yet") from None
-        raise SlowcodeError(f"{revisions!r} names no commits in this repository") from None
+        raise SlowcodeError(
+            f"{revisions!r} names commits this repository does not have (a range that "
+            "reaches before the first commit?); --commits HEAD checks every commit"
+        ) from None
     found: list[StepCommit] = []
     for entry in out.split(_RECORD):
         parts = entry.strip("\n").split(_FIELD)

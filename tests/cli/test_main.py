@@ -173,3 +173,18 @@ def test_a_repository_without_commits_gets_one_plain_line(
 
     assert main(argv) == 1
     assert capsys.readouterr().err == said + "\n"
+
+
+def test_a_range_before_the_first_commit_says_how_to_check_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.context.repos import make_repo
+
+    monkeypatch.chdir(make_repo(tmp_path / "p", {"a.txt": "a\n"}))
+
+    assert main(["audit", "verify", "--commits", "HEAD~3..HEAD"]) == 1
+    assert capsys.readouterr().err == (
+        "slowcode: 'HEAD~3..HEAD' names commits this repository does not have (a range that "
+        "reaches before the first commit?); --commits HEAD checks every commit\n"
+    )
+    assert main(["audit", "verify", "--commits", "HEAD"]) == 0
