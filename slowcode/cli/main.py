@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 on success, 1 after a user-facing error (reported as one
-        line on stderr), 2 for a usage error, 130 when interrupted.
+        line on stderr), 2 for a usage error, 130 when interrupted, 141 when the
+        reader of standard output went away.
     """
     arguments = sys.argv[1:] if argv is None else argv
     try:
@@ -181,6 +182,25 @@ def run_reporting_errors(runner: CommandRunner, args: argparse.Namespace) -> int
     except KeyboardInterrupt:
         print("slowcode: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): what it did not read is nobody's error.
+        _discard_stdout()
+        return BROKEN_PIPE_STATUS
+
+
+BROKEN_PIPE_STATUS = 141
+"""What a shell reports for a command stopped by SIGPIPE, as git is after `| head`."""
+
+
+def _discard_stdout() -> None:
+    """Points standard output at /dev/null, so the flush at exit has nowhere to fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        return
 
 
 def one_line(message: str) -> str:

@@ -17,14 +17,14 @@ def run_undo(
     yes: bool = False,
     answers: TextIO | None = None,
 ) -> int:
-    """Says which step the undo reverts, asks on a terminal, then undoes it.
+    """Says which step the undo reverts, asks, then undoes it.
 
     Args:
         directory: A folder inside the repository.
         out: Where the lines go (None: standard output).
         yes: Undo without asking.
-        answers: Where the answer is read (None: standard input, asked only when
-            it is a terminal).
+        answers: Where the answer is read (None: standard input, a terminal's or
+            a pipe's).
 
     Returns:
         0 once the revert commit is made, 1 when the developer said no or a kept
@@ -46,8 +46,9 @@ def run_undo(
     with InstanceLock(root):
         plan = plan_undo(root)
         print(plan.describe(), file=out)
-        if not yes and not _confirmed(out, answers):
-            print("nothing was undone", file=out)
+        refusal = None if yes else _refusal(out, answers)
+        if refusal is not None:
+            print(refusal, file=out)
             return 1
         result = undo_last_step(root, plan)
     step = f"step {result.step} of " if result.step else ""
@@ -61,16 +62,26 @@ def run_undo(
     return 0 if all(marked.commit for marked in result.decision_commits) else 1
 
 
-def _confirmed(out: TextIO, answers: TextIO | None) -> bool:
-    """Asks `Undo it? [y/N]`; yes only for an explicit y. Off a terminal nobody is asked."""
+def _refusal(out: TextIO, answers: TextIO | None) -> str | None:
+    """Asks `Undo it? [y/N]`; None for an explicit y, else the line saying nothing was undone.
+
+    The answer is read from the terminal (keys typed before the question are
+    dropped) or from the pipe; without one, nothing is undone.
+    """
     if answers is None:
-        if not sys.stdin.isatty():
-            return True
-        _drop_type_ahead()
         answers = sys.stdin
+        if answers.isatty():
+            _drop_type_ahead()
     print("Undo it? [y/N] ", end="", file=out, flush=True)
-    answer = answers.readline()
-    return answer.strip().lower() in ("y", "yes")
+    try:
+        answer = answers.readline()
+    except (OSError, ValueError):
+        answer = ""
+    if not answer:
+        return "\nno answer: nothing was undone (--yes undoes without asking)"
+    if answer.strip().lower() in ("y", "yes"):
+        return None
+    return "nothing was undone"
 
 
 def _drop_type_ahead() -> None:
@@ -90,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Reverts the last step slowcode applied with a new commit; history is never "
             "rewritten. The step is HEAD, or the one beneath the decision-log commits made "
-            "after it. It says which step and files first and, on a terminal, asks. Refuses "
+            "after it. It says which step and files first and asks (y on standard input; "
+            "--yes skips the question). Refuses "
             "when that commit is not a slowcode step, was already undone, or when the "
             "step's files have uncommitted changes."
         ),

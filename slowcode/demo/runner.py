@@ -100,6 +100,14 @@ def commit_count(repository: Path) -> int:
     return int(git_text(repository, "rev-list", "--count", "HEAD").strip())
 
 
+def step_count(repository: Path) -> int:
+    """How many of HEAD's commits are slowcode steps (undos and decision-log commits aside)."""
+    found = git_text(
+        repository, "rev-list", "--count", "--extended-regexp", "--grep=^Slowcode-Step: ", "HEAD"
+    )
+    return int(found.strip())
+
+
 def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
     """Runs the offline tour and reports where the sample repository is.
 
@@ -137,8 +145,8 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
 
 def closing_lines(repository: Path, *, keep: bool) -> str:
     """What the demo prints at the end; removes an untouched copy unless `keep`."""
-    applied = commit_count(repository) - 1
-    if applied == 0 and not keep:
+    applied = step_count(repository)
+    if commit_count(repository) == 1 and not keep:
         shutil.rmtree(repository, ignore_errors=True)
         return (
             f"No step was applied, so the sample repository {repository} was removed.\n"
@@ -146,7 +154,7 @@ def closing_lines(repository: Path, *, keep: bool) -> str:
         )
     steps = "1 step" if applied == 1 else f"{applied} steps"
     lines = (
-        f"The sample repository is in {repository} ({steps} committed by slowcode).\n"
+        f"The sample repository is in {repository} ({steps} applied by slowcode).\n"
         f"Look around with `git -C {repository} log --stat`; it is yours to delete "
         f"(`rm -rf {repository}`)."
     )

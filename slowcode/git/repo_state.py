@@ -153,6 +153,10 @@ def apply_blocker(root: Path, paths: list[str], decisions: str | None = None) ->
     unwritable = (
         None if decisions is None else unwritable_folder(root, decisions, "the decisions folder")
     )
+    for path in paths:
+        if unwritable is not None:
+            break
+        unwritable = unwritable_folder(root, posixpath.dirname(path), f"the folder of {path}")
     return None if unwritable is None else f"{unwritable}: make it writable, {again}"
 
 
@@ -234,7 +238,7 @@ def unwritable_folder(root: Path, folder: str, what: str) -> str | None:
         folder: A repository-relative folder (it need not exist yet).
         what: What the folder is for, as the message names it ("the decisions folder").
     """
-    target = root / folder
+    target = root / folder if folder else root
     probe = target
     while not probe.exists() and not probe.is_symlink() and probe != root:
         probe = probe.parent
@@ -242,7 +246,8 @@ def unwritable_folder(root: Path, folder: str, what: str) -> str | None:
     if not probe.is_dir():
         return f"{what} {folder} cannot be created: {where} is a file, not a folder"
     if not os.access(probe, os.W_OK | os.X_OK):
-        return f"{what} {folder} is not writable ({where} refuses writes)"
+        named = f"{what} {folder}" if folder else what
+        return f"{named} is not writable ({where or '.'} refuses writes)"
     return None
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from slowcode.core.literal import whole_characters
 from slowcode.model.failures import RETRIED_KINDS, Failure, classify
 from slowcode.model.providers import sdk_client
+from slowcode.model.setting_hints import with_setting_hint
 from slowcode.model.settings import ModelSettings
 from slowcode.model.stream_fold import StreamFold
 from slowcode.model.types import (
@@ -144,7 +145,7 @@ class ModelClient:
                 failure = Failure(exc) if isinstance(exc, ModelError) else classify(exc)
                 error = failure.error
                 if error.kind not in RETRIED_KINDS or attempt >= settings.stream_retries:
-                    raise error from None
+                    raise with_setting_hint(error, settings) from None
                 attempt += 1
                 delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
                 if failure.retry_after is not None:

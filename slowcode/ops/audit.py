@@ -21,11 +21,10 @@ from slowcode.git.notes import patch_id, read_note
 from slowcode.git.runner import git_text
 from slowcode.journal.log import event_hash, read_events, verify
 from slowcode.journal.provenance import ProvenanceNote, build_note
+from slowcode.ops.audit_lines import EMPTY_TREE, changed_paths, lines_problem
 from slowcode.ops.audit_lines import has_lines as _has_lines
-from slowcode.ops.audit_lines import lines_problem
 
 _FIELD, _RECORD = "\x1f", "\x1e"
-_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _FORMAT = _FIELD.join(
     [
         "%H",
@@ -69,7 +68,18 @@ def step_commits(root: Path, revisions: str) -> list[StepCommit]:
     Raises:
         SlowcodeError: git cannot read the range.
     """
-    out = git_text(root, "log", "--reverse", f"--format={_FORMAT}{_RECORD}", revisions, "--")
+    try:
+        out = git_text(root, "log", "--reverse", f"--format={_FORMAT}{_RECORD}", revisions, "--")
+    except SlowcodeError as error:
+        if "bad revision" not in str(error) and "unknown revision" not in str(error):
+            raise
+        head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        if not head.strip():
+            raise SlowcodeError("the repository has no commits yet") from None
+        raise SlowcodeError(
+            f"{revisions!r} names commits this repository does not have (a range that "
+            "reaches before the first commit?); --commits HEAD checks every commit"
+        ) from None
     found: list[StepCommit] = []
     for entry in out.split(_RECORD):
         parts = entry.strip("\n").split(_FIELD)
@@ -128,10 +138,10 @@ def _audit_undo(root: Path, commit: StepCommit, undone: str) -> AuditFinding:
     decision record the step created is kept, so an undo may touch fewer).
     """
     try:
-        paths = _changed(root, commit.sha)
-        step_paths = set(_changed(root, undone))
+        paths = changed_paths(root, commit.sha)
+        step_paths = set(changed_paths(root, undone))
         parent = git_text(root, "rev-list", "--parents", "-n1", undone).split()[1:2]
-        base = parent[0] if parent else _EMPTY_TREE
+        base = parent[0] if parent else EMPTY_TREE
         reverted = git_text(root, "diff", "--no-color", "--no-ext-diff", undone, base, "--", *paths)
     except SlowcodeError:
         return AuditFinding(commit, f"the step it undoes ({undone[:12]}) is not in this repository")
@@ -141,11 +151,6 @@ def _audit_undo(root: Path, commit: StepCommit, undone: str) -> AuditFinding:
     if _patch_id_of(root, reverted) != patch_id(root, commit.sha):
         return AuditFinding(commit, f"it is not the reverse of step commit {undone[:12]}")
     return AuditFinding(commit)
-
-
-def _changed(root: Path, sha: str) -> list[str]:
-    out = git_text(root, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--root", sha)
-    return [path for path in out.split("\0") if path]
 
 
 def _patch_id_of(root: Path, diff: str) -> str | None:

@@ -21,7 +21,8 @@ from slowcode.git.runner import git_text, run_git
 from slowcode.journal.provenance import ProvenanceNote
 
 _TAKEN = ("accepted", "edited")
-_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+"""git's empty tree: the parent side of a root commit."""
 
 
 def has_lines(note: ProvenanceNote) -> bool:
@@ -48,9 +49,9 @@ def lines_problem(root: Path, sha: str, note: ProvenanceNote) -> str:
                 sign = 1 if str(line).startswith("+") else -1
                 net[_normal(str(line)[1:])] += sign
     try:
-        paths = _changed_paths(root, sha)
+        paths = changed_paths(root, sha)
         parent = git_text(root, "rev-list", "--parents", "-n1", sha).split()[1:2]
-        base = parent[0] if parent else _EMPTY_TREE
+        base = parent[0] if parent else EMPTY_TREE
         for path in sorted(set(paths) | set(expected)):
             if path in skipped:
                 continue
@@ -65,14 +66,15 @@ def lines_problem(root: Path, sha: str, note: ProvenanceNote) -> str:
     return ""
 
 
-def _changed_paths(root: Path, sha: str) -> list[str]:
+def changed_paths(root: Path, sha: str) -> list[str]:
+    """The files commit `sha` changes (a root commit: every file it holds)."""
     out = git_text(root, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--root", sha)
     return [path for path in out.split("\0") if path]
 
 
 def _lines_at(root: Path, revision: str, path: str) -> list[str]:
     """The file's lines in `revision` (none when it is not there)."""
-    if revision == _EMPTY_TREE:
+    if revision == EMPTY_TREE:
         return []
     shown = run_git(root, "cat-file", "blob", f"{revision}:{path}", check=False)
     if shown.returncode != 0:

@@ -108,6 +108,10 @@ def line_origin(root: Path, path: str, line: int) -> LineOrigin:
             raise SlowcodeError(f"{path} has no line {line}") from None
         if "no such path" in str(error) or "no such file" in str(error).lower():
             raise SlowcodeError(f"{path} is not tracked by git") from None
+        if "no such ref: HEAD" in str(error):
+            raise SlowcodeError(
+                f"{path}:{line} is not committed yet: the repository has no commits"
+            ) from None
         raise
     header = blame.splitlines()
     sha = header[0].split()[0] if header else _NOT_COMMITTED

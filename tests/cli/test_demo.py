@@ -90,10 +90,12 @@ def test_keep_leaves_an_untouched_copy(tmp_path: Path) -> None:
 def test_a_copy_with_applied_steps_is_kept_and_its_path_printed(tmp_path: Path) -> None:
     repository = create_sample_repository(tmp_path / "demo")
     (repository / "todo.py").write_text("# changed\n", encoding="utf-8")
-    git(repository, "commit", "--quiet", "-am", "A step")
+    git(repository, "commit", "--quiet", "-am", "A step", "-m", "Slowcode-Step: 1")
+    # An undo's revert and a decision-log commit are not steps.
+    git(repository, "commit", "--quiet", "--allow-empty", "-m", "Revert", "-m", "Slowcode-Undo: x")
     message = closing_lines(repository, keep=False)
     assert repository.exists()
-    assert f"The sample repository is in {repository} (1 step committed" in message
+    assert f"The sample repository is in {repository} (1 step applied by slowcode)" in message
     assert f"rm -rf {repository}" in message
 
 

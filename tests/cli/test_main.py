@@ -122,3 +122,69 @@ def test_a_bad_configuration_is_one_line_and_exit_1(
     assert error.startswith("slowcode: ")
     assert error.count("\n") == 1
     assert "max_changed_lines" in error
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    from tests.context.repos import make_repo
+
+    # A record long enough that `| head -3` closes the pipe before slowcode is done.
+    root = make_repo(tmp_path / "p", {"README.md": "# p\n"})
+    record = root / "docs" / "decisions" / "0001-a-long-record.md"
+    record.parent.mkdir(parents=True)
+    record.write_text("# A long record\n\n" + "A line of context.\n" * 200_000)
+    for _ in range(3):
+        done = subprocess.run(
+            f"'{sys.executable}' -m slowcode decisions show 1 | head -3",
+            shell=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.stdout.count("\n") == 3
+        assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["why", "a.py:1"], "slowcode: a.py:1 is not committed yet: the repository has no commits"),
+        (
+            ["audit", "verify", "--commits", "HEAD~1..HEAD"],
+            "slowcode: the repository has no commits yet",
+        ),
+        (
+            ["provenance", "export", "--format", "agent-trace"],
+            "slowcode: the repository has no commits yet",
+        ),
+        (["undo", "--yes"], "slowcode: nothing to undo: the repository has no commits"),
+    ],
+)
+def test_a_repository_without_commits_gets_one_plain_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    said: str,
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+
+    assert main(argv) == 1
+    assert capsys.readouterr().err == said + "\n"
+
+
+def test_a_range_before_the_first_commit_says_how_to_check_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.context.repos import make_repo
+
+    monkeypatch.chdir(make_repo(tmp_path / "p", {"a.txt": "a\n"}))
+
+    assert main(["audit", "verify", "--commits", "HEAD~3..HEAD"]) == 1
+    assert capsys.readouterr().err == (
+        "slowcode: 'HEAD~3..HEAD' names commits this repository does not have (a range that "
+        "reaches before the first commit?); --commits HEAD checks every commit\n"
+    )
+    assert main(["audit", "verify", "--commits", "HEAD"]) == 0

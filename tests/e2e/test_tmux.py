@@ -152,7 +152,7 @@ def test_a_recorded_session_from_task_to_two_commits(tmp_path: Path, tmux: Tmux)
         tmux.wait_for("Store the to-do list as a versioned JSON document")
         tmux.keys("Enter")  # record the decision; the step is applied
 
-        tmux.wait_for("Done. Both steps are applied")
+        tmux.wait_for("✓ Done.")
         # The task box has the focus for the next task; escape hands it to the keys.
         tmux.wait_for("esc Leave the box")
         tmux.keys("Escape")

@@ -1,9 +1,10 @@
 """A session run by an unprivileged user, for the read-only decisions folder tests.
 
-Usage: `python readonly_child.py ROOT start|apply`. Run as root, the process gives up
-its privileges (uid and gid 65534) once everything it needs is imported: at once
-(`start`), or while the step's review is open (`apply`), so the folder's mode 0o555
-refuses writes as it would for any developer. Run as anyone else, the mode alone does.
+Usage: `python readonly_child.py ROOT start|apply|apply-tree`. Run as root, the process
+gives up its privileges (uid and gid 65534) once everything it needs is imported: at
+once (`start`), or while the step's review is open (`apply`, and `apply-tree` for a
+step that records no decision), so a folder's mode 0o555 refuses writes as it would
+for any developer. Run as anyone else, the mode alone does.
 
 Prints each error notice as `notice: <line>` and an error that ended the session as
 `error: <line>`; exits 0 when the session ended, 1 on an error, 3 when the scripted
@@ -87,7 +88,10 @@ def main() -> int:
             ),
             tool_use_block(
                 "finish_step",
-                {"summary": "A constant.", "architectural": True, "decision": DECISION},
+                # `apply-tree`: a step without a decision, so only the work tree's folder counts.
+                {"summary": "A constant."}
+                if mode == "apply-tree"
+                else {"summary": "A constant.", "architectural": True, "decision": DECISION},
             ),
         ),
         reply("done", stop_reason="end_turn"),

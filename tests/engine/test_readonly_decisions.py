@@ -136,3 +136,24 @@ def test_a_read_only_decisions_folder_refuses_the_apply_and_loses_nothing(
     assert (repo / "a.txt").read_text() == "GREETING = 'hi'\n"
     changed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == ["a.txt", f"{DECISIONS}/{record.name}"]
+
+
+def test_a_work_tree_folder_made_read_only_during_review_refuses_the_apply(
+    repo: Path, server: RawJsonAPI
+) -> None:
+    head = git(repo, "rev-parse", "HEAD")
+    repo.chmod(0o555)  # the step's file lives at the top of the work tree
+    try:
+        done = run_child(repo, "apply-tree")
+    finally:
+        repo.chmod(0o755)
+    assert done.returncode == 3, done.stdout + done.stderr
+    (notice,) = lines(done.stdout, "notice: ")
+    assert notice == (
+        "the folder of a.txt is not writable (. refuses writes): make it writable, then "
+        "apply the step again (nothing was written; your verdicts are kept)"
+    )
+    assert (repo / "a.txt").read_text() == "hello\n"
+    assert git(repo, "rev-parse", "HEAD") == head
+    kinds = [event["type"] for event in read_events(find_sessions(repo)[0])]
+    assert "apply_refused" in kinds and "apply_intent" not in kinds

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from slowcode.engine.progress import Progress, UsageRecorded
 from slowcode.journal.log import read_events
 from slowcode.model.pricing import cost_usd
@@ -73,3 +75,37 @@ async def test_each_step_counts_its_own_requests(repo: Path, fake_api: FakeMessa
     expected = known_cost(model, USAGES[2]) + known_cost(model, USAGES[3])
     assert applied[0]["data"]["cost_usd"] == round(expected, 6)
     assert applied[0]["data"]["cost_usd"] > 0
+
+
+async def test_a_resumed_session_starts_from_the_tokens_and_cost_it_had(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    from slowcode.core.step_review import StepReview
+    from slowcode.engine.human import StepVerdict
+    from tests.helpers.humans import Quit
+
+    class QuitsAtStepTwo(ScriptedHuman):
+        async def review_step(self, review: StepReview) -> StepVerdict:
+            if review.step_number == 2:
+                raise Quit
+            return await super().review_step(review)
+
+    script = two_step_script()
+    for turn, usage in zip(script, USAGES, strict=True):
+        assert turn.message is not None
+        turn.message["usage"] = usage.to_json()
+    fake_api.script(*script[:5])
+    before: list[Progress] = []
+    with pytest.raises(Quit):
+        await make_workflow(repo, fake_api, QuitsAtStepTwo(), before).run("Make greetings nicer")
+    last = [event for event in before if isinstance(event, UsageRecorded)][-1]
+
+    after: list[Progress] = []
+    fake_api.script(script[5])
+    await make_workflow(repo, fake_api, ScriptedHuman(), after).resume()
+
+    restored = next(event for event in after if isinstance(event, UsageRecorded))
+    assert restored.session_total == last.session_total == sum(USAGES[:5], Usage())
+    assert restored.session_cost_usd == last.session_cost_usd
+    # The step under review is step 2: its own request only.
+    assert restored.step == 2 and restored.step_total == USAGES[4]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,14 +173,14 @@ def test_the_cli_undoes_and_refuses_in_one_line(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     head = step_commit(repo)
-    assert main(["undo", "-C", str(repo)]) == 0
+    assert main(["undo", "--yes", "-C", str(repo)]) == 0
     said, done = capsys.readouterr().out.splitlines()
     assert said == (
         f'Undo step 1 "A step" ({head[:8]}) with a new commit that reverts app.py, lib/new.py.'
     )
     assert done.startswith(f"undid {head[:8]} (step 1 of session s1) with commit ")
     assert done.endswith(": app.py, lib/new.py")
-    assert main(["undo", "-C", str(repo)]) == 1
+    assert main(["undo", "--yes", "-C", str(repo)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("slowcode: the last slowcode step") and err.count("\n") == 1
 
@@ -270,3 +272,24 @@ def test_head_is_undoable_answers_as_the_undo_decides(repo: Path) -> None:
     git(repo, "commit", "-qam", "my own commit")
     assert not head_is_undoable(repo)
     assert not head_is_undoable(repo / "nowhere")
+
+
+@pytest.mark.parametrize(("piped", "undone"), [("n\n", False), ("", False), ("y\n", True)])
+def test_a_piped_answer_is_read_and_no_answer_undoes_nothing(
+    repo: Path, piped: str, undone: bool
+) -> None:
+    head = step_commit(repo)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "slowcode", "undo"],
+        cwd=repo,
+        input=piped,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert (done.returncode == 0) is undone, done.stdout + done.stderr
+    assert (rev(repo, "HEAD") != head) is undone
+    if not piped:
+        assert "no answer: nothing was undone (--yes undoes without asking)" in done.stdout

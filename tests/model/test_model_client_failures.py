@@ -192,6 +192,8 @@ async def test_unauthorized_is_auth_and_never_retried(
     assert error.kind == "auth"
     assert not error.retryable
     assert "invalid x-api-key" in str(error)
+    # Where it was refused, and which setting to look at.
+    assert str(error).endswith(f"({model_settings.base_url}; check ANTHROPIC_API_KEY)")
     assert len(fake_api.message_requests) == 1
     assert retrying(events) == []
     assert fake_api.pending == 1
@@ -218,6 +220,10 @@ async def test_unreachable_server_is_connection(fake_api: FakeMessagesAPI) -> No
 
     assert error.kind == "connection"
     assert len(retrying(events)) == 1
+    assert str(error).endswith(
+        f"({settings.base_url}; set ANTHROPIC_BASE_URL (or base_url in the configuration) "
+        "to change it)"
+    )
 
 
 async def test_not_configured_fails_before_any_request() -> None:

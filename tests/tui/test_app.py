@@ -290,13 +290,25 @@ async def test_letters_typed_in_the_task_box_stay_there(tmp_path: Path) -> None:
         assert app.screen.query_one("#task", Input).value == "ql"
 
 
-async def test_the_closing_summary_says_done_once(tmp_path: Path) -> None:
+async def test_the_closing_summary_is_said_once(tmp_path: Path) -> None:
     from slowcode.engine.progress import SessionFinished
 
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         for summary in ("Done: greetings are polite.", "Greetings are polite."):
             app._report(SessionFinished(summary))
+        # Streamed just before the session ends, the summary is not written out again.
+        app._report(StateChanged(SessionState.STEP_WORKING))
+        app._report(ModelTextStreamed("Both steps are "))
+        app._report(ModelTextStreamed("applied."))
+        app._report(StateChanged(SessionState.DONE))
+        app._report(SessionFinished("Both steps are applied."))
         await pilot.pause()
-        said = [line for line in app.session_screen.commentary.lines if "olite" in line]
-        assert said == ["Done: greetings are polite.", "Done. Greetings are polite."]
+        lines = list(app.session_screen.commentary.lines)
+        said = [line for line in lines if "olite" in line or "applied" in line]
+        assert said == [
+            "Done: greetings are polite.",
+            "Done. Greetings are polite.",
+            "Both steps are applied.",
+        ]
+        assert [line for line in lines if line.strip()][-1] == "✓ Done."

@@ -84,7 +84,30 @@ class Session:
         emit(StateChanged(point.state, "resumed"))
         if point.plan is not None:
             emit(PlanUpdated(point.plan))
+        session._restore_usage(point.responses, point.step_responses)
         return session
+
+    def _restore_usage(self, responses: list[Usage], in_step: int) -> None:
+        """The tokens and cost the journal's answers add up to, told to the client once."""
+        first_of_step = len(responses) - in_step
+        for number, request in enumerate(responses):
+            cost = cost_usd(self.model, request)
+            self.usage = self.usage + request
+            self.cost = add_costs(self.cost, cost)
+            if number >= first_of_step:
+                self.step_usage = self.step_usage + request
+                self.step_cost = add_costs(self.step_cost, cost)
+        if responses:
+            self.emit(
+                UsageRecorded(
+                    Usage(),
+                    self.usage,
+                    self.cost,
+                    self.current_step,
+                    self.step_usage,
+                    self.step_cost,
+                )
+            )
 
     def transition(self, to: SessionState, detail: str = "") -> None:
         """Moves to `to`, or raises TransitionError when the machine does not allow it."""

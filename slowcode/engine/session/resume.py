@@ -17,6 +17,7 @@ from slowcode.engine.review.state import OpenReview, SentBackRound
 from slowcode.engine.staging.tree import JOURNAL_VERSION
 from slowcode.journal import events as ev
 from slowcode.journal.log import REDACTED, Event, entries_of
+from slowcode.model.usage import Usage
 
 S = SessionState
 
@@ -53,6 +54,9 @@ class ResumePoint:
     done_calls: dict[str, tuple[str, bool]] = field(default_factory=dict)
     review: OpenReview | None = None
     sent_back: StepReview | None = None
+    responses: list[Usage] = field(default_factory=list)
+    """Each answer's usage, oldest first; the last `step_responses` are the current step's."""
+    step_responses: int = 0
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -117,6 +121,8 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
     done_calls: dict[str, tuple[str, bool]] = {}
     review: OpenReview | None = None
     sent_back: SentBackRound | None = None
+    responses: list[Usage] = []
+    since_step = 0
     for entry in entries_of(events):
         event = entry.event
         review = OpenReview.follow(review, event)
@@ -142,10 +148,13 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
                     hashes[path] = (None, event.base_sha256)
                 staged[path] = text
                 hashes[path] = (event.sha256, hashes[path][1])
+            case ev.ModelResponse(usage=dict() as usage):
+                responses.append(Usage.from_json(usage))
+                since_step += 1
             case ev.StagedDiscarded():
                 base, staged, hashes = {}, {}, {}
             case ev.StepApplied():
-                base, staged, hashes = {}, {}, {}
+                base, staged, hashes, since_step = {}, {}, {}, 0
                 finished.append(StepState.APPLIED if event.commit else StepState.SKIPPED)
     _check_staged(session_id, staged, base, hashes)
     current: int | None = None
@@ -168,6 +177,8 @@ def resume_point(session_id: str, events: list[Event]) -> ResumePoint:
         review=review,
         # A review still open is answered again, and a send-back from it sets the round.
         sent_back=sent_back.review() if sent_back is not None and review is None else None,
+        responses=responses,
+        step_responses=since_step,
     )
 
 

@@ -144,6 +144,7 @@ class SessionScreen(Screen[None]):
         self._retryable_failure = False
         self._review_waiting: asyncio.Future[None] | None = None
         self._undo_available = False
+        self._streamed_since_state = ""
 
     def compose(self) -> ComposeResult:
         """Task box, plan and commentary side by side, error line, status line, keys."""
@@ -265,12 +266,15 @@ class SessionScreen(Screen[None]):
         elif isinstance(event, ModelTextStreamed):
             status.connection = ""
             self.commentary.write_text(event.text)
+            self._streamed_since_state += event.text
         elif isinstance(event, SessionResumed):
             # Which session and task are back, before anything of theirs is shown.
             self.query_one(TaskBox).show_task(event.task)
             self.commentary.start()
             self._write_line(event.line())
         elif isinstance(event, StateChanged):
+            if event.state is not SessionState.DONE:
+                self._streamed_since_state = ""  # the closing words come just before done
             self.commentary.flush()  # the stream paused: the word held back is whole
             status.state = event.state
             self.refresh_bindings()  # `u` works only between sessions
@@ -307,10 +311,7 @@ class SessionScreen(Screen[None]):
             elif event.level == "warning":
                 notify(self, event.message, severity="warning")
         elif isinstance(event, SessionFinished):
-            summary = event.summary
-            # A summary that already says it is done is not told so twice.
-            done = summary.lstrip().lower().startswith("done")
-            self._write_line(summary if done else f"Done. {summary}")
+            self._write_line(_finished_line(event.summary, self._streamed_since_state))
         elif isinstance(event, CheckStarted):
             self._write_line(f"$ {event.command}")
         elif isinstance(event, CheckOutput):
@@ -434,3 +435,12 @@ class SessionScreen(Screen[None]):
 
     def _write_line(self, line: str) -> None:
         self.commentary.add_line(line)
+
+
+def _finished_line(summary: str, streamed: str) -> str:
+    """The log's last line: the summary only when the model's words did not just show it."""
+    if summary.strip() and " ".join(summary.split()) in " ".join(streamed.split()):
+        return "✓ Done."
+    if summary.lstrip().lower().startswith("done"):
+        return summary
+    return f"Done. {summary}"
