@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from slowcode.core.config import Config
@@ -16,53 +14,20 @@ from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.review import ReviewScreen
 from tests.fakeapi import (
     FakeMessagesAPI,
-    Turn,
     fake_settings,
     http_error,
     reply,
     tool_use_block,
 )
-
-SIZE = (120, 40)
-
-
-def _repo(path: Path) -> Path:
-    def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=path, check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
-    git("config", "user.name", "Dev")
-    git("config", "user.email", "dev@example.invalid")
-    (path / "app.py").write_text("def hello():\n    return 'hello'\n")
-    git("add", "app.py")
-    git("commit", "-q", "-m", "initial")
-    return path
-
-
-def _plan_turn() -> Turn:
-    return reply(
-        "I will add a greeting function.",
-        tool_use_block(
-            "propose_plan",
-            {"goal": "greet by name", "steps": [{"title": "Add greet", "why": "callers need it"}]},
-        ),
-    )
-
-
-async def _wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 400) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
+from tests.tui.app_sessions import SIZE, app_repo, plan_turn, wait_for
 
 
 async def test_a_session_runs_from_task_to_commit(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    root = _repo(tmp_path)
+    root = app_repo(tmp_path)
     fake_api.script(
-        _plan_turn(),
+        plan_turn(),
         reply(
             tool_use_block(
                 "str_replace_based_edit_tool",
@@ -85,11 +50,11 @@ async def test_a_session_runs_from_task_to_commit(
     async with app.run_test(size=SIZE) as pilot:
         app.session_screen.query_one("#task", Input).focus()
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
+        await wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await pilot.press("a", "enter")
-        await _wait_for(pilot, lambda: app.session_screen.status.state is SessionState.DONE)
+        await wait_for(pilot, lambda: app.session_screen.status.state is SessionState.DONE)
     assert "def greet(name):" in (root / "app.py").read_text()
     log = subprocess.run(
         ["git", "log", "-1", "--format=%s"], cwd=root, capture_output=True, text=True, check=True
@@ -100,33 +65,33 @@ async def test_a_session_runs_from_task_to_commit(
 async def test_a_failed_request_is_shown_and_retried_with_r(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    root = _repo(tmp_path)
+    root = app_repo(tmp_path)
     fake_api.script(http_error(529, "overloaded"))
     settings = fake_settings(fake_api, max_retries=0, stream_retries=0)
     app = SlowcodeApp(root, Config(), settings, resume=False, initial_task="add greet")
     async with app.run_test(size=SIZE) as pilot:
         app.session_screen.query_one("#task", Input).focus()
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: app.session_screen.has_class("-failed"))
+        await wait_for(pilot, lambda: app.session_screen.has_class("-failed"))
         error = str(app.session_screen.query_one("#session-error").render())
         assert error.startswith("✗ ")
         assert "\n" not in error
-        fake_api.script(_plan_turn())
+        fake_api.script(plan_turn())
         await pilot.press("r")
-        await _wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
+        await wait_for(pilot, lambda: app.session_screen.plan_list.reviewing)
         assert not app.session_screen.has_class("-failed")
 
 
 async def test_quitting_mid_request_cancels_the_workflow(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    root = _repo(tmp_path)
-    fake_api.script(_plan_turn().delayed(30))
+    root = app_repo(tmp_path)
+    fake_api.script(plan_turn().delayed(30))
     app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=False, initial_task="x")
     async with app.run_test(size=SIZE) as pilot:
         app.session_screen.query_one("#task", Input).focus()
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: len(fake_api.message_requests) == 1)
+        await wait_for(pilot, lambda: len(fake_api.message_requests) == 1)
         workers = list(app.workers)
         assert [worker.group for worker in workers] == ["model"]
         app.session_screen.plan_list.focus()
@@ -139,7 +104,7 @@ async def test_quitting_mid_request_cancels_the_workflow(
 async def test_resuming_with_no_unfinished_session_opens_quietly(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    root = _repo(tmp_path)
+    root = app_repo(tmp_path)
     app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=True)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -170,7 +135,7 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
     from slowcode.git.repo import GitRepo
     from slowcode.tui.screens.confirm import ConfirmScreen
 
-    root = _repo(tmp_path)
+    root = app_repo(tmp_path)
     (root / "app.py").write_text("def hello():\n    return 'hi'\n")
     step = GitRepo.open(root).commit_step(["app.py"], "Say hi", "", [("Slowcode-Session", "s")])
 
@@ -184,7 +149,7 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
         await pilot.pause()
         assert "u Undo last step" in _bar(app)
         await pilot.press("u")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         # The question names the step and what its undo changes.
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.question == (
@@ -194,12 +159,12 @@ async def test_u_undoes_the_last_step_after_a_confirmation(
         await pilot.pause()
         assert head() == step
         await pilot.press("u")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("enter")  # enter is not a yes
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and head() == step
         await pilot.press("y")
-        await _wait_for(pilot, lambda: head() != step)
+        await wait_for(pilot, lambda: head() != step)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert (root / "app.py").read_text() == "def hello():\n    return 'hello'\n"
@@ -220,7 +185,7 @@ async def test_u_is_offered_only_when_head_is_a_step_and_also_after_a_failure(
 ) -> None:
     from slowcode.git.repo import GitRepo
 
-    root = _repo(tmp_path)
+    root = app_repo(tmp_path)
     app = SlowcodeApp(root, Config(), ModelSettings(), resume=False)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()

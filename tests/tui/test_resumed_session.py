@@ -10,39 +10,24 @@ from slowcode.core.config import Config
 from slowcode.engine.progress import SessionResumed, SessionState
 from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.review import ReviewScreen
-from tests.fakeapi import FakeMessagesAPI, Turn, fake_settings, reply, tool_use_block
-from tests.tui.test_app_session import SIZE, _plan_turn, _repo, _wait_for
+from tests.fakeapi import FakeMessagesAPI, fake_settings
+from tests.tui.app_sessions import SIZE, app_repo, plan_turn, step_turn, wait_for
 
 TASK = "add greet"
-
-
-def _step_turn() -> Turn:
-    return reply(
-        tool_use_block(
-            "str_replace_based_edit_tool",
-            {
-                "command": "str_replace",
-                "path": "app.py",
-                "old_str": "    return 'hello'\n",
-                "new_str": "    return 'hello'\n\n\ndef greet(name):\n    return name\n",
-            },
-        ),
-        tool_use_block("finish_step", {"summary": "Adds `greet`.", "architectural": False}),
-    )
 
 
 async def test_a_resumed_session_names_its_session_task_and_step(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    root = _repo(tmp_path)
-    fake_api.script(_plan_turn(), _step_turn())
+    root = app_repo(tmp_path)
+    fake_api.script(plan_turn(), step_turn())
     first = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=False, initial_task=TASK)
     async with first.run_test(size=SIZE) as pilot:
         first.session_screen.query_one("#task", Input).focus()
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: first.session_screen.plan_list.reviewing)
+        await wait_for(pilot, lambda: first.session_screen.plan_list.reviewing)
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: isinstance(first.screen, ReviewScreen))
+        await wait_for(pilot, lambda: isinstance(first.screen, ReviewScreen))
         assert first.workflow is not None
         session_id = first.workflow.session.session_id
         await pilot.press("q")  # quit mid-review
@@ -50,7 +35,7 @@ async def test_a_resumed_session_names_its_session_task_and_step(
     requests = len(fake_api.message_requests)
     app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         screen = app.session_screen
         # The log's first line, wrapped to the log's width.
         first_line = " ".join(line.rstrip() for line in screen.commentary.lines[:2])

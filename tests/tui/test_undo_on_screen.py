@@ -14,32 +14,31 @@ from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.review import ReviewScreen
 from slowcode.tui.widgets.plan_list import step_line
 from tests.fakeapi import FakeMessagesAPI, fake_settings, reply
-from tests.tui.test_app_session import SIZE, _plan_turn, _repo, _wait_for
-from tests.tui.test_resumed_session import _step_turn
+from tests.tui.app_sessions import SIZE, app_repo, plan_turn, step_turn, wait_for
 
 
 async def test_an_undone_step_is_marked_undone_in_the_plan_and_the_log(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
-    root = _repo(tmp_path)
-    fake_api.script(_plan_turn(), _step_turn(), reply("The step is applied."))
+    root = app_repo(tmp_path)
+    fake_api.script(plan_turn(), step_turn(), reply("The step is applied."))
     app = SlowcodeApp(root, Config(), fake_settings(fake_api), resume=False, initial_task="x")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.session_screen
         screen.query_one("#task", Input).focus()
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: screen.plan_list.reviewing)
+        await wait_for(pilot, lambda: screen.plan_list.reviewing)
         await pilot.press("enter")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await pilot.press("a", "enter")
-        await _wait_for(pilot, lambda: screen.status.state is SessionState.DONE)
+        await wait_for(pilot, lambda: screen.status.state is SessionState.DONE)
         assert screen.plan_list.steps[0].state is StepState.APPLIED
         await pilot.press("escape")  # out of the task box, to the keys
-        await _wait_for(pilot, lambda: screen.undo_available)
+        await wait_for(pilot, lambda: screen.undo_available)
         await pilot.press("u")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await _wait_for(pilot, lambda: screen.plan_list.steps[0].state is StepState.UNDONE)
+        await wait_for(pilot, lambda: screen.plan_list.steps[0].state is StepState.UNDONE)
         assert str(step_line(1, screen.plan_list.steps[0])).startswith("↶ 1. Add greet")
         log = " ".join(line.rstrip() for line in screen.commentary.lines)
         assert '↶ undid step 1 "Add greet"' in log
