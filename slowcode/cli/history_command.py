@@ -12,6 +12,8 @@ from slowcode.cli.audit_command import add_directory_option, repository_root
 from slowcode.core.literal import visible_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from slowcode.ops.step_history import SessionHistory, StepHistory
 
 
@@ -62,14 +64,16 @@ def session_lines(session: SessionHistory) -> list[str]:
         f"{session.tokens:,} tokens{cache}  {format_cost(session.cost_usd)}  "
         f"{format_duration(session.duration_seconds)}  {session.task or '(no task)'}"
     ]
-    lines += [_step_line(step) for step in session.steps]
+    lines += [_step_line(step, format_cost) for step in session.steps]
     return lines
 
 
-def _step_line(step: StepHistory) -> str:
+def _step_line(step: StepHistory, cost_of: Callable[[float | None], str] | None = None) -> str:
+    """A step's line; with `cost_of` (a journal's history), its own tokens and cost too."""
+    usage = "" if cost_of is None else f"{step.tokens:,} tokens  {cost_of(step.cost_usd)}  ·  "
     return (
         f"  {step.number:>2}  {step.title}  ·  {step.accepted} accepted, "
-        f"{step.rejected} rejected, {step.edited} edited  ·  {step.outcome}"
+        f"{step.rejected} rejected, {step.edited} edited  ·  {usage}{step.outcome}"
     )
 
 

@@ -11,6 +11,7 @@ from slowcode.cli.main import main
 from slowcode.core.step_review import Verdict
 from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.progress import Progress
+from slowcode.model.cost_text import format_cost
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
 from slowcode.ops.history import load_history
@@ -83,6 +84,11 @@ async def test_the_history_command_prints_text_and_json(
     assert lines[0].startswith(f"{session_id}  finished  2 steps  ")
     assert lines[0].endswith("Make greetings nicer")
     assert lines[1].startswith("   1  Greet politely  ·  2 accepted, 0 rejected, 0 edited  ·  ")
+    # Each step's own tokens and estimated cost, as the History screen shows them.
+    history = load_history(repo)[0]
+    first = history.steps[0]
+    assert f"  ·  {first.tokens:,} tokens  {format_cost(first.cost_usd)}  ·  " in lines[1]
+    assert first.tokens > 0
 
     assert main(["history", "--json", "-C", str(repo)]) == 0
     (data,) = json.loads(capsys.readouterr().out)

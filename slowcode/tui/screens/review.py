@@ -349,7 +349,8 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
             # Accepting needs the hunk's end on screen: `y` first scrolls to it.
             left = view.reveal_more(position)
             if left:
-                note = f"↓ {left} more lines in this hunk · y again at its end"
+                lines = "line" if left == 1 else "lines"
+                note = f"↓ {left} more {lines} in this hunk · y again at its end"
             else:
                 note = "end of the hunk in view · y accepts it"
             self.query_one("#review-progress", Static).update(literal(note))
