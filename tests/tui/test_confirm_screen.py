@@ -33,3 +33,16 @@ async def test_a_long_question_wraps_instead_of_being_cut() -> None:
         await pilot.press("y")
         await pilot.pause()
     assert app.answers == [True]
+
+
+async def test_the_reminder_goes_with_the_dialog() -> None:
+    app = ConfirmApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # not an answer: the dialog reminds
+        await pilot.pause()
+        assert any("Press y" in note.message for note in app._notifications)
+        await pilot.press("n")
+        await pilot.pause()
+        assert not list(app._notifications)
+    assert app.answers == [False]

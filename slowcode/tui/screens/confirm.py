@@ -52,5 +52,6 @@ class ConfirmScreen(IgnoresTypeAhead, ModalScreen[bool]):
         self.notify("Press y to go ahead, or n to leave things as they are.")
 
     def action_answer(self, yes: bool) -> None:
-        """Closes the dialog with the answer."""
+        """Closes the dialog with the answer; its reminder goes with it."""
+        self.app.clear_notifications()
         self.dismiss(yes)
