@@ -395,7 +395,14 @@ class SlowcodeApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands plus slowcode's screens, for the command palette."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's key panel lists its own bindings; slowcode's `?` list comes below.
+            if command.title != "Keys":
+                yield command
+        if type(screen).__name__ != "HistoryScreen":
+            yield SystemCommand(
+                "History", "Every session, its steps and what they cost (h)", self.action_history
+            )
         if not _is_decision_log(screen):
             yield SystemCommand(
                 "Decision log",

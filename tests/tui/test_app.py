@@ -312,3 +312,12 @@ async def test_the_closing_summary_is_said_once(tmp_path: Path) -> None:
             "Both steps are applied.",
         ]
         assert [line for line in lines if line.strip()][-1] == "✓ Done."
+
+
+async def test_the_palette_reaches_history_and_lists_keys_once(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles.count("Keys") == 1
+        assert "History" in titles and "Decision log" in titles
