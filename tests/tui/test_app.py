@@ -321,3 +321,24 @@ async def test_the_palette_reaches_history_and_lists_keys_once(tmp_path: Path) -
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert titles.count("Keys") == 1
         assert "History" in titles and "Decision log" in titles
+
+
+async def test_moving_a_step_is_offered_only_where_it_can_move(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        asked = asyncio.create_task(app.human.review_plan(_plan()))
+        await pilot.pause()
+        bar = app.session_screen.query_one(KeyBar)
+
+        def offered() -> dict[str, bool]:
+            return {hint.description: hint.enabled for hint in bar.hints()}
+
+        await pilot.pause()
+        assert offered()["Move down"] and not offered().get("Move up", False)
+        await pilot.press("j")
+        await pilot.pause()
+        assert offered()["Move up"] and offered()["Move down"]
+        await pilot.press("j")
+        await pilot.pause()
+        assert offered()["Move up"] and not offered().get("Move down", False)
+        asked.cancel()

@@ -153,9 +153,19 @@ class PlanList(OptionList):
         if action in self._REVIEW_ACTIONS:
             if not self.reviewing:
                 return False
-            if action in ("edit", "delete", "move"):
+            if action in ("edit", "delete"):
                 return self.highlighted is not None
+            if action == "move":
+                # Up from the first step or down from the last is not offered.
+                offset = parameters[0] if parameters and isinstance(parameters[0], int) else 0
+                index = self.highlighted
+                return index is not None and 0 <= index + offset < len(self.steps)
         return True
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        """Scrolls to the highlighted step; the keys that move it follow where it is."""
+        super().watch_highlighted(highlighted)
+        self.refresh_bindings()
 
     def action_approve(self) -> None:
         """Approves the plan as it stands in the list."""
