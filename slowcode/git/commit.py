@@ -98,6 +98,32 @@ def _text(result: GitResult) -> str:
     return result.text.strip()
 
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+"""git's empty tree: what a root commit is compared with."""
+
+
+def changed_paths(root: Path, commit: str) -> list[str]:
+    """The files `commit` changes against its first parent (a root commit: all it holds)."""
+    out = run_git(
+        root,
+        "diff-tree",
+        "-r",
+        "-z",
+        "--no-renames",
+        "--no-commit-id",
+        "--name-only",
+        "--root",
+        commit,
+    ).stdout.decode("utf-8", "surrogateescape")
+    return [path for path in out.split("\0") if path]
+
+
+def parent_or_empty_tree(root: Path, commit: str) -> str:
+    """`commit`'s first parent, or the empty tree for a root commit: what its diff is against."""
+    parents = _text(run_git(root, "rev-list", "--parents", "-n1", commit)).split()[1:2]
+    return parents[0] if parents else EMPTY_TREE
+
+
 def head_commit(root: Path) -> str | None:
     """The commit HEAD points to, or None on an unborn branch."""
     result = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)

@@ -61,10 +61,15 @@ def patch_id(root: Path, commit: str) -> str | None:
     moves the change keeps its id while any change to the diff's content does not.
     """
     shown = run_git(root, "show", "--no-color", "--no-ext-diff", "--format=", "-p", commit)
-    if not shown.stdout.strip():
+    return diff_patch_id(root, shown.stdout)
+
+
+def diff_patch_id(root: Path, diff: bytes | str) -> str | None:
+    """The stable patch id of a diff's text (None for an empty diff, or one git cannot read)."""
+    if not diff.strip():
         return None
     try:
-        ids = run_git(root, "patch-id", "--stable", stdin=shown.stdout).text.split()
+        ids = run_git(root, "patch-id", "--stable", stdin=diff).text.split()
     except GitError:
         return None
     return ids[0] if ids else None

@@ -17,12 +17,13 @@ from pathlib import Path
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR
-from slowcode.git.notes import patch_id, read_note
+from slowcode.git.commit import changed_paths, parent_or_empty_tree
+from slowcode.git.notes import diff_patch_id, patch_id, read_note
 from slowcode.git.runner import git_text
 from slowcode.journal.log import event_hash, read_events, verify
 from slowcode.journal.provenance import ProvenanceNote, build_note
-from slowcode.ops.audit_lines import EMPTY_TREE, changed_paths, lines_problem
 from slowcode.ops.audit_lines import has_lines as _has_lines
+from slowcode.ops.audit_lines import lines_problem
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _FORMAT = _FIELD.join(
@@ -140,24 +141,16 @@ def _audit_undo(root: Path, commit: StepCommit, undone: str) -> AuditFinding:
     try:
         paths = changed_paths(root, commit.sha)
         step_paths = set(changed_paths(root, undone))
-        parent = git_text(root, "rev-list", "--parents", "-n1", undone).split()[1:2]
-        base = parent[0] if parent else EMPTY_TREE
+        base = parent_or_empty_tree(root, undone)
         reverted = git_text(root, "diff", "--no-color", "--no-ext-diff", undone, base, "--", *paths)
     except SlowcodeError:
         return AuditFinding(commit, f"the step it undoes ({undone[:12]}) is not in this repository")
     strays = sorted(set(paths) - step_paths)
     if strays:
         return AuditFinding(commit, f"it changes {', '.join(strays)}, which its step did not")
-    if _patch_id_of(root, reverted) != patch_id(root, commit.sha):
+    if diff_patch_id(root, reverted) != patch_id(root, commit.sha):
         return AuditFinding(commit, f"it is not the reverse of step commit {undone[:12]}")
     return AuditFinding(commit)
-
-
-def _patch_id_of(root: Path, diff: str) -> str | None:
-    if not diff.strip():
-        return None
-    ids = git_text(root, "patch-id", "--stable", stdin=diff).split()
-    return ids[0] if ids else None
 
 
 def _against_journal(root: Path, commit: StepCommit, note: ProvenanceNote) -> AuditFinding:

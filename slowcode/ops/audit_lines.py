@@ -17,12 +17,11 @@ from collections import Counter
 from pathlib import Path
 
 from slowcode.core.errors import SlowcodeError
-from slowcode.git.runner import git_text, run_git
+from slowcode.git.commit import EMPTY_TREE, changed_paths, parent_or_empty_tree
+from slowcode.git.runner import run_git
 from slowcode.journal.provenance import ProvenanceNote
 
 _TAKEN = ("accepted", "edited")
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-"""git's empty tree: the parent side of a root commit."""
 
 
 def has_lines(note: ProvenanceNote) -> bool:
@@ -50,8 +49,7 @@ def lines_problem(root: Path, sha: str, note: ProvenanceNote) -> str:
                 net[_normal(str(line)[1:])] += sign
     try:
         paths = changed_paths(root, sha)
-        parent = git_text(root, "rev-list", "--parents", "-n1", sha).split()[1:2]
-        base = parent[0] if parent else EMPTY_TREE
+        base = parent_or_empty_tree(root, sha)
         for path in sorted(set(paths) | set(expected)):
             if path in skipped:
                 continue
@@ -64,12 +62,6 @@ def lines_problem(root: Path, sha: str, note: ProvenanceNote) -> str:
     except SlowcodeError as error:
         return f"the commit's files could not be read: {error}"
     return ""
-
-
-def changed_paths(root: Path, sha: str) -> list[str]:
-    """The files commit `sha` changes (a root commit: every file it holds)."""
-    out = git_text(root, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--root", sha)
-    return [path for path in out.split("\0") if path]
 
 
 def _lines_at(root: Path, revision: str, path: str) -> list[str]:

@@ -26,6 +26,7 @@ from slowcode.core.atomic import write_bytes_atomic
 from slowcode.core.errors import SlowcodeError
 from slowcode.engine.apply.commit import SESSION_TRAILER, STEP_TRAILER, disk_bytes, read_blob
 from slowcode.git import repo_state
+from slowcode.git.commit import changed_paths
 from slowcode.git.repo import GitRepo
 from slowcode.git.runner import git_text
 from slowcode.journal import events as ev
@@ -134,7 +135,7 @@ def plan_undo(root: Path) -> UndoPlan:
     parents = git_text(repo.root, "rev-list", "--parents", "-n1", target).split()[1:]
     if len(parents) > 1:
         raise UndoRefused(f"{short} is a merge commit; slowcode steps never are")
-    changed = _changed_paths(repo.root, target)
+    changed = changed_paths(repo.root, target)
     before = _entries(repo.root, parents[0] if parents else None, changed)
     # Compared with the tip: a decision-log commit after the step may hold a record's bytes.
     _refuse_uncommitted(repo.root, changed, before, _entries(repo.root, head, changed))
@@ -248,7 +249,7 @@ def _last_step(repo: GitRepo, head: str) -> tuple[str, list[str]]:
 def _refuse_changed_later(root: Path, paths: list[str], later: list[str]) -> None:
     """Refuses when a decision-log commit after the step changed a file the undo restores."""
     for commit in later:
-        touched = set(_changed_paths(root, commit)) & set(paths)
+        touched = set(changed_paths(root, commit)) & set(paths)
         if touched:
             raise UndoRefused(
                 f"{', '.join(sorted(touched))} changed again in {commit[:8]} after the step; "
@@ -301,22 +302,6 @@ def _journal_for(root: Path, session_id: str) -> Journal:
     if (folder / JOURNAL_FILE).is_file():
         return Journal.open(folder)
     return Journal.create(root)
-
-
-def _changed_paths(root: Path, commit: str) -> list[str]:
-    # --root: a root commit is compared with the empty tree.
-    out = git_text(
-        root,
-        "diff-tree",
-        "-r",
-        "-z",
-        "--no-renames",
-        "--no-commit-id",
-        "--name-only",
-        "--root",
-        commit,
-    )
-    return [path for path in out.split("\0") if path]
 
 
 def _entries(root: Path, commit: str | None, paths: list[str]) -> dict[str, _Entry]:

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR
+from slowcode.core.session_state import SessionState
 from slowcode.tui.human import TuiHuman
 from slowcode.tui.messages import (
     ProgressReported,
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
     from slowcode.ops.undo import UndoPlan
     from slowcode.telemetry.exporter import SessionTelemetry
     from slowcode.telemetry.settings import TelemetrySettings
+
+
+_UNDO_STATES = frozenset({SessionState.IDLE, SessionState.DONE, SessionState.FAILED})
+"""The states `u` works in: between sessions, and after a failed one."""
 
 
 def _is_decision_log(screen: object) -> bool:
@@ -236,11 +241,13 @@ class SlowcodeApp(App[None]):
 
     def on_progress_reported(self, message: ProgressReported) -> None:
         """Shows what the engine reported."""
-        from slowcode.engine.progress import StateChanged, StepApplied
+        from slowcode.engine.progress import StateChanged
 
         self.session_screen.show_progress(message.event)
-        if isinstance(message.event, StateChanged | StepApplied):
-            self._check_undo()  # a step committed, or a session stopped
+        event = message.event
+        if isinstance(event, StateChanged) and event.state in _UNDO_STATES:
+            # `u` is offered only between sessions: asked when one stops, not at each step.
+            self._check_undo()
 
     @work(thread=True, exclusive=True, group="undo-check", exit_on_error=False)
     def _check_undo(self) -> None:

@@ -134,7 +134,7 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
         too_small = rows < MIN_DIFF_ROWS
         if too_small:
             needed = self._height_for_diff(rows)
-            notice.update(f"Too small for the diff: make the terminal {needed}+ rows tall")
+            notice.update(literal(f"Too small for the diff: make the terminal {needed}+ rows tall"))
         notice.display = too_small
 
     def _height_for_diff(self, rows: int) -> int:
