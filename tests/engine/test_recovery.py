@@ -16,9 +16,9 @@ from slowcode.engine.session.recovery import ROLLED_BACK, interrupted_intent, re
 from slowcode.git.repo import GitRepo
 from slowcode.journal import events as ev
 from slowcode.journal.log import Journal, find_sessions, read_events, verify
-from slowcode.journal.schema import JournalEvent
 from tests.context.repos import with_identity
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.crashes import Crash, crash_after
 from tests.helpers.humans import Quit, ScriptedHuman
 from tests.helpers.sessions import APP, edit, make_workflow, plan_turn
 
@@ -88,23 +88,12 @@ async def test_verdicts_made_before_a_stop_are_there_after_resume(
     assert "'hello '" in text and "name.upper() + '!'" in text
 
 
-class Crash(BaseException):
-    """Stands for the process dying at this instant."""
-
-
 async def test_an_apply_cut_short_is_completed_without_asking_again(
     repo: Path, fake_api: FakeMessagesAPI
 ) -> None:
     fake_api.script(*one_step_script()[:2])
     workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
-    original = workflow.record
-
-    def dies_after_the_first_write(event: JournalEvent, *, sync: bool = False) -> None:
-        original(event, sync=sync)
-        if isinstance(event, ev.FileWritten):
-            raise Crash
-
-    workflow.record = dies_after_the_first_write  # type: ignore[method-assign]
+    crash_after(workflow, lambda event: isinstance(event, ev.FileWritten))
     with pytest.raises(Crash):
         await workflow.run("polite")
     assert step_commits(repo) == []
@@ -129,14 +118,7 @@ async def test_a_hook_refusing_the_recovered_commit_asks_the_developer_on_resume
 ) -> None:
     fake_api.script(*one_step_script()[:2])
     workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
-    original = workflow.record
-
-    def dies_after_the_first_write(event: JournalEvent, *, sync: bool = False) -> None:
-        original(event, sync=sync)
-        if isinstance(event, ev.FileWritten):
-            raise Crash
-
-    workflow.record = dies_after_the_first_write  # type: ignore[method-assign]
+    crash_after(workflow, lambda event: isinstance(event, ev.FileWritten))
     with pytest.raises(Crash):
         await workflow.run("polite")
     # A formatter hook, installed since, that refuses until the developer deals with it.

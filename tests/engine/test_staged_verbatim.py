@@ -22,6 +22,7 @@ from slowcode.engine.session.resume import StagedTextAltered
 from slowcode.journal.log import JOURNAL_FILE, REDACTED, find_sessions, read_events
 from tests.context.repos import git
 from tests.fakeapi import FakeMessagesAPI, Turn, reply, tool_use_block
+from tests.helpers.crashes import Crash, crash_after
 from tests.helpers.humans import Quit, ScriptedHuman
 from tests.helpers.sessions import EDITOR, app_repo, make_workflow, plan_turn
 
@@ -179,28 +180,22 @@ async def test_a_journal_without_the_hashes_still_resumes(
         assert committed(repo, path) == text
 
 
-class Crash(BaseException):
-    """Stands for the process dying at this instant."""
-
-
 async def test_a_call_never_run_whose_input_the_journal_masked_is_asked_again(
     tmp_path: Path, fake_api: FakeMessagesAPI
 ) -> None:
     from slowcode.engine.session.resume import MASKED_CALL_RESULT
     from slowcode.journal import events as ev
-    from slowcode.journal.schema import JournalEvent
 
     repo = app_repo(tmp_path)
     fake_api.script(*step_turns())
     workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
-    original = workflow.record
-
-    def dies_once_the_answer_is_journaled(event: JournalEvent, *, sync: bool = False) -> None:
-        original(event, sync=sync)
-        if isinstance(event, ev.ConversationMessage) and "curl" in json.dumps(event.message):
-            raise Crash
-
-    workflow.record = dies_once_the_answer_is_journaled  # type: ignore[method-assign]
+    # Dies once the model's answer is journaled, before any of its calls ran.
+    crash_after(
+        workflow,
+        lambda event: (
+            isinstance(event, ev.ConversationMessage) and "curl" in json.dumps(event.message)
+        ),
+    )
     with pytest.raises(Crash):
         await workflow.run("Add the examples")
     fake_api.script(*step_turns()[1:], DONE)

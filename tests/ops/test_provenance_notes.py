@@ -69,6 +69,14 @@ def test_a_note_of_another_schema_is_refused() -> None:
         ProvenanceNote.from_text("not json")
 
 
+def clone_of(repo: Path, clone: Path, *, with_notes: bool) -> Path:
+    """A teammate's clone of `repo`: no journal, and the provenance notes when fetched."""
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    if with_notes:
+        git(clone, "fetch", "-q", "origin", f"{NOTES_REF}:{NOTES_REF}")
+    return clone
+
+
 def audit(repo: Path, revisions: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     status = main(["audit", "verify", "--commits", revisions, "-C", str(repo)])
     captured = capsys.readouterr()
@@ -119,9 +127,7 @@ async def test_without_the_journal_the_commits_lines_check_the_verdicts(
     repo: Path, fake_api: FakeMessagesAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await run_two_steps(repo, fake_api)
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
-    git(clone, "fetch", "-q", "origin", f"{NOTES_REF}:{NOTES_REF}")
+    clone = clone_of(repo, tmp_path / "clone", with_notes=True)
     first = git(clone, "rev-parse", "HEAD~1").strip()
     note = json.loads(read_note(clone, first) or "")
     assert [h["lines"] for h in note["hunks"]] == [
@@ -185,9 +191,7 @@ async def test_a_clone_that_fetched_the_notes_explains_a_line_and_passes_the_aud
     repo: Path, fake_api: FakeMessagesAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await run_two_steps(repo, fake_api)
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
-    git(clone, "fetch", "-q", "origin", f"{NOTES_REF}:{NOTES_REF}")
+    clone = clone_of(repo, tmp_path / "clone", with_notes=True)
     assert not (clone / ".slowcode").exists()  # no journal travels with the clone
 
     line = (clone / "app.py").read_text().splitlines().index("    return 'Hello, ' + name") + 1
@@ -270,8 +274,7 @@ async def test_a_clone_without_the_notes_says_how_to_fetch_them(
     repo: Path, fake_api: FakeMessagesAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await run_two_steps(repo, fake_api)
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    clone = clone_of(repo, tmp_path / "clone", with_notes=False)
     fetch = f"`git fetch origin {NOTES_REF}:{NOTES_REF}`"
 
     assert main(["history", "-C", str(clone)]) == 0
