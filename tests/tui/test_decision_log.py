@@ -13,6 +13,7 @@ from slowcode.decisions.store import DecisionStore
 from slowcode.git.trailers import parse_trailers
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.decision_log import DecisionLogScreen
+from slowcode.tui.widgets.key_bar import KeyBar
 from tests.tui.snapshot_apps.decision_log_app import DecisionLogApp, decision_log_repo
 
 SIZE = (120, 40)
@@ -187,3 +188,15 @@ async def test_accepting_the_selected_record_rewrites_its_file(tmp_path: Path) -
     trailers = parse_trailers(root, message)
     assert trailers["Decision"] == [record.path]
     assert trailers["Slowcode-Action"] == ["accepted"]
+
+
+async def test_search_is_not_offered_from_the_search_box(tmp_path: Path) -> None:
+    app = DecisionLogApp(decision_log_repo(tmp_path / "repo"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_log(app, pilot)
+        bar = screen.query_one(KeyBar)
+        assert "Search" in "\n".join(bar.shown_lines())
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(screen.focused, Input)
+        assert "Search" not in "\n".join(bar.shown_lines())

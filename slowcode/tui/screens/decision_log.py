@@ -235,6 +235,9 @@ class DecisionLogScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offers links, status changes and supersede only where they apply."""
+        if action == "search":
+            # Not offered from the search box itself: it is already there.
+            return self.focused is not self.query_one("#log-search", Input)
         record = self._current()
         if action == "set_status":
             # False, not None: a move the lifecycle refuses is hidden, not greyed out.
