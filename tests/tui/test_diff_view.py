@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from slowcode.core.step_review import StepReview, Verdict
+from slowcode.engine.staging.diffs import diff_texts
 from slowcode.tui.widgets.diff_layout import DiffLayout, RowKind
 from slowcode.tui.widgets.diff_view import DiffView
 
@@ -177,3 +178,37 @@ async def test_a_why_answer_wraps_to_a_narrow_diff_instead_of_being_cut() -> Non
     assert len(notes) > 1
     assert all(len(note) <= width for note in notes)
     assert " ".join(" ".join(note.split()[1:]) for note in notes) == "why? " + answer
+
+
+DOCSTRING_OLD = (
+    'def area(r):\n    """The area of a circle.\n\n    Uses pi.\n    """\n    return 3 * r * r\n'
+)
+DOCSTRING_NEW = (
+    'def area(r):\n    """The area of a circle.\n\n    return the value for r\n    """\n'
+    "    return 3.14159 * r * r\n"
+)
+
+
+def _style_of_word(view: DiffView, row_text: str, word: str) -> object:
+    for y in range(view.size.height):
+        strip = view.render_line(y)
+        if row_text in strip.text:
+            for segment in strip._segments:
+                if word in segment.text:
+                    return segment.style.color if segment.style else None
+    raise AssertionError(f"no row holds {row_text!r}")
+
+
+async def test_a_line_inside_a_docstring_is_coloured_as_the_string_it_is_in() -> None:
+    review = StepReview(
+        1, "step", "summary", diff_texts({"area.py": (DOCSTRING_OLD, DOCSTRING_NEW)})
+    )
+    app = DiffApp(review)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(DiffView)
+        in_docstring = _style_of_word(view, "return the value for r", "return")
+        same_line_word = _style_of_word(view, "return the value for r", "value")
+        code = _style_of_word(view, "return 3.14159", "return")
+        assert in_docstring == same_line_word
+        assert in_docstring != code

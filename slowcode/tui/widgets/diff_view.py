@@ -401,7 +401,11 @@ class DiffView(ScrollView, can_focus=True):
         """The line's text coloured by token, with the words that changed emphasised."""
         lines = self._hunks[position].lines
         line = lines[line_index]
-        pieces = self._highlighter(file_index).pieces(line.text, style)
+        if line.kind is LineKind.REMOVED:
+            side, number = "old", line.old_number
+        else:
+            side, number = "new", line.new_number
+        pieces = self._highlighter(file_index).pieces(line.text, style, side=side, number=number)
         if line.kind is LineKind.CONTEXT:
             return pieces
         partners = self._partners.get(position)
@@ -458,7 +462,12 @@ class DiffView(ScrollView, can_focus=True):
     def _highlighter(self, file_index: int) -> LineHighlighter:
         highlighter = self._highlighters.get(file_index)
         if highlighter is None:
-            path = self._review.files[file_index].path
-            highlighter = LineHighlighter(path, self.app.stylesheet.parse_style)
+            file = self._review.files[file_index]
+            highlighter = LineHighlighter(
+                file.path,
+                self.app.stylesheet.parse_style,
+                old_text=file.old_text,
+                new_text=file.new_text,
+            )
             self._highlighters[file_index] = highlighter
         return highlighter
