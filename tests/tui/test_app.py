@@ -216,9 +216,9 @@ async def test_progress_events_reach_the_plan_commentary_and_status_line(
         ]
         status = str(screen.status.render())
         assert "step working" in status
-        assert "in 1,200" in status and "out 340" in status
+        assert "1.2k in" in status and "340 out" in status
         assert "$0.0123" in status and "retrying in 2 s" in status
-        assert "cache read 800" in screen.status.variants()[0]  # left out at 120 columns
+        assert "cache 800 read" in screen.status.variants()[0]  # left out at 120 columns
         plan_list = screen.plan_list
         rows = [plan_list.render_line(y).text.strip() for y in range(plan_list.size.height)]
         steps = [row for row in rows if row and row[0] in "✓▶○"]

@@ -38,7 +38,7 @@ async def test_the_step_comes_first_then_the_session() -> None:
         line.cost_usd = 0.0312
         planning = str(line.render())
         assert "step" not in planning.replace("step working", "")
-        assert "in 3,204 · out 910" in planning and "$0.0312" in planning
+        assert "3.2k in · 910 out" in planning and "$0.0312" in planning
 
         line.step = 2
         line.step_usage = Usage(1234, 300, 1100, 8100)
@@ -49,7 +49,7 @@ async def test_the_step_comes_first_then_the_session() -> None:
             "step 2 1.2k in · 300 out · cache 8.1k read / 1.1k written · est. $0.0082"
         )
         assert session.startswith(
-            "session in 3,204 · out 910 · cache read 800 · cache write 0 · est. $0.0312"
+            "session 3.2k in · 910 out · cache 800 read / 0 written · est. $0.0312"
         )
 
         line.model = "qwen3-coder"
@@ -57,7 +57,7 @@ async def test_the_step_comes_first_then_the_session() -> None:
         line.step_cost_usd = None
         unknown = str(line.render())
         assert "written · cost unknown | session" in unknown
-        assert unknown.endswith("cache read 800 · cache write 0 · cost unknown")
+        assert unknown.endswith("cache 800 read / 0 written · cost unknown")
 
 
 def _fill(line: StatusLine, *, step: int | None) -> None:
@@ -101,3 +101,19 @@ async def test_the_connection_problem_stays_while_it_fits() -> None:
         await pilot.pause()
         text = str(line.render())
     assert text.endswith("· retrying in 2 s") and "$0.3125" in text
+
+
+async def test_token_counts_have_one_format_at_every_width() -> None:
+    app = _Host()
+    async with app.run_test(size=(240, 5)):
+        line = app.query_one(StatusLine)
+        line.model = "claude-sonnet-5-5"
+        line.state = SessionState.STEP_WORKING
+        line.usage = Usage(8880, 910, 0, 800)
+        line.cost_usd = 0.0312
+        for step in (None, 2):
+            line.step = step
+            line.step_usage = Usage(1234, 300, 1100, 8100)
+            variants = line.variants()
+            assert all("in 8,880" not in v and "cache read" not in v for v in variants)
+            assert all("8.9k in" in v for v in variants[:-1])

@@ -57,7 +57,7 @@ class StatusLine(Widget):
 
     def render(self) -> Content:
         """The line, e.g. ``claude-sonnet-5-5 · step working · step 2 1.2k in · 300 out ·
-        cache 8.1k read / 1.2k written · est. $0.0100 | session in 3,204 · out 910 · …``.
+        cache 8.1k read / 1.2k written · est. $0.0100 | session 3.2k in · 910 out · …``.
 
         When the line is wider than the widget, the less important parts go first
         (cache figures, the model's name, the step's figures), down to the state,
@@ -75,11 +75,11 @@ class StatusLine(Widget):
         state = self.state.value.replace("_", " ")
         model = self.model or "no model"
         session_cache = (
-            f"cache read {usage.cache_read_input_tokens:,}"
-            f" · cache write {usage.cache_creation_input_tokens:,}"
+            f"cache {compact(usage.cache_read_input_tokens)} read"
+            f" / {compact(usage.cache_creation_input_tokens)} written"
         )
-        session_full = f"in {usage.input_tokens:,} · out {usage.output_tokens:,}"
         session_short = f"{compact(usage.input_tokens)} in · {compact(usage.output_tokens)} out"
+        session_full = session_short
         cost = format_cost(self.cost_usd)
         short_cost = _short_cost(self.cost_usd)
         if self.step is not None:
