@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR
@@ -419,7 +420,9 @@ class SlowcodeApp(App[None]):
         yield SystemCommand("Keys", "Every key of this screen (?)", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hides `l` and `h` while their screen is already open."""
+        """Hides `l` and `h` while their screen is already open, or a dialog is."""
+        if action in ("decision_log", "history") and isinstance(self.screen, ModalScreen):
+            return False  # a dialog is answered (or left) first
         if action == "decision_log":
             return not _is_decision_log(self.screen)
         if action == "history":

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Input
 
 from slowcode.core.literal import visible, visible_line, visible_per_character
@@ -55,14 +58,45 @@ def notify(
     node.notify(visible(message), severity=severity, timeout=timeout, markup=False)
 
 
+OVERFLOW_MARK = "…"
+"""Drawn at the edge of a text box whose text goes on past it."""
+
+
 class LiteralInput(Input):
     """An `Input` whose text is drawn with its control characters visible.
 
     The value itself is left as typed or given; only what is drawn changes, one
-    character for one, so the cursor and the selection stay where they are.
+    character for one, so the cursor and the selection stay where they are. Text
+    (or a placeholder) wider than the box ends in ``…`` at the edge it runs past,
+    so a cut task or hint never reads as whole.
     """
+
+    def render_line(self, y: int) -> Strip:
+        """The box's line, with ``…`` at each edge that hides text."""
+        strip = super().render_line(y)
+        if y != 0:
+            return strip
+        width = self.scrollable_content_region.width
+        shown = self.value or self.placeholder
+        text_width = cell_len(visible_per_character(shown)) if self.value else cell_len(shown)
+        scroll_x = int(self.scroll_x) if self.value else 0
+        if width < 2:
+            return strip
+        if text_width - scroll_x > width:
+            strip = _marked(strip, width - 1)
+        if scroll_x > 0:
+            strip = _marked(strip, 0)
+        return strip
 
     @property
     def _value(self) -> Text:
         # Input draws `_value`; the password and highlighter cases are not used here.
         return Text(visible_per_character(self.value), no_wrap=True, overflow="ignore", end="")
+
+
+def _marked(strip: Strip, cell: int) -> Strip:
+    """`strip` with its character at `cell` replaced by `OVERFLOW_MARK`, in the same style."""
+    under = strip.crop(cell, cell + 1)
+    style = next((segment.style for segment in under if segment.text), None)
+    mark = Strip([Segment(OVERFLOW_MARK, style)], 1)
+    return Strip.join([strip.crop(0, cell), mark, strip.crop(cell + 1, strip.cell_length)])

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from slowcode.tui.widgets.key_bar import KeyBar
+from slowcode.tui.widgets.key_bar import KeyBar, is_typed_key
 
 
 class KeysApp(App[None]):
@@ -140,3 +140,10 @@ async def test_a_bar_with_more_keys_than_three_lines_keeps_help_and_says_it_is_c
     for kept in ("y Accept hunk", "⏎ Apply step", "esc Back to session", "q Quit"):
         assert kept in text
     assert "^q" not in text  # `q` works here, so the plainer key is the one shown
+
+
+def test_printable_keys_count_as_typed_and_the_rest_do_not() -> None:
+    typed = ["y", "slash", "question_mark", "greater_than_sign", "minus", "space", "backslash"]
+    commands = ["enter", "escape", "tab", "ctrl+s", "pageup", "f1", "shift+tab"]
+    assert [key for key in typed if not is_typed_key(key)] == []
+    assert [key for key in commands if is_typed_key(key)] == []

@@ -39,3 +39,45 @@ async def test_a_resumed_long_task_shows_its_start_locked(tmp_path: Path) -> Non
         assert box.value == LONG_TASK and box.disabled
         assert box.cursor_position == 0
         assert box.scroll_offset.x == 0
+
+
+async def test_a_task_longer_than_the_box_ends_in_a_mark(tmp_path: Path) -> None:
+    app = _app(tmp_path, LONG_TASK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.session_screen.query_one(TaskBox)
+        width = box.scrollable_content_region.width
+        line = box.render_line(0).text
+        assert line[:width] == LONG_TASK[: width - 1] + "…"
+
+
+async def test_the_end_of_a_long_task_is_marked_at_the_start(tmp_path: Path) -> None:
+    app = _app(tmp_path, LONG_TASK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.session_screen.query_one(TaskBox)
+        await pilot.press("end")
+        await pilot.pause()
+        line = box.render_line(0).text
+        assert line.startswith("…")
+        assert "…" not in line[1:]
+        assert line.rstrip().endswith(LONG_TASK.rstrip()[-10:])
+
+
+async def test_a_short_task_has_no_mark(tmp_path: Path) -> None:
+    app = _app(tmp_path, "fix bug")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.session_screen.query_one(TaskBox).render_line(0).text
+        assert line.strip() == "fix bug"
+
+
+async def test_a_placeholder_wider_than_the_box_ends_in_a_mark(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(30, 15)) as pilot:
+        await pilot.pause()
+        box = app.session_screen.query_one(TaskBox)
+        box.placeholder = "a placeholder much longer than a thirty-column terminal"
+        await pilot.pause()
+        width = box.scrollable_content_region.width
+        assert box.render_line(0).text[:width].endswith("…")

@@ -16,6 +16,7 @@ from textual.widgets import Label
 
 from slowcode.tui.literal import literal
 from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
+from slowcode.tui.widgets.key_bar import KeyBar
 
 
 class ConfirmScreen(IgnoresTypeAhead, ModalScreen[bool]):
@@ -46,6 +47,7 @@ class ConfirmScreen(IgnoresTypeAhead, ModalScreen[bool]):
         with Vertical(id="confirm-dialog"):
             yield Label(literal(self._question), id="confirm-question")
             yield Label("y yes · n / escape no", id="confirm-hint")
+        yield KeyBar()
 
     def action_remind(self) -> None:
         """Says which keys answer, and answers nothing."""

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, TextArea
 
 from slowcode.core.decision_record import DecisionRecord
 from slowcode.tui.literal import LiteralInput
+from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.literal_text_area import LiteralTextArea
 
 # The sections edited in text areas: (record field, label).
@@ -89,6 +90,7 @@ class DecisionEditScreen(ModalScreen[DecisionRecord | None]):
                 "tab next field · ctrl+s keep these edits · escape back without changes",
                 id="decision-edit-hint",
             )
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Puts the cursor in the title box."""

@@ -11,6 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from slowcode.tui.literal import LiteralInput, literal
+from slowcode.tui.widgets.key_bar import KeyBar
+
+
+class SendingInput(LiteralInput):
+    """A text box whose `enter` is on the key bar, as what it does."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Send")]
 
 
 class FeedbackScreen(ModalScreen[str | None]):
@@ -36,13 +43,14 @@ class FeedbackScreen(ModalScreen[str | None]):
         with Vertical(id="feedback-dialog"):
             yield Label(literal(self._prompt), id="feedback-prompt")
             # Typing extends a prefilled text (editing a plan step) instead of replacing it.
-            yield LiteralInput(
+            yield SendingInput(
                 self._value,
                 placeholder=self._placeholder,
                 id="feedback-input",
                 select_on_focus=False,
             )
             yield Label("enter send · escape back", id="feedback-hint")
+        yield KeyBar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Sends the text back, unless there is none."""

@@ -12,6 +12,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
+from slowcode.tui.widgets.key_bar import KeyBar
+
 
 @dataclass(frozen=True)
 class KeyHelp:
@@ -110,6 +112,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(row.key, description)
             yield table
             yield Label("escape close", id="help-hint")
+        yield KeyBar()
 
     def action_close(self) -> None:
         """Back to the screen beneath."""

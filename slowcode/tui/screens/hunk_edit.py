@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from slowcode.tui.literal import literal_line
+from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.literal_text_area import LiteralTextArea
 
 
@@ -48,6 +49,7 @@ class HunkEditScreen(ModalScreen[str | None]):
                 "ctrl+s accept the edited text · escape back without changes",
                 id="hunk-edit-hint",
             )
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Puts the cursor in the editor."""

@@ -12,8 +12,10 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from slowcode.engine.human import Answer, Question
-from slowcode.tui.literal import LiteralInput, literal_text
+from slowcode.tui.literal import literal_text
+from slowcode.tui.screens.feedback import SendingInput
 from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
+from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.literal_markdown import LiteralMarkdown
 
 
@@ -53,8 +55,9 @@ class QuestionScreen(IgnoresTypeAhead, ModalScreen[Answer]):
                     id="question-options",
                 )
             placeholder = "or write your own answer" if question.options else "your answer"
-            yield LiteralInput(placeholder=placeholder, id="question-answer")
+            yield SendingInput(placeholder=placeholder, id="question-answer")
             yield Label("enter confirm · tab switch", id="question-hint")
+        yield KeyBar()
 
     def _option(self, index: int) -> Option:
         option = self.question.options[index]

@@ -13,6 +13,7 @@ from textual.widgets import Label, Static
 from slowcode.engine.human import CommitChoice, RefusedCommit
 from slowcode.tui.literal import literal
 from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
+from slowcode.tui.widgets.key_bar import KeyBar
 
 
 class RefusedCommitScreen(IgnoresTypeAhead, ModalScreen[CommitChoice]):
@@ -58,6 +59,7 @@ class RefusedCommitScreen(IgnoresTypeAhead, ModalScreen[CommitChoice]):
                 "r retry · s send back to the model · w commit without hooks (asks)",
                 id="refused-hint",
             )
+        yield KeyBar()
 
     def action_choose(self, choice: str) -> None:
         """Closes the dialog with `choice`."""
@@ -91,6 +93,7 @@ class WithoutHooksScreen(IgnoresTypeAhead, ModalScreen[bool]):
                 id="refused-title",
             )
             yield Label("y yes · n / escape / enter no", id="refused-hint")
+        yield KeyBar()
 
     def action_answer(self, yes: bool) -> None:
         """Closes the dialog with the answer."""

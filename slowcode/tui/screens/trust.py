@@ -12,6 +12,7 @@ from textual.widgets import Label
 
 from slowcode.tui.literal import literal, literal_line
 from slowcode.tui.screens.type_ahead import IgnoresTypeAhead
+from slowcode.tui.widgets.key_bar import KeyBar
 
 
 class TrustScreen(IgnoresTypeAhead, ModalScreen[bool]):
@@ -50,6 +51,7 @@ class TrustScreen(IgnoresTypeAhead, ModalScreen[bool]):
                 "forgets a trust",
                 id="trust-hint",
             )
+        yield KeyBar()
 
     def action_answer(self, trusted: bool) -> None:
         """Closes the dialog with the answer."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
+from textual.keys import KEY_NAME_REPLACEMENTS, key_to_character
+from textual.screen import ModalScreen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -19,18 +20,15 @@ _GAP = "  "
 MAX_LINES = 3
 """The bar's height at most (its CSS `max-height`): the screen above it needs the room."""
 _HELP_KEY = "question_mark"
+_UNICODE_NAMES = {key: name for name, key in KEY_NAME_REPLACEMENTS.items()}
+"""Keys Textual names apart from their character's Unicode name (``slash``: solidus)."""
 
 
 def is_typed_key(key: str) -> bool:
     """True for a key a text box takes as text (``y``, ``question_mark``), not as a command."""
     first = key.split(",")[0]
-    if len(first) == 1:
-        return True
-    try:
-        character = unicodedata.lookup(first.replace("_", " "))
-    except KeyError:
-        return False  # enter, up, pageup, ctrl+s: not text
-    return character.isprintable()
+    character = key_to_character(_UNICODE_NAMES.get(first, first))
+    return character is not None and character.isprintable()  # not enter, up, ctrl+s
 
 
 def typing_into(screen: Screen[object]) -> bool:
@@ -169,11 +167,28 @@ class KeyBar(Widget):
 
     def render(self) -> RenderResult:
         """The hints, packed into as many lines as the width needs."""
-        return Text("\n").join(self._lines(max(self.content_size.width, 1)))
+        lines = self._lines(max(self.content_size.width, 1))
+        lines += [Text()] * (self._covered_height() - len(lines))
+        return Text("\n").join(lines)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """As many lines as the hints need at `width`."""
-        return len(self._lines(max(width, 1)))
+        """As many lines as the hints need at `width`, and as the bar it covers."""
+        return max(len(self._lines(max(width, 1))), self._covered_height())
+
+    def _covered_height(self) -> int:
+        """On a dialog, the height of the key bar of the screen under it (else 0).
+
+        A dialog's bar covers that one whole, so none of the keys it lists, which
+        do not work while the dialog is open, shows through.
+        """
+        stack = self.app.screen_stack
+        if not isinstance(self.screen, ModalScreen) or self.screen not in stack:
+            return 0
+        if stack.index(self.screen) == 0:
+            return 0
+        below = stack[stack.index(self.screen) - 1]
+        bars = below.query(KeyBar)
+        return max((bar.outer_size.height for bar in bars), default=0)
 
     def on_click(self, event: events.Click) -> None:
         """Presses the key whose hint was clicked."""
