@@ -82,7 +82,13 @@ async def test_without_a_model_typed_keys_stay_in_the_task_box(tmp_path: Path) -
         await pilot.press("escape")  # the keyboard goes to the keys
         await pilot.pause()
         assert app.focused is not task_box
-        assert "h History" in "\n".join(app.screen.query_one(KeyBar).shown_lines())
+        bar = "\n".join(app.screen.query_one(KeyBar).shown_lines())
+        assert "h History" in bar and "t Type a task" in bar
+        await pilot.press("t", *"more")  # and back to the box, which takes the text
+        await pilot.pause()
+        assert app.focused is task_box
+        assert task_box.value.endswith("history logmore")
+        assert "t Type a task" not in "\n".join(app.screen.query_one(KeyBar).shown_lines())
 
 
 async def test_a_configured_app_prefills_the_task_and_shows_no_hint(tmp_path: Path) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.screen import ModalScreen
+from textual.widgets import DataTable
 
 from slowcode.core.config import Config
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.confirm import ConfirmScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
+from slowcode.tui.screens.help import HelpScreen
 from slowcode.tui.screens.hunk_edit import HunkEditScreen
 from slowcode.tui.widgets.key_bar import KeyBar
+
+from .samples import three_hunk_review
 
 
 def _app(root: Path) -> SlowcodeApp:
@@ -47,3 +52,26 @@ async def test_a_dialog_shows_only_its_own_keys(
         assert bar.region.height >= under.region.height
         assert bar.region.y <= under.region.y
         assert "Decisions" not in " ".join(bar.shown_lines())
+
+
+async def test_the_key_list_fits_a_small_terminal_and_scrolls_to_its_last_key(
+    tmp_path: Path,
+) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(60, 15)) as pilot:
+        asked = asyncio.create_task(app.human.review_step(three_hunk_review()))
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        bar = app.screen.query_one(KeyBar)
+        assert table.region.bottom <= bar.region.y
+        assert table.row_count > table.region.height  # more keys than rows: it must scroll
+        await pilot.press(*["down"] * table.row_count)
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1
+        assert table.scroll_y > 0
+        assert table.max_scroll_y > 0
+        asked.cancel()

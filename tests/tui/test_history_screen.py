@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from .snapshot_apps.history_app import HistoryApp, history_repo
@@ -51,3 +52,20 @@ async def test_h_opens_the_history_and_escape_closes_it(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+async def test_a_row_too_long_for_the_screen_ends_in_a_mark(tmp_path: Path, width: int) -> None:
+    from textual.widgets import Tree
+
+    app = HistoryApp(history_repo(tmp_path / "repo"))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await _loaded(pilot)
+        tree = app.screen.query_one(Tree)
+        rows = [tree.render_line(y).text.rstrip() for y in range(tree.size.height)]
+        full = [str(node.label) for node in tree.root.children]
+        cut = [row for row in rows if row.endswith("…")]
+        assert cut, rows
+        assert all(len(row) <= tree.size.width for row in rows)
+        assert rows[0].startswith(("▼ " + full[0])[: len(cut[0]) - 1].rstrip()[:20])
+        assert tree.max_scroll_x == 0  # nothing out of sight to the right

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -82,6 +83,13 @@ def keys_of(screen: Screen[object]) -> list[KeyHelp]:
     return rows
 
 
+_DIALOG_SHARE = 0.9
+"""The dialog's `max-height` (help.tcss), as a share of the terminal."""
+_CHROME_ROWS = 6
+"""The dialog's rows around the table: border, padding, the title and its margin."""
+_MIN_ROWS = 2
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the screen it was opened over; `escape` closes it.
 
@@ -111,8 +119,22 @@ class HelpScreen(ModalScreen[None]):
                 description = row.description if row.enabled else f"{row.description} (not now)"
                 table.add_row(row.key, description)
             yield table
-            yield Label("escape close", id="help-hint")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        """Fits the table to the terminal once the key bar has its height."""
+        self.call_after_refresh(self._fit_table)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fits the table to the new size."""
+        self.call_after_refresh(self._fit_table)
+
+    def _fit_table(self) -> None:
+        """Caps the table at the rows the dialog has, so a long list scrolls instead of
+        being cut by the terminal's foot."""
+        bar = self.query_one(KeyBar).outer_size.height
+        free = int(self.size.height * _DIALOG_SHARE) - bar - _CHROME_ROWS
+        self.query_one(DataTable).styles.max_height = max(free, _MIN_ROWS)
 
     def action_close(self) -> None:
         """Back to the screen beneath."""

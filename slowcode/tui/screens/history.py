@@ -25,6 +25,7 @@ from slowcode.ops.history import (
     plural,
 )
 from slowcode.tui.literal import literal_text
+from slowcode.tui.widgets.cut_tree import CutTree
 from slowcode.tui.widgets.key_bar import KeyBar
 
 
@@ -73,7 +74,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """A title line, the tree and the keys."""
         yield Label("History: sessions and their steps", id="history-title")
-        tree: Tree[None] = Tree("Sessions", id="history-tree")
+        tree: Tree[None] = CutTree("Sessions", id="history-tree")
         tree.show_root = False
         yield tree
         yield KeyBar()

@@ -120,6 +120,7 @@ class SessionScreen(Screen[None]):
         Binding("r", "retry", "Retry request"),
         Binding("u", "undo", "Undo last step"),
         Binding("enter", "review", "Back to review"),
+        Binding("t", "type_task", "Type a task"),
     ]
 
     class TaskSubmitted(Message):
@@ -333,11 +334,18 @@ class SessionScreen(Screen[None]):
             return self._retryable_failure
         if action == "review":
             return self._review_waiting is not None
+        if action == "type_task":
+            boxes = self.query(TaskBox)
+            return any(not box.disabled and not box.has_focus for box in boxes)
         if action == "undo":
             # Only between sessions (a running one owns HEAD and its journal, a failed
             # one waits for a retry or a new task), and only when HEAD is a step.
             return self._undo_available and self.status.state in _IDLE_STATES
         return True
+
+    def action_type_task(self) -> None:
+        """Hands the keyboard back to the task box, left with `escape`."""
+        self.query_one(TaskBox).focus()
 
     async def wait_for_review(self, step: int) -> None:
         """Returns once the developer goes back to the review of `step` they left."""
