@@ -49,6 +49,11 @@ def _change_runs(lines: list[DiffLine]) -> list[tuple[int, int]]:
     return runs
 
 
+def can_split(hunk: Hunk) -> bool:
+    """Whether `split_hunk` would cut `hunk`: not edited, and unchanged lines between changes."""
+    return hunk.verdict is not Verdict.EDITED and len(_change_runs(hunk.lines)) > 1
+
+
 def split_hunk(hunk: Hunk) -> list[Hunk]:
     """The hunk cut at its unchanged lines, one hunk per run of changes.
 

@@ -16,6 +16,7 @@ from slowcode.core.step_review import Hunk, StepReview, Verdict
 from slowcode.engine.human import DecisionAction, StepAction, StepVerdict
 from slowcode.engine.review.hunk_ops import (
     HunkOpError,
+    can_split,
     edit_in_review,
     editable_text,
     from_editor,
@@ -163,7 +164,11 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Shows hunk keys only when there are hunks, `accept all` only when one is open."""
-        if action in ("accept", "reject", "next_hunk", "previous_hunk", "edit", "split"):
+        if action == "split":
+            # Offered only where it would cut something.
+            hunks = self.review.hunks
+            return bool(hunks) and can_split(hunks[self.current])
+        if action in ("accept", "reject", "next_hunk", "previous_hunk", "edit"):
             return bool(self.review.hunks)
         if action == "why":
             return bool(self.review.hunks) and self.review.ask_why is not None
