@@ -110,11 +110,17 @@ def text_sha256(text: str | None) -> str | None:
 @event_kind("session_started")
 @dataclass(frozen=True)
 class SessionStarted(JournalEvent):
-    """A session began: its task, the model, and the work tree it runs in."""
+    """A session began: its task, the model, the work tree it runs in, and where the
+    model is reached (`provider`, `region`: what its cost depends on; never a credential).
+
+    Journals written before the endpoint was recorded have neither: None.
+    """
 
     task: str = ""
     model: str = ""
     root: str = ""
+    provider: str | None = field(default=None, metadata=_OMIT)
+    region: str | None = field(default=None, metadata=_OMIT)
 
 
 @event_kind("session_resumed")

@@ -1,9 +1,11 @@
-"""What a request costs: an estimate from its token use and list prices per model id.
+"""What a request costs: an estimate from its token use and the list prices of its model.
 
-Every figure is an estimate (list prices, no discounts, batch or priority tiers), and
-is shown as one (`format_cost`). A model slowcode has no price for (a local
-server's, a new id) has no cost: its tokens are counted and the cost is shown as
-unknown rather than guessed.
+Every figure is an estimate (list prices, no discounts, batch, fast mode or data
+residency), and is shown as one (`format_cost`). Each model has its own row of five
+prices, as the pricing page lists them (decision 0032): cache prices are not one
+fixed factor of the input price for every model. A model slowcode has no price for
+(a local server's, a new id) has no cost: its tokens are counted and the cost is
+shown as unknown rather than guessed.
 """
 
 from __future__ import annotations
@@ -15,47 +17,86 @@ from slowcode.model.cost_text import COST_UNKNOWN as COST_UNKNOWN
 from slowcode.model.cost_text import format_cost as format_cost
 from slowcode.model.types import Usage
 
-CACHE_WRITE_FACTOR = 1.25
-"""A five-minute cache write costs 1.25 times the input price."""
-
-CACHE_WRITE_1H_FACTOR = 2.0
-"""A one-hour cache write costs twice the input price."""
-
-CACHE_READ_FACTOR = 0.1
-"""A cache read costs a tenth of the input price."""
-
 REGIONAL_FACTOR = 1.1
-"""Bedrock's regional (geography-bound) inference profiles cost 10% more than its
-global ones, for the models of the 4.5 generation and later."""
+"""Regional endpoints cost 10% more than global ones, for the models of the 4.5
+generation and later: Bedrock's geography-bound inference profiles (`us.`, `eu.`, …)
+and Vertex AI's regions other than `global`."""
 
 
 @dataclass(frozen=True)
 class Price:
-    """List prices in US dollars per million tokens."""
+    """List prices in US dollars per million tokens, one for each kind of token.
+
+    Attributes:
+        input_per_mtok: Base input tokens.
+        cache_write_per_mtok: Cache writes with the five-minute lifetime.
+        cache_write_1h_per_mtok: Cache writes with the one-hour lifetime.
+        cache_read_per_mtok: Cache hits and refreshes.
+        output_per_mtok: Output tokens (thinking included).
+        long_prompt: The prices of every token of a request whose prompt (input,
+            cache reads and writes) is over `long_prompt_above` tokens; None: one
+            price whatever the prompt's length.
+        long_prompt_above: The longest prompt still priced at the first row.
+    """
 
     input_per_mtok: float
+    cache_write_per_mtok: float
+    cache_write_1h_per_mtok: float
+    cache_read_per_mtok: float
     output_per_mtok: float
+    long_prompt: Price | None = None
+    long_prompt_above: int = 0
+
+    def for_prompt(self, prompt_tokens: int) -> Price:
+        """The row that prices a request whose prompt has `prompt_tokens` tokens."""
+        if self.long_prompt is not None and prompt_tokens > self.long_prompt_above:
+            return self.long_prompt
+        return self
 
 
-_OPUS = Price(5.0, 25.0)
-_OPUS_OLD = Price(15.0, 75.0)
-_SONNET = Price(3.0, 15.0)
-_HAIKU = Price(1.0, 5.0)
+_FABLE_5_2 = Price(8.0, 10.0, 16.0, 0.20, 40.0)
+_FABLE_5_1 = Price(10.0, 12.50, 20.0, 0.25, 50.0)
+_FABLE_5 = Price(10.0, 12.50, 20.0, 1.0, 50.0)
+_OPUS_5_5 = Price(4.0, 5.0, 8.0, 0.20, 20.0)
+_OPUS = Price(5.0, 6.25, 10.0, 0.50, 25.0)
+_OPUS_OLD = Price(15.0, 18.75, 30.0, 1.50, 75.0)
+_SONNET_5_5 = Price(2.0, 2.50, 4.0, 0.10, 10.0)
+_SONNET_5 = Price(2.0, 2.50, 4.0, 0.20, 10.0)
+_SONNET = Price(3.0, 3.75, 6.0, 0.30, 15.0)
+HAIKU_5_5_LONG_PROMPT = 100_000
+"""Haiku 5.5's prompts up to this many tokens are priced at its first row."""
+_HAIKU_5_5 = Price(
+    0.10,
+    0.125,
+    0.20,
+    0.01,
+    0.50,
+    long_prompt=Price(0.50, 0.625, 1.0, 0.05, 2.50),
+    long_prompt_above=HAIKU_5_5_LONG_PROMPT,
+)
+_HAIKU_4_5 = Price(1.0, 1.25, 2.0, 0.10, 5.0)
 
 PRICES: dict[str, Price] = {
-    # The ids the SDK lists (anthropic/types/model_param.py) whose list price is known.
-    "claude-opus-5-5": _OPUS,
+    # The ids the SDK lists (anthropic/types/model_param.py) whose list price is
+    # published; claude-mythos-preview has none.
+    "claude-fable-5-2": _FABLE_5_2,
+    "claude-mythos-5-2": _FABLE_5_2,
+    "claude-fable-5-1": _FABLE_5_1,
+    "claude-mythos-5-1": _FABLE_5_1,
+    "claude-fable-5": _FABLE_5,
+    "claude-mythos-5": _FABLE_5,
+    "claude-opus-5-5": _OPUS_5_5,
     "claude-opus-5": _OPUS,
     "claude-opus-4-8": _OPUS,
     "claude-opus-4-7": _OPUS,
     "claude-opus-4-6": _OPUS,
     "claude-opus-4-5": _OPUS,
-    "claude-sonnet-5-5": _SONNET,
-    "claude-sonnet-5": _SONNET,
+    "claude-sonnet-5-5": _SONNET_5_5,
+    "claude-sonnet-5": _SONNET_5,
     "claude-sonnet-4-6": _SONNET,
     "claude-sonnet-4-5": _SONNET,
-    "claude-haiku-5-5": _HAIKU,
-    "claude-haiku-4-5": _HAIKU,
+    "claude-haiku-5-5": _HAIKU_5_5,
+    "claude-haiku-4-5": _HAIKU_4_5,
     # Earlier generations, still served under these ids.
     "claude-opus-4-1": _OPUS_OLD,
     "claude-opus-4-0": _OPUS_OLD,
@@ -64,9 +105,9 @@ PRICES: dict[str, Price] = {
     "claude-sonnet-4": _SONNET,
     "claude-3-7-sonnet": _SONNET,
     "claude-3-5-sonnet": _SONNET,
-    "claude-3-5-haiku": Price(0.8, 4.0),
+    "claude-3-5-haiku": Price(0.80, 1.0, 1.6, 0.08, 4.0),
     "claude-3-opus": _OPUS_OLD,
-    "claude-3-haiku": Price(0.25, 1.25),
+    "claude-3-haiku": Price(0.25, 0.30, 0.50, 0.03, 1.25),
 }
 """Prices by model id without its date; ids not listed (local models, names slowcode
 has no price for) have no cost."""
@@ -76,6 +117,9 @@ _BEFORE_4_5 = frozenset(
 )
 _BEDROCK_GEO = re.compile(r"^(?P<geo>[a-z]{2,6})\.anthropic\.")
 _DATE = re.compile(r"-\d{8}$")
+_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
+"""What may follow a listed id in a longer one: a date or `latest`, nothing else (a
+new version, `claude-sonnet-5-7`, is not Sonnet 5)."""
 
 
 def canonical_model(model: str) -> str:
@@ -93,6 +137,19 @@ def canonical_model(model: str) -> str:
     return _DATE.sub("", name)
 
 
+def priced_model(answered: str | None, requested: str) -> str:
+    """The id to price an answer by: the model that answered, in the form it was asked for.
+
+    An answer names its model in the first-party form (`claude-sonnet-5-5`) even when
+    it was asked for as a Bedrock geography profile (`us.anthropic.claude-sonnet-5-5-v1:0`),
+    whose prefix is what makes it cost more; the requested id is kept when both are
+    the same model.
+    """
+    if not answered or canonical_model(answered) == canonical_model(requested):
+        return requested
+    return answered
+
+
 def price_of(model: str) -> Price | None:
     """The list price of `model` (any provider's form of its id), or None when unknown."""
     key = _price_key(model)
@@ -103,47 +160,70 @@ def _price_key(model: str) -> str | None:
     name = canonical_model(model)
     if name in PRICES:
         return name
-    # Suffixed forms (`claude-3-5-sonnet-latest`): the longest listed id they extend.
-    prefixes = [prefix for prefix in PRICES if name.startswith(prefix + "-")]
-    return max(prefixes, key=len) if prefixes else None
+    # A suffixed form (`claude-3-5-sonnet-latest`): the listed id it is, followed by a
+    # date or `latest` only; the longest such id wins.
+    listed = [key for key in PRICES if name.startswith(key) and _SUFFIX.fullmatch(name[len(key) :])]
+    return max(listed, key=len) if listed else None
 
 
-def regional_premium(model: str) -> bool:
-    """Whether `model` is a Bedrock regional inference profile of a 4.5-or-later model."""
-    found = _BEDROCK_GEO.match(model.strip().lower())
-    if found is None or found["geo"] == "global":
-        return False
+def regional_premium(model: str, provider: str | None = None, region: str | None = None) -> bool:
+    """Whether a request to `model` pays the 10% of a regional endpoint.
+
+    Args:
+        model: The model id, in its provider's form.
+        provider: `anthropic`, `bedrock` or `vertex`; None when unknown (a journal
+            written before sessions recorded it).
+        region: The cloud region requests go to; None when unknown.
+
+    Returns:
+        True for a model of the 4.5 generation or later reached through a Bedrock
+        geography profile (the id's `us.`, `eu.`, … prefix; not `global.`) or a
+        Vertex AI region other than `global`.
+    """
     key = _price_key(model)
-    return key is not None and key not in _BEFORE_4_5 and not key.startswith("claude-3-")
+    if key is None or key in _BEFORE_4_5 or key.startswith("claude-3-"):
+        return False
+    found = _BEDROCK_GEO.match(model.strip().lower())
+    if found is not None:
+        return found["geo"] != "global"
+    if provider == "vertex" and region is not None:
+        return region.strip().lower() != "global"
+    return False
 
 
-def cost_usd(model: str, usage: Usage) -> float | None:
+def cost_usd(
+    model: str, usage: Usage, provider: str | None = None, region: str | None = None
+) -> float | None:
     """The estimated cost of one request in US dollars, or None for an unpriced model.
 
     Args:
         model: The model id the request used, in its provider's form.
         usage: Its token use, cache writes and reads included.
+        provider: Where the request went (`anthropic`, `bedrock`, `vertex`); None:
+            unknown, priced from the model id alone.
+        region: The cloud region it went to (Vertex AI's matters); None: unknown.
 
     Returns:
-        The estimate at list prices: input, output, cache writes at 1.25 times (a
-        one-hour write twice) and cache reads at a tenth of the input price
-        (Bedrock's regional profiles 10% more).
+        The estimate at the model's list prices for each kind of token (for Haiku
+        5.5, the row of the request's prompt length), 10% more on a regional
+        endpoint (`regional_premium`).
     """
-    price = price_of(model)
-    if price is None:
+    base = price_of(model)
+    if base is None:
         return None
-    per_input = price.input_per_mtok / 1_000_000
+    prompt = usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens
+    price = base.for_prompt(prompt)
     five_minute_writes = max(
         0, usage.cache_creation_input_tokens - usage.cache_creation_1h_input_tokens
     )
     cost = (
-        usage.input_tokens * per_input
-        + five_minute_writes * per_input * CACHE_WRITE_FACTOR
-        + usage.cache_creation_1h_input_tokens * per_input * CACHE_WRITE_1H_FACTOR
-        + usage.cache_read_input_tokens * per_input * CACHE_READ_FACTOR
-        + usage.output_tokens * price.output_per_mtok / 1_000_000
-    )
-    return cost * REGIONAL_FACTOR if regional_premium(model) else cost
+        usage.input_tokens * price.input_per_mtok
+        + five_minute_writes * price.cache_write_per_mtok
+        + usage.cache_creation_1h_input_tokens * price.cache_write_1h_per_mtok
+        + usage.cache_read_input_tokens * price.cache_read_per_mtok
+        + usage.output_tokens * price.output_per_mtok
+    ) / 1_000_000
+    return cost * REGIONAL_FACTOR if regional_premium(model, provider, region) else cost
 
 
 def add_costs(total: float | None, more: float | None) -> float | None:

@@ -45,7 +45,8 @@ class ModelSettings:
         provider: `anthropic`, `bedrock` or `vertex` (see `PROVIDERS`).
         region: The AWS region (Bedrock) or Google Cloud region (Vertex); None lets
             the SDK read its own variables (`AWS_REGION`, `CLOUD_ML_REGION`, the
-            AWS profile's region).
+            AWS profile's region). `from_env` fills it from `CLOUD_ML_REGION` for
+            Vertex, the variable its SDK reads, since the cost depends on it.
         project: The Google Cloud project (Vertex); None: `ANTHROPIC_VERTEX_PROJECT_ID`
             or the application-default credentials' project.
         aws_profile: A profile of the AWS configuration files (Bedrock); None: the
@@ -99,7 +100,8 @@ class ModelSettings:
             **overrides: Field values that win over the environment.
 
         Returns:
-            The settings; empty variables count as unset.
+            The settings; empty variables count as unset. Vertex AI without a region
+            takes `CLOUD_ML_REGION`'s, as its SDK would.
         """
         values: dict[str, Any] = {
             "api_key": env.get("ANTHROPIC_API_KEY") or None,
@@ -107,6 +109,8 @@ class ModelSettings:
             "base_url": env.get("ANTHROPIC_BASE_URL") or None,
         }
         values.update(overrides)
+        if values.get("provider") == "vertex" and not values.get("region"):
+            values["region"] = env.get("CLOUD_ML_REGION") or None
         return cls(**values)
 
     @classmethod

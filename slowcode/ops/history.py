@@ -13,7 +13,7 @@ from typing import Any
 
 from slowcode.journal import events as ev
 from slowcode.journal.log import JournalEntry, JournalError, find_sessions, read_entries
-from slowcode.model.pricing import add_costs, cost_usd
+from slowcode.model.pricing import add_costs, cost_usd, priced_model
 from slowcode.model.types import Usage
 from slowcode.ops.note_history import sessions_from_notes
 from slowcode.ops.step_commits import BranchSteps, branch_steps
@@ -87,8 +87,9 @@ def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHist
     current: int | None = None
     for entry in entries:
         match entry.event:
-            case ev.SessionStarted(task=task, model=model):
+            case ev.SessionStarted(task=task, model=model, provider=provider, region=region):
                 history.task, history.model = task, model
+                history.provider, history.region = provider, region
             case ev.ModelResponse(usage=dict() as used, model=model):
                 _add_usage(history, used, model, steps.get(current or 0))
             case ev.WhyAnswered(usage=dict() as used, step=number):
@@ -128,7 +129,8 @@ def _add_usage(
     history: SessionHistory, used: dict[str, Any], model: str | None, step: StepHistory | None
 ) -> None:
     usage = _usage(used)
-    cost = cost_usd(str(model or history.model), usage)
+    priced = priced_model(model, history.model)
+    cost = cost_usd(priced, usage, history.provider, history.region)
     history.usage = history.usage + usage
     history.cost_usd = add_costs(history.cost_usd, cost)
     if step is not None:

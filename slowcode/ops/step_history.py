@@ -92,6 +92,9 @@ class SessionHistory:
         session_id: The session's id (its folder's name).
         task: The task the developer gave (empty for a journal holding only an undo).
         model: The model the session was started with.
+        provider: Where the model was reached (`anthropic`, `bedrock`, `vertex`); None
+            for a journal written before sessions recorded it.
+        region: The cloud region it was reached in; None when not set or not recorded.
         started: The first event's timestamp (ISO 8601, UTC).
         finished: Whether the session ran to its end.
         duration_seconds: From the first event to the last.
@@ -104,6 +107,8 @@ class SessionHistory:
     session_id: str
     task: str = ""
     model: str = ""
+    provider: str | None = None
+    region: str | None = None
     started: str = ""
     finished: bool = False
     duration_seconds: float = 0.0

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from slowcode.core.config import Config
+from slowcode.model.settings import ModelSettings
 
 DEFAULT_ENDPOINT = "http://localhost:4318"
 """Where an OTLP/HTTP collector listens by default."""
@@ -40,6 +41,7 @@ class TelemetrySettings:
         timeout_seconds: How long one export may take, retries included.
         provider: The model provider, as the GenAI conventions name it
             (`anthropic`, `aws.bedrock`, `gcp.vertex_ai`).
+        region: The cloud region the model is reached in (its cost depends on it).
         max_tokens: The `max_tokens` of each model request.
         max_attribute_length: The longest attribute value; longer ones are cut.
     """
@@ -51,12 +53,16 @@ class TelemetrySettings:
     metric_interval_seconds: float = DEFAULT_METRIC_INTERVAL_SECONDS
     timeout_seconds: float = EXPORT_TIMEOUT_SECONDS
     provider: str = "anthropic"
+    region: str | None = None
     max_tokens: int = 8192
     max_attribute_length: int = DEFAULT_ATTRIBUTE_LENGTH
 
 
 PROVIDER_NAMES = {"anthropic": "anthropic", "bedrock": "aws.bedrock", "vertex": "gcp.vertex_ai"}
 """slowcode's `provider` settings as the GenAI conventions' `gen_ai.provider.name`."""
+
+PROVIDER_SETTINGS = {name: setting for setting, name in PROVIDER_NAMES.items()}
+"""The GenAI conventions' provider names back as slowcode's `provider` settings."""
 
 
 def telemetry_settings(config: Config, env: Mapping[str, str]) -> TelemetrySettings | None:
@@ -87,6 +93,7 @@ def telemetry_settings(config: Config, env: Mapping[str, str]) -> TelemetrySetti
         service_name=_variable(env, "OTEL_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
         metric_interval_seconds=_interval_seconds(env.get("OTEL_METRIC_EXPORT_INTERVAL")),
         provider=PROVIDER_NAMES.get(config.provider, config.provider),
+        region=ModelSettings.from_config(config, env).region,
         max_tokens=config.max_tokens,
         max_attribute_length=_positive(
             env.get("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT")

@@ -28,11 +28,11 @@ from opentelemetry.util.types import AttributeValue
 
 from slowcode.journal import events as ev
 from slowcode.journal.schema import JournalEvent
-from slowcode.model.pricing import cost_usd
+from slowcode.model.pricing import cost_usd, priced_model
 from slowcode.model.usage import Usage
 from slowcode.telemetry import names as n
 from slowcode.telemetry.metrics import SessionMetrics
-from slowcode.telemetry.settings import TelemetrySettings
+from slowcode.telemetry.settings import PROVIDER_SETTINGS, TelemetrySettings
 from slowcode.telemetry.step_spans import StepSpans, end_span, under
 
 _NS = 1_000_000_000
@@ -209,7 +209,10 @@ class SessionSpans:
             span.set_attribute(n.OUTPUT_MESSAGES, answer)
         span.end()
         attributes = {**self._metric_attributes(), n.RESPONSE_MODEL: model}
-        self._metrics.request(usage, cost_usd(model, usage), elapsed / _NS, attributes)
+        provider = PROVIDER_SETTINGS.get(self._settings.provider, self._settings.provider)
+        priced = priced_model(response.model, self._model)
+        cost = cost_usd(priced, usage, provider, self._settings.region)
+        self._metrics.request(usage, cost, elapsed / _NS, attributes)
 
     def _metric_attributes(self) -> dict[str, AttributeValue]:
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,8 @@ from slowcode.cli.main import main
 from slowcode.core.step_review import Verdict
 from slowcode.engine.human import StepAction, StepVerdict
 from slowcode.engine.progress import Progress
+from slowcode.journal import events as ev
+from slowcode.journal.log import Journal
 from slowcode.model.cost_text import format_cost
 from slowcode.model.pricing import cost_usd
 from slowcode.model.types import Usage
@@ -123,3 +126,70 @@ def test_the_history_shows_cache_reads_and_writes_beside_the_tokens() -> None:
     assert f"{tokens} · est. $0.0100" in session_label(cached)
     plain = SessionHistory("s2", task="t", usage=Usage(100, 50))
     assert "150 tokens  est. $0.0000" in session_lines(plain)[0]
+
+
+# 1,000 input, 500 output, 400 written (five minutes) and 2,000 read, on Sonnet 5.5:
+#   1,000 × 2 + 500 × 10 + 400 × 2.50 + 2,000 × 0.10 = 8,200 per million → $0.0082.
+USED = {
+    "input_tokens": 1000,
+    "output_tokens": 500,
+    "cache_creation_input_tokens": 400,
+    "cache_read_input_tokens": 2000,
+}
+VERTEX_SONNET = "claude-sonnet-5-5@20261001"
+
+
+def journaled_session(repo: Path, started: dict[str, Any]) -> Journal:
+    """A journal of one answered request, its `session_started` data as given."""
+    journal = Journal.create(repo)
+    journal.append("session_started", started)
+    journal.record(ev.ModelResponse(stop_reason="end_turn", usage=USED, model=VERTEX_SONNET))
+    return journal
+
+
+def test_an_old_journal_without_provider_or_region_is_priced_from_its_model_alone(
+    repo: Path,
+) -> None:
+    journal = journaled_session(repo, {"task": "t", "model": VERTEX_SONNET, "root": str(repo)})
+
+    started = journal.entries()[0].event
+    assert isinstance(started, ev.SessionStarted)
+    assert (started.provider, started.region) == (None, None)
+    (session,) = load_history(repo)
+    assert (session.provider, session.region) == (None, None)
+    assert session.cost_usd == pytest.approx(0.0082)  # no regional premium: unknown region
+
+
+@pytest.mark.parametrize(
+    ("region", "cost"),
+    [
+        ("us-east5", 0.0082 * 1.1),  # a regional endpoint: 10% more, $0.00902
+        ("global", 0.0082),
+    ],
+)
+def test_history_reprices_a_vertex_session_for_its_journaled_region(
+    repo: Path, region: str, cost: float
+) -> None:
+    started = {"task": "t", "model": VERTEX_SONNET, "provider": "vertex", "region": region}
+    journaled_session(repo, started)
+
+    (session,) = load_history(repo)
+
+    assert (session.provider, session.region) == ("vertex", region)
+    assert session.cost_usd == pytest.approx(cost)
+
+
+async def test_the_journal_records_the_endpoint_but_never_a_credential(
+    repo: Path, fake_api: FakeMessagesAPI
+) -> None:
+    fake_api.script(*two_step_script())
+    workflow = make_workflow(repo, fake_api, ScriptedHuman(), [])
+    await workflow.run("Make greetings nicer")
+
+    assert workflow.journal is not None
+    text = workflow.journal.path.read_text()
+    (started,) = [line for line in text.splitlines() if '"session_started"' in line]
+    data = json.loads(started)["data"]
+    assert data["provider"] == "anthropic" and "region" not in data
+    assert set(data) == {"task", "model", "root", "provider"}
+    assert workflow.settings.api_key == "test-key" and "test-key" not in text

@@ -11,6 +11,9 @@ from slowcode.core.config import Config
 from slowcode.core.step_review import Verdict
 from slowcode.engine.progress import Progress, SessionState
 from slowcode.engine.session.workflow import Workflow
+from slowcode.journal import events as ev
+from slowcode.journal.log import find_sessions, read_entries
+from slowcode.ops.history import load_history
 from tests.context.repos import make_repo, with_identity
 from tests.fakeapi import FakeMessagesAPI, fake_settings
 from tests.fakeapi.clouds import secrets, use_cloud_credentials
@@ -30,7 +33,9 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-async def run_session(provider: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+async def run_session(
+    provider: str, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Workflow]:
     repo = make_repo(folder / "project", {"app.py": APP, "README.md": "# demo\n"})
     with_identity(repo)
     with FakeMessagesAPI(provider=provider) as server:
@@ -50,7 +55,7 @@ async def run_session(provider: str, folder: Path, monkeypatch: pytest.MonkeyPat
     assert workflow.session.state is SessionState.DONE
     assert server.pending == 0
     assert {route["model"] for route in server.provider_routes} <= {MODELS[provider]}
-    return repo
+    return repo, workflow
 
 
 async def test_the_same_session_through_each_provider_makes_the_same_commits(
@@ -58,7 +63,7 @@ async def test_the_same_session_through_each_provider_makes_the_same_commits(
 ) -> None:
     histories = {}
     for provider in MODELS:
-        repo = await run_session(provider, tmp_path / provider, monkeypatch)
+        repo, _ = await run_session(provider, tmp_path / provider, monkeypatch)
         # Commit ids differ (session ids, times); the trees and messages do not.
         histories[provider] = git(repo, "log", "--format=%T %s%n%b", "--no-show-signature")
         histories[provider] = "\n".join(
@@ -75,3 +80,28 @@ async def test_the_same_session_through_each_provider_makes_the_same_commits(
     assert histories["bedrock"] == histories["anthropic"]
     assert histories["vertex"] == histories["anthropic"]
     assert "Add a farewell module" in histories["anthropic"]
+
+
+async def test_history_prices_each_session_for_the_endpoint_its_journal_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    costs: dict[str, float] = {}
+    for provider in MODELS:
+        repo, workflow = await run_session(provider, tmp_path / provider, monkeypatch)
+        (folder,) = find_sessions(repo)
+        started = read_entries(folder)[0].event
+        assert isinstance(started, ev.SessionStarted)
+        # The fakes' settings: Vertex AI in us-east5, Bedrock in us-east-1.
+        region = {"anthropic": None, "bedrock": "us-east-1", "vertex": "us-east5"}[provider]
+        assert (started.provider, started.region) == (provider, region)
+        (history,) = load_history(repo)
+        assert history.provider == provider and history.region == region
+        assert workflow.session.cost is not None and history.cost_usd is not None
+        # The re-price from the journal is what the session counted as it ran.
+        assert history.cost_usd == pytest.approx(workflow.session.cost)
+        costs[provider] = history.cost_usd
+    # The same tokens: Bedrock's geography profile (`us.`) and Vertex AI's us-east5
+    # region cost 10% more than Anthropic's API.
+    assert costs["anthropic"] > 0
+    assert costs["vertex"] == pytest.approx(costs["anthropic"] * 1.1)
+    assert costs["bedrock"] == pytest.approx(costs["anthropic"] * 1.1)

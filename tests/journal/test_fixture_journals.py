@@ -30,6 +30,15 @@ def test_a_fixture_journal_verifies_and_holds_what_it_held(name: str, tmp_path: 
     assert [event["type"] for event in read_events(folder)] == expected(name)["kinds"]
 
 
+# The histories' `cost_usd` is the one figure the code of today derives differently:
+# history re-prices each answer at today's list prices, and the fixtures' sessions ran
+# on Sonnet 5.5, now $2 input and $10 output per million (it was priced at $3 / $15).
+# Every answer used 12 input and 7 output tokens: 12 × 2 + 7 × 10 = 94 per million
+# (it was 12 × 3 + 7 × 15 = 141).
+#   finished:  ten answers and one "why?" answer: 11 × 94 = 1,034 → $0.001034 (was 11 × 141)
+#   recovered: six answers: 6 × 94 = 564 → $0.000564 (was 6 × 141 = 846)
+#   stopped:   four answers: 4 × 94 = 376 → $0.000376 (was 4 × 141 = 564)
+# These journals hold no provider or region: priced from the model id alone.
 @pytest.mark.parametrize("name", NAMES)
 def test_a_fixture_journal_tells_the_history_it_told(name: str, tmp_path: Path) -> None:
     folder = install(name, tmp_path)

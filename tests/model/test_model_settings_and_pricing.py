@@ -14,6 +14,8 @@ from slowcode.model.pricing import (
     cost_usd,
     format_cost,
     price_of,
+    priced_model,
+    regional_premium,
 )
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import Usage
@@ -40,6 +42,16 @@ def test_from_env_reads_the_anthropic_variables_and_overrides_win() -> None:
     assert settings.model == "claude-haiku-4-5"
     assert settings.stream_retries == 0
     assert settings.max_tokens == 8192
+
+
+def test_vertex_without_a_region_takes_the_variable_its_sdk_reads() -> None:
+    env = {"CLOUD_ML_REGION": "us-east5"}
+    assert ModelSettings.from_env(env, provider="vertex").region == "us-east5"
+    assert ModelSettings.from_env(env, provider="vertex", region="global").region == "global"
+    assert ModelSettings.from_env(env, provider="vertex", region=None).region == "us-east5"
+    assert ModelSettings.from_env(env).region is None
+    assert ModelSettings.from_env(env, provider="bedrock").region is None
+    assert ModelSettings.from_env({}, provider="vertex").region is None
 
 
 @pytest.mark.parametrize(
@@ -69,9 +81,10 @@ def test_repr_never_shows_credentials() -> None:
 
 
 def test_prices_per_model_id_in_each_providers_form() -> None:
-    sonnet, opus_4_1 = price_of("claude-sonnet-5-5"), price_of("claude-opus-4-1-20250805")
+    sonnet_4_5, opus_4_1 = price_of("claude-sonnet-4-5"), price_of("claude-opus-4-1-20250805")
     opus_4_5, haiku = price_of("claude-opus-4-5"), price_of("claude-haiku-4-5")
-    assert sonnet is not None and sonnet == price_of("claude-sonnet-4-5")
+    assert sonnet_4_5 is not None and sonnet_4_5 == price_of("claude-sonnet-4-6")
+    assert sonnet_4_5 != price_of("claude-sonnet-5-5")
     assert opus_4_1 is not None and opus_4_1.input_per_mtok == 15.0
     assert opus_4_5 is not None and opus_4_5.input_per_mtok == 5.0
     assert haiku is not None and haiku.output_per_mtok == 5.0
@@ -87,9 +100,10 @@ def test_prices_per_model_id_in_each_providers_form() -> None:
 
 def test_an_unknown_model_has_tokens_but_no_cost() -> None:
     usage = Usage(input_tokens=1000, output_tokens=10)
-    for model in ("llama3.1:8b", "qwen3-coder", "claude-mythos-5", "my-finetune"):
+    for model in ("llama3.1:8b", "qwen3-coder", "claude-mythos-preview", "my-finetune"):
         assert price_of(model) is None
         assert cost_usd(model, usage) is None
+        assert cost_usd(model, usage, "vertex", "us-east5") is None
     assert format_cost(None) == COST_UNKNOWN == "cost unknown"
     assert add_costs(0.5, None) is None and add_costs(None, 0.5) is None
     assert add_costs(0.5, 0.25) == 0.75
@@ -101,14 +115,43 @@ def test_every_cost_is_marked_as_an_estimate() -> None:
 
 def test_bedrock_regional_profiles_cost_ten_percent_more_for_recent_models() -> None:
     usage = Usage(input_tokens=1_000_000)
-    assert cost_usd("us.anthropic.claude-sonnet-5-5-v1:0", usage) == pytest.approx(3.3)
-    assert cost_usd("global.anthropic.claude-sonnet-5-5-v1:0", usage) == pytest.approx(3.0)
-    assert cost_usd("claude-sonnet-5-5@20261001", usage) == pytest.approx(3.0)
+    # Sonnet 5.5's input is $2 per million: 2 × 1.1 = 2.2 on a geography profile.
+    assert cost_usd("us.anthropic.claude-sonnet-5-5-v1:0", usage) == pytest.approx(2.2)
+    assert cost_usd("eu.anthropic.claude-sonnet-5-5-v1:0", usage, "bedrock") == pytest.approx(2.2)
+    assert cost_usd("global.anthropic.claude-sonnet-5-5-v1:0", usage) == pytest.approx(2.0)
+    assert cost_usd("claude-sonnet-5-5@20261001", usage) == pytest.approx(2.0)
+    # Before the 4.5 generation there is no premium: Sonnet 3.5 stays at $3.
     older = "us.anthropic.claude-3-5-sonnet-20241022-v2:0"
     assert cost_usd(older, usage) == pytest.approx(3.0)
 
 
-def test_cost_counts_cache_writes_and_reads_at_their_factors() -> None:
+def test_vertex_regional_endpoints_cost_ten_percent_more_for_recent_models() -> None:
+    usage = Usage(input_tokens=1_000_000)
+    sonnet = "claude-sonnet-5-5@20261001"
+    # $2 × 1.1 in us-east5; the global endpoint, an unknown region or another provider: $2.
+    assert cost_usd(sonnet, usage, "vertex", "us-east5") == pytest.approx(2.2)
+    assert cost_usd(sonnet, usage, "vertex", "europe-west1") == pytest.approx(2.2)
+    assert cost_usd(sonnet, usage, "vertex", "global") == pytest.approx(2.0)
+    assert cost_usd(sonnet, usage, "vertex", None) == pytest.approx(2.0)
+    assert cost_usd(sonnet, usage, "anthropic", "us-east5") == pytest.approx(2.0)
+    assert cost_usd(sonnet, usage) == pytest.approx(2.0)
+    # Opus 4.1 ($15) and Haiku 3.5 ($0.80) are older than 4.5: no premium in a region.
+    assert cost_usd("claude-opus-4-1@20250805", usage, "vertex", "us-east5") == pytest.approx(15.0)
+    assert cost_usd("claude-3-5-haiku@20241022", usage, "vertex", "us-east5") == pytest.approx(0.8)
+    assert regional_premium(sonnet, "vertex", "us-east5")
+    assert not regional_premium(sonnet, "vertex", "GLOBAL")
+
+
+def test_an_answer_is_priced_by_its_model_in_the_form_it_was_asked_for() -> None:
+    profile = "us.anthropic.claude-sonnet-5-5-v1:0"
+    # Bedrock answers name the first-party id; the profile's prefix carries the premium.
+    assert priced_model("claude-sonnet-5-5-20261001", profile) == profile
+    assert priced_model(None, profile) == profile
+    assert priced_model("claude-opus-5-5", profile) == "claude-opus-5-5"  # another model
+    assert priced_model("claude-opus-5-5", "") == "claude-opus-5-5"
+
+
+def test_cost_counts_each_kind_of_token_at_its_own_price() -> None:
     usage = Usage(
         input_tokens=1_000_000,
         output_tokens=1_000_000,
@@ -116,8 +159,10 @@ def test_cost_counts_cache_writes_and_reads_at_their_factors() -> None:
         cache_read_input_tokens=1_000_000,
     )
 
-    # Sonnet: 3 input + 15 output + 3.75 cache write + 0.30 cache read.
-    assert cost_usd("claude-sonnet-5-5", usage) == pytest.approx(22.05)
+    # Sonnet 5.5: 2 input + 10 output + 2.50 cache write + 0.10 cache read = 14.60.
+    assert cost_usd("claude-sonnet-5-5", usage) == pytest.approx(14.60)
+    # Sonnet 4.5: 3 input + 15 output + 3.75 cache write + 0.30 cache read = 22.05.
+    assert cost_usd("claude-sonnet-4-5", usage) == pytest.approx(22.05)
     assert cost_usd("claude-sonnet-5-5", Usage()) == 0.0
 
 
@@ -170,7 +215,8 @@ def test_tools_are_sent_without_validation_only_keywords_which_are_still_checked
 def test_one_hour_cache_writes_cost_twice_the_input_price() -> None:
     five = Usage(cache_creation_input_tokens=1_000_000)
     hour = Usage(cache_creation_input_tokens=1_000_000, cache_creation_1h_input_tokens=1_000_000)
-    assert cost_usd("claude-sonnet-5-5", five) == pytest.approx(3.75)
-    assert cost_usd("claude-sonnet-5-5", hour) == pytest.approx(6.0)
+    # Sonnet 5.5: $2.50 for a five-minute write, $4 for a one-hour one.
+    assert cost_usd("claude-sonnet-5-5", five) == pytest.approx(2.50)
+    assert cost_usd("claude-sonnet-5-5", hour) == pytest.approx(4.0)
     assert (five + hour).to_json()["cache_creation_1h_input_tokens"] == 1_000_000
     assert "cache_creation_1h_input_tokens" not in five.to_json()

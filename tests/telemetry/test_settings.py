@@ -121,3 +121,14 @@ def test_an_endpoint_must_be_a_web_address(tmp_path: Path) -> None:
     user.write_text('otel_endpoint = "collector:4318"\n')
     with pytest.raises(ConfigError, match="http:// or https://"):
         load_config(tmp_path, {}, user_config=user)
+
+
+def test_the_region_the_cost_depends_on_is_the_one_the_sdk_uses() -> None:
+    env = {"OTEL_EXPORTER_OTLP_ENDPOINT": COLLECTOR, "CLOUD_ML_REGION": "us-east5"}
+    vertex = telemetry_settings(Config(provider="vertex"), env)
+    configured = telemetry_settings(Config(provider="vertex", region="global"), env)
+    anthropic = telemetry_settings(Config(), env)
+    assert vertex is not None and configured is not None and anthropic is not None
+    assert (vertex.provider, vertex.region) == ("gcp.vertex_ai", "us-east5")
+    assert configured.region == "global"  # the configuration wins over the variable
+    assert anthropic.region is None  # CLOUD_ML_REGION is Vertex AI's alone

@@ -22,6 +22,7 @@ from slowcode.engine.session.resume import ResumePoint
 from slowcode.journal import events as ev
 from slowcode.journal.schema import EventRecorder
 from slowcode.model.pricing import add_costs, cost_usd
+from slowcode.model.settings import ModelSettings
 from slowcode.model.types import Usage
 
 S = SessionState
@@ -69,13 +70,39 @@ class Session:
     step_cost: float | None = 0.0
     # Where a failed request was made, so a retry continues from there.
     failed_in: SessionState | None = None
+    # Where the model is reached, for the cost (a Vertex AI region costs more than global).
+    provider: str | None = None
+    region: str | None = None
+
+    @classmethod
+    def for_settings(
+        cls,
+        session_id: str,
+        task: str,
+        settings: ModelSettings,
+        record: JournalWriter,
+        emit: ProgressSink,
+    ) -> Session:
+        """A session of `settings`' model, reached where they say (priced for that endpoint)."""
+        return cls(
+            session_id,
+            task,
+            settings.model,
+            record,
+            emit,
+            provider=settings.provider,
+            region=settings.region,
+        )
 
     @classmethod
     def restored(
-        cls, point: ResumePoint, model: str, record: JournalWriter, emit: ProgressSink
+        cls, point: ResumePoint, settings: ModelSettings, record: JournalWriter, emit: ProgressSink
     ) -> Session:
-        """The session as its journal left it; announced to the client, not a transition."""
-        session = cls(point.session_id, point.task, model, record, emit)
+        """The session as its journal left it; announced to the client, not a transition.
+
+        Its requests are priced for `settings`, the model and endpoint it continues with.
+        """
+        session = cls.for_settings(point.session_id, point.task, settings, record, emit)
         session.state = point.state
         session.plan = point.plan
         session.current_step = point.current_step
@@ -91,7 +118,7 @@ class Session:
         """The tokens and cost the journal's answers add up to, told to the client once."""
         first_of_step = len(responses) - in_step
         for number, request in enumerate(responses):
-            cost = cost_usd(self.model, request)
+            cost = self._cost(request)
             self.usage = self.usage + request
             self.cost = add_costs(self.cost, cost)
             if number >= first_of_step:
@@ -108,6 +135,12 @@ class Session:
                     self.step_cost,
                 )
             )
+
+    def started_event(self, root: str) -> ev.SessionStarted:
+        """The `session_started` event: task, model, work tree and endpoint (no credential)."""
+        return ev.SessionStarted(
+            task=self.task, model=self.model, root=root, provider=self.provider, region=self.region
+        )
 
     def transition(self, to: SessionState, detail: str = "") -> None:
         """Moves to `to`, or raises TransitionError when the machine does not allow it."""
@@ -156,7 +189,7 @@ class Session:
 
     def add_usage(self, request: Usage) -> None:
         """Adds one request's usage to the session's and the step's totals; tells the client."""
-        cost = cost_usd(self.model, request)
+        cost = self._cost(request)
         self.usage = self.usage + request
         self.cost = add_costs(self.cost, cost)
         self.step_usage = self.step_usage + request
@@ -166,6 +199,9 @@ class Session:
                 request, self.usage, self.cost, self.current_step, self.step_usage, self.step_cost
             )
         )
+
+    def _cost(self, request: Usage) -> float | None:
+        return cost_usd(self.model, request, self.provider, self.region)
 
     def step_usage_and_cost(self) -> tuple[dict[str, Any], float | None]:
         """The current step's usage and cost, as journaled with `step_applied`."""

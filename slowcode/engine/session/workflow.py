@@ -126,7 +126,7 @@ class Workflow:
         self._journal_listeners = tuple(journal_listeners)
         # Fed every journaled event, as a resume feeds it the journal: both send the same.
         self.conversation = Conversation()
-        self.session = Session("", "", settings.model, self.record, on_progress)
+        self.session = Session.for_settings("", "", settings, self.record, on_progress)
         self.tree = StagedTree(self.root, self.paths, self.policy)
         self.steps = StepFlow(self)
         self.tools = ToolDispatcher(self)
@@ -216,14 +216,11 @@ class Workflow:
         self.journal = self._listened(Journal.create(self.root))
         self.context.keep_in(self.journal.path.parent)
         self.conversation = Conversation()
-        self.session = Session(
-            self.journal.session_id, task, self.settings.model, self.record, self.emit
+        self.session = Session.for_settings(
+            self.journal.session_id, task, self.settings, self.record, self.emit
         )
         try:
-            self.record(
-                ev.SessionStarted(task=task, model=self.settings.model, root=str(self.root)),
-                sync=True,
-            )
+            self.record(self.session.started_event(str(self.root)), sync=True)
         except JournalError as error:
             # A full disk, say: a session that holds nothing is not left behind to resume.
             abandon_empty_session(self.journal)
@@ -255,7 +252,7 @@ class Workflow:
         point = resume_point(self.journal.session_id, self.journal.events())
         if not point.task:
             return False
-        self.session = Session.restored(point, self.settings.model, self.record, self.emit)
+        self.session = Session.restored(point, self.settings, self.record, self.emit)
         self.conversation = point.conversation
         self.deviations.restore()
         if not point.conversation.request_messages():

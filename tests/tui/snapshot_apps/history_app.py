@@ -10,6 +10,9 @@ from textual.app import App
 from slowcode.journal.log import JOURNAL_FILE, SESSIONS_DIR, canonical_json, event_hash
 from slowcode.tui.screens.history import HistoryScreen
 
+# Each request's cost at list prices (USD per million tokens), as the snapshot shows:
+#   Sonnet 5.5: 1,200 × 2 + 300 × 10 + 800 × 0.10 = 5,480; three requests → $0.0164
+#   Opus 4.5:   1,200 × 5 + 300 × 25 + 800 × 0.50 = 13,900; one request → $0.0139
 USAGE = {
     "input_tokens": 1200,
     "output_tokens": 300,
