@@ -352,7 +352,9 @@ def carry_over(previous: StepReview, current: StepReview) -> int:
 
     A hunk is identical when its file and its lines (markers and text) are the same;
     an edited hunk matches the model's lines it was made from, and carries the edit
-    over too. Carried hunks are marked `carried_over`; the rest stay undecided.
+    over too. A hunk the developer split last round is split again where its pieces
+    match, so each piece keeps its own verdict. Carried hunks are marked
+    `carried_over`; the rest stay undecided.
 
     Args:
         previous: The review of the last round, with the developer's verdicts.
@@ -367,6 +369,7 @@ def carry_over(previous: StepReview, current: StepReview) -> int:
             continue
         lines = hunk.original_lines if hunk.original_lines is not None else hunk.lines
         decided.setdefault(_key(hunk.file, lines), hunk)
+    _split_as_before(current, decided)
     carried = 0
     for position, hunk in enumerate(current.hunks):
         match = decided.pop(_key(hunk.file, hunk.lines), None)
@@ -380,3 +383,19 @@ def carry_over(previous: StepReview, current: StepReview) -> int:
         hunk.carried_over = True
         carried += 1
     return carried
+
+
+def _split_as_before(
+    review: StepReview, decided: dict[tuple[str, tuple[_LineKey, ...]], Hunk]
+) -> None:
+    """Splits each hunk of `review` with no match of its own whose pieces have some."""
+    for file in review.files:
+        for hunk in list(file.hunks):
+            if _key(hunk.file, hunk.lines) in decided or not can_split(hunk):
+                continue
+            pieces = split_hunk(hunk)
+            if any(_key(piece.file, piece.lines) in decided for piece in pieces):
+                at = next(index for index, each in enumerate(file.hunks) if each is hunk)
+                file.hunks[at : at + 1] = pieces
+        for index, each in enumerate(file.hunks):
+            each.index = index
