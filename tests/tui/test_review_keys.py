@@ -267,3 +267,25 @@ async def test_an_edit_typed_in_the_editor_keeps_the_blank_last_context_line() -
         assert hunk.verdict is Verdict.EDITED
         assert (hunk.changed_lines, hunk.target_length) == (4, hunk.source_length)
     assert compose(review.files[0]) == new.replace("x = 2", "x = 2 # c")
+
+
+async def test_the_answer_to_w_under_a_tall_hunk_is_scrolled_into_view() -> None:
+    review = large_review(60)
+
+    async def ask_why(position: int) -> str:
+        review.hunks[position].why = "The table is generated once instead of at import."
+        return review.hunks[position].why
+
+    review.ask_why = ask_why
+    app = ReviewApp(review)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(DiffView)
+        assert view.unseen_rows(0) > 0  # the hunk's end, where the answer goes, is below
+        await pilot.press("w")
+        for _ in range(20):
+            await pilot.pause()
+            if any("why? The table is generated" in row for row in _rows(view)):
+                break
+        assert any("why? The table is generated" in row for row in _rows(view))
+        assert view.unseen_rows(0) == 0

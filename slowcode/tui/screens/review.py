@@ -313,6 +313,13 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
             self._asking = [waiting for waiting in self._asking if waiting is not hunk]
             if self.is_attached:
                 self._sync_asking()
+                self._show_answer(hunk)
+
+    def _show_answer(self, hunk: Hunk) -> None:
+        """Brings the answer under the current hunk into view: it may be below the fold."""
+        hunks = self.review.hunks
+        if hunks and hunks[self.current] is hunk and hunk.why:
+            self.call_after_refresh(self.diff_view.scroll_to_hunk_end, self.current)
 
     def action_toggle_view(self) -> None:
         """Switches between the unified and the side-by-side view."""

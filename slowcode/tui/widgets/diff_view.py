@@ -264,6 +264,13 @@ class DiffView(ScrollView, can_focus=True):
         self.scroll_to(y=int(self.scroll_y) + step, animate=False, immediate=True)
         return self.unseen_rows(position)
 
+    def scroll_to_hunk_end(self, position: int) -> None:
+        """Scrolls just enough for the last row of hunk `position` (its notes) to show."""
+        if not 0 <= position < len(self._layout.hunk_ends):
+            return
+        last = max(self._layout.hunk_ends[position] - 1, 0)
+        self.scroll_to_region(Region(0, last, 1, 1), animate=False, immediate=True, x_axis=False)
+
     def scroll_to_hunk(self, position: int) -> None:
         """Scrolls so the hunk's header (and as much of it as fits) is visible."""
         if not self._hunks or not 0 <= position < len(self._hunks):
