@@ -40,12 +40,15 @@ class RecordedSession:
         model: the model id the responses came from.
         responses: Messages API response message dicts.
         why: the recorded answer to "why?" about a hunk, per file path.
+        without_decision: per response id, the text it says instead when the step
+            before it wrote no decision record (the developer chose `n` or `x`).
     """
 
     task: str
     model: str
     responses: list[dict[str, Any]]
     why: dict[str, str] = field(default_factory=dict)
+    without_decision: dict[str, str] = field(default_factory=dict)
 
 
 def load_session(path: Path = SESSION_FILE) -> RecordedSession:
@@ -61,6 +64,9 @@ def load_session(path: Path = SESSION_FILE) -> RecordedSession:
             model=str(data["model"]),
             responses=list(data["responses"]),
             why={str(path): str(text) for path, text in dict(data.get("why", {})).items()},
+            without_decision={
+                str(key): str(text) for key, text in dict(data.get("without_decision", {})).items()
+            },
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise SlowcodeError(f"cannot read the recorded session {path}: {error}") from None
@@ -127,7 +133,7 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
     # The developer's own configuration (a check command, a smaller step limit)
     # must not change a recorded session, so the demo runs on the defaults.
     config = Config(model=session.model)
-    with DemoServer(session.responses, session.why) as server:
+    with DemoServer.of(session) as server:
         settings = ModelSettings(
             model=session.model,
             api_key="demo",

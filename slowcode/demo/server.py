@@ -8,6 +8,8 @@ the next step's response and throw the tour off. `DemoServer` tells them apart:
   recording's note about that file, and the recording does not move on;
 - a plan or a step sent back with feedback is answered with the same proposal
   again (the recording cannot revise it), saying so, with the feedback quoted;
+- a response that speaks of the decision record the step before it wrote says
+  its recorded alternative when the developer wrote none (`n` or `x`);
 - every other request gets the next recorded response.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slowcode.model.loopback import (
     SESSION_ENDED_TEXT,
@@ -26,6 +28,9 @@ from slowcode.model.loopback import (
     text_message,
 )
 from slowcode.model.types import JsonDict
+
+if TYPE_CHECKING:
+    from slowcode.demo.runner import RecordedSession
 
 DEFAULT_WHY = (
     "This is the recorded demo, so the answer was written beforehand: the step's summary "
@@ -61,6 +66,12 @@ def _result_data(block: Mapping[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _decision_unrecorded(blocks: list[dict[str, Any]]) -> bool:
+    """True when a step's result says its decision was not recorded (rejected, or none)."""
+    outcomes = [str(_result_data(block).get("decision", "")) for block in blocks]
+    return any(outcome and not outcome.startswith("recorded") for outcome in outcomes)
+
+
 def _sent_back(block: Mapping[str, Any]) -> str | None:
     """The feedback when this tool result sends a plan or a step back, else None."""
     data = _result_data(block)
@@ -76,17 +87,29 @@ class DemoServer(MessagesServer):
     Args:
         responses: The recorded Messages API responses, one per request of the tour.
         why: A recorded answer to "why?" per file path; `DEFAULT_WHY` for the rest.
+        without_decision: Per response id, its text when no decision was recorded.
     """
 
-    def __init__(self, responses: Iterable[JsonDict], why: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        responses: Iterable[JsonDict],
+        why: Mapping[str, str] | None = None,
+        without_decision: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self._responses = list(responses)
         self._why = dict(why or {})
+        self._without_decision = dict(without_decision or {})
         self._served = 0
         self._extra = 0
         # The proposal each tool_use id came in, so a sent-back one can be proposed again.
         self._proposals: dict[str, tuple[JsonDict, dict[str, Any]]] = {}
         self._state_lock = threading.Lock()
+
+    @classmethod
+    def of(cls, session: RecordedSession) -> DemoServer:
+        """The server for a recorded session, with all its answers."""
+        return cls(session.responses, session.why, session.without_decision)
 
     @property
     def remaining(self) -> int:
@@ -104,7 +127,8 @@ class DemoServer(MessagesServer):
         model = str(request.body.get("model", ""))
         if not request.body.get("tools"):
             return self._extra_text(self._why_answer(request.body), model)
-        for block in _last_tool_results(request.body):
+        results = _last_tool_results(request.body)
+        for block in results:
             feedback = _sent_back(block)
             proposal = self._proposals.get(str(block.get("tool_use_id", "")))
             if feedback is not None and proposal is not None:
@@ -114,6 +138,9 @@ class DemoServer(MessagesServer):
         message = self._responses[self._served]
         self._served += 1
         self._remember(message)
+        instead = self._without_decision.get(str(message.get("id", "")))
+        if instead is not None and _decision_unrecorded(results):
+            return {**message, "content": [{"type": "text", "text": instead}]}
         return message
 
     def _remember(self, message: JsonDict) -> None:

@@ -46,7 +46,7 @@ def screen_name(app: SlowcodeApp) -> str:
 async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Path) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
-    with DemoServer(session.responses, session.why) as server:
+    with DemoServer.of(session) as server:
         settings = ModelSettings(
             model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
         )
@@ -102,7 +102,7 @@ async def test_the_demo_answers_why_and_send_backs_and_still_ends_in_two_commits
 ) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
-    with DemoServer(session.responses, session.why) as server:
+    with DemoServer.of(session) as server:
         settings = ModelSettings(
             model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
         )
@@ -157,3 +157,45 @@ async def test_the_demo_answers_why_and_send_backs_and_still_ends_in_two_commits
     assert len(git(repo, "log", "--format=%s").splitlines()) == 3
     assert len(sorted((repo / "docs/decisions").glob("0001-*.md"))) == 1
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+async def test_the_demo_ends_without_a_record_when_the_step_is_not_architectural(
+    tmp_path: Path,
+) -> None:
+    session = load_session()
+    repo = create_sample_repository(tmp_path / "sample")
+    with DemoServer.of(session) as server:
+        settings = ModelSettings(
+            model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
+        )
+        app = SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.session_screen.plan_list.reviewing, "the plan")
+            await pilot.press("enter")
+            seen: list[StepReview] = []
+            for step in (1, 2):
+                fresh = lambda: (  # noqa: E731
+                    screen_name(app) == "ReviewScreen"
+                    and all(current_review(app) is not old for old in seen)
+                )
+                await wait_until(pilot, fresh, f"the review of step {step}")
+                seen.append(current_review(app))
+                await pilot.press("a")
+                await pilot.pause()
+                await pilot.press("enter")
+            await wait_until(pilot, lambda: screen_name(app) == "DecisionScreen", "the decision")
+            await pilot.press("n")
+            await wait_until(pilot, lambda: screen_name(app) == "FeedbackScreen", "the reason")
+            await pilot.press(*"only this tool reads the file", "enter")
+            await wait_until(
+                pilot,
+                lambda: app.workflow is not None and str(app.workflow.session.state) == "done",
+                "the end of the session",
+            )
+            said = " ".join(app.session_screen.commentary.lines)
+        assert server.remaining == 0
+    assert "No decision record was written" in " ".join(said.split())
+    assert "decision log" not in said
+    assert len(git(repo, "log", "--format=%s").splitlines()) == 3
+    assert not list((repo / "docs/decisions").glob("0001-*.md"))
