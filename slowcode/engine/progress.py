@@ -70,11 +70,23 @@ class ModelThinkingStreamed:
 
 @dataclass(frozen=True)
 class ToolCalled:
-    """The model called a tool; `summary` is one line such as `view src/app.py`."""
+    """The model called a tool, which runs now; `summary` is one line such as `view src/app.py`.
+
+    It comes before anything the call leads to (a review, a question), so the
+    session's log reads in the order things happened.
+    """
 
     name: str
     summary: str
-    is_error: bool = False
+
+
+@dataclass(frozen=True)
+class ToolFailed:
+    """The tool call just announced was refused; `reason` is the first line of the error."""
+
+    name: str
+    summary: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,7 @@ Progress = (
     | ModelTextStreamed
     | ModelThinkingStreamed
     | ToolCalled
+    | ToolFailed
     | UsageRecorded
     | PlanUpdated
     | StepApplied

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from slowcode.context.search import search_code
 from slowcode.core.errors import ToolInputError
 from slowcode.engine.model_loop import protocol
-from slowcode.engine.progress import SessionState, ToolCalled
+from slowcode.engine.progress import SessionState, ToolCalled, ToolFailed
 from slowcode.engine.staging.editor_tool import ToolOutcome, run_editor_command
 from slowcode.git import repo_state
 from slowcode.journal import events as ev
@@ -46,6 +46,8 @@ class ToolDispatcher:
         name = str(use.get("name", ""))
         tool_input = use.get("input")
         problem = protocol.input_problem(name, tool_input)
+        summary = summarise(name, tool_input)
+        flow.emit(ToolCalled(name, summary))
         if problem is None and isinstance(tool_input, dict):
             try:
                 outcome = await self._run(name, tool_input)
@@ -64,7 +66,9 @@ class ToolDispatcher:
                 result=outcome.text,
             )
         )
-        flow.emit(ToolCalled(name, summarise(name, tool_input), outcome.is_error))
+        if outcome.is_error:
+            reason = next((line for line in outcome.text.splitlines() if line.strip()), "")
+            flow.emit(ToolFailed(name, summary, reason.strip()))
         return outcome
 
     def _repeated(self, name: str, tool_input: object, outcome: ToolOutcome) -> ToolOutcome:

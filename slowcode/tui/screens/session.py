@@ -257,6 +257,7 @@ class SessionScreen(Screen[None]):
             StateChanged,
             StepApplied,
             ToolCalled,
+            ToolFailed,
             UsageRecorded,
         )
 
@@ -286,8 +287,9 @@ class SessionScreen(Screen[None]):
                 # since a new task would replace the running one.
                 self.query_one("#task", Input).disabled = True
         elif isinstance(event, ToolCalled):
-            mark = "✗" if event.is_error else "→"
-            self._write_line(f"{mark} {event.summary or event.name}")
+            self._write_line(f"→ {event.summary or event.name}")
+        elif isinstance(event, ToolFailed):
+            self._write_line(f"✗ {event.summary or event.name}: {event.reason}")
         elif isinstance(event, UsageRecorded):
             status.usage = event.session_total
             status.cost_usd = event.session_cost_usd

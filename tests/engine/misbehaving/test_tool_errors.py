@@ -10,7 +10,7 @@ import pytest
 
 from slowcode.core.step_review import StepReview
 from slowcode.engine.human import StepVerdict
-from slowcode.engine.progress import Progress, ToolCalled
+from slowcode.engine.progress import Progress, StepApplied, ToolCalled, ToolFailed
 from tests.engine.misbehaving.helpers import (
     FINISH,
     POLITE,
@@ -81,7 +81,12 @@ async def test_finish_step_with_nothing_staged_is_sent_back_to_work(
         ("finish_step", False),
     ]
     assert calls[1]["result"] == told
-    assert ToolCalled("finish_step", "finish step", True) in events
+    at = events.index(ToolCalled("finish_step", "finish step"))
+    assert events[at + 1] == ToolFailed("finish_step", "finish step", told)
+    # A call is announced before what it leads to: the review, then the applied step.
+    last_call = max(i for i, event in enumerate(events) if isinstance(event, ToolCalled))
+    applied = next(i for i, event in enumerate(events) if isinstance(event, StepApplied))
+    assert events[last_call] == ToolCalled("finish_step", "finish step") and last_call < applied
     assert len(human.reviews) == 1  # the empty step never reached the developer
     assert_committed(workflow, repo, "Greet politely")
 
