@@ -233,6 +233,8 @@ class MessagesServer:
         self._request_count = 0
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.accepted_credentials: frozenset[str] | None = None
+        """The keys and tokens this server takes; None: any (a missing one gets a 401)."""
 
     @property
     def base_url(self) -> str:
@@ -308,10 +310,13 @@ class MessagesServer:
 
     def respond(self, request: ReceivedRequest, raw: bytes, writer: ResponseWriter) -> None:
         """Route a request: authentication, token counting, then `respond_messages`."""
+        accepted = self.accepted_credentials
         if request.credential is None:
             writer.send_json(
                 401, error_body("authentication_error", "no x-api-key or bearer token given")
             )
+        elif accepted is not None and request.credential not in accepted:
+            writer.send_json(401, error_body("authentication_error", "invalid x-api-key"))
         elif request.path == COUNT_TOKENS_PATH:
             estimate = max(1, len(raw.decode("utf-8", "replace")) // CHARS_PER_TOKEN)
             writer.send_json(200, {"input_tokens": estimate})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -16,6 +17,7 @@ from textual.screen import ModalScreen
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR
 from slowcode.core.session_state import SessionState
+from slowcode.model.setting_hints import endpoint
 from slowcode.tui.human import TuiHuman
 from slowcode.tui.messages import (
     ProgressReported,
@@ -28,6 +30,7 @@ from slowcode.tui.messages import (
     WorkflowStopped,
 )
 from slowcode.tui.screens.session import SessionScreen
+from slowcode.tui.screens.session_key import KeyEntry
 
 if TYPE_CHECKING:
     from textual.notifications import Notify, SeverityLevel
@@ -128,6 +131,7 @@ class SlowcodeApp(App[None]):
         self.session_screen = SessionScreen(
             model=settings.model, configured=settings.configured, initial_task=initial_task
         )
+        self.session_screen.endpoint = endpoint(settings)
 
     def on_mount(self) -> None:
         """Pins the theme and, after the first frame, picks up an unfinished session."""
@@ -185,7 +189,8 @@ class SlowcodeApp(App[None]):
                 else:
                     await workflow.retry()
         except ModelError as error:
-            self.post_message(WorkflowFailed(str(error), retryable=error.retryable))
+            failed = WorkflowFailed(str(error), retryable=error.retryable, kind=error.kind)
+            self.post_message(failed)
             return
         except SlowcodeError as error:
             self.post_message(WorkflowFailed(str(error), retryable=False))
@@ -260,7 +265,22 @@ class SlowcodeApp(App[None]):
 
     def on_workflow_failed(self, message: WorkflowFailed) -> None:
         """Shows the failure in one line; the session can be retried."""
-        self.session_screen.show_failure(message.message, retryable=message.retryable)
+        refused = message.kind == "auth" and self.settings.provider == "anthropic"
+        self.session_screen.show_failure(
+            message.message, retryable=message.retryable, needs_key=refused
+        )
+
+    async def on_key_entry_key_entered(self, event: KeyEntry.KeyEntered) -> None:
+        """Uses the key for the rest of this run (never stored), then goes on."""
+        from slowcode.model.client import ModelClient
+
+        self.settings = replace(self.settings, api_key=event.key, auth_token=None)
+        if self.workflow is not None:
+            old = self.workflow.client
+            self.workflow.settings = self.settings
+            self.workflow.client = ModelClient(self.settings)
+            await old.aclose()
+        self.session_screen.key_accepted(event)
 
     def on_workflow_stopped(self, message: WorkflowStopped) -> None:
         """The session ended; a new task can be entered."""

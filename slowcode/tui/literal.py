@@ -90,7 +90,9 @@ class LiteralInput(Input):
 
     @property
     def _value(self) -> Text:
-        # Input draws `_value`; the password and highlighter cases are not used here.
+        # Input draws `_value`; a password is drawn as Input draws it (dots).
+        if self.password:
+            return super()._value
         return Text(visible_per_character(self.value), no_wrap=True, overflow="ignore", end="")
 
 

@@ -82,10 +82,11 @@ class ProgressReported(Message):
 class WorkflowFailed(Message):
     """A model request failed for good; the session waits for a retry."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, kind: str = "") -> None:
         super().__init__()
         self.message = message
         self.retryable = retryable
+        self.kind = kind
 
 
 class WorkflowStopped(Message):

@@ -216,8 +216,10 @@ def test_typing_a_task_without_a_model_only_types(tmp_path: Path, tmux: Tmux) ->
     tmux.wait_for("No model configured")
     tmux.type("fix bug")
     tmux.keys("Enter")
+    tmux.wait_for("API key for")  # a key for this run is the way on; escape declines it
+    tmux.keys("Escape")
     pane = tmux.wait_for("the task cannot start")
-    assert "fix bug" in pane
+    assert "fix bug" in pane and "API key for" not in pane
     assert "with a new commit that reverts" not in pane
     tmux.type("hlqu")
     time.sleep(0.5)

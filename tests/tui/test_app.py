@@ -23,6 +23,7 @@ from slowcode.engine.progress import (
 from slowcode.model.settings import ModelSettings
 from slowcode.model.types import Usage
 from slowcode.tui.app import SlowcodeApp
+from slowcode.tui.screens.api_key import ApiKeyScreen
 from slowcode.tui.screens.decision_log import DecisionLogScreen
 from slowcode.tui.screens.feedback import FeedbackScreen
 from slowcode.tui.screens.help import HelpScreen
@@ -75,6 +76,9 @@ async def test_without_a_model_typed_keys_stay_in_the_task_box(tmp_path: Path) -
         assert "⏎ Start task" in bar and "^q Quit" in bar
         assert "q Quit" not in bar.replace("^q Quit", "") and "h History" not in bar
         await pilot.press(*"fix bug; quit, undo, help? history log", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ApiKeyScreen)  # a key for this run, or escape
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert task_box.value == "fix bug; quit, undo, help? history log"

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from slowcode.core.plan import PlanStep
 from slowcode.core.session_state import SessionState
 from slowcode.tui.literal import literal_line, notify
+from slowcode.tui.screens.session_key import NO_MODEL, KeyEntry
 from slowcode.tui.widgets.commentary import THINKING_FOLD, Commentary
 from slowcode.tui.widgets.key_bar import KeyBar
 from slowcode.tui.widgets.plan_list import PlanList
@@ -30,9 +31,8 @@ if TYPE_CHECKING:
 
 CONFIGURE_HINT = (
     "No model configured: set ANTHROPIC_API_KEY, or ANTHROPIC_BASE_URL for a gateway or "
-    "local server, and restart."
+    "local server, and restart; or enter a task and give a key for this run."
 )
-NOT_CONFIGURED = "No model configured, so the task cannot start; it stays in the box."
 
 
 _STEP_SEPARATOR = " — "
@@ -48,7 +48,7 @@ def parse_step(text: str) -> PlanStep:
     return PlanStep(title.strip(), why.strip())
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(KeyEntry, Screen[None]):
     """Where a session is started and followed, and where the plan is approved.
 
     The app sets what to show (`show_progress`, `review_plan`, `show_failure`);
@@ -121,6 +121,7 @@ class SessionScreen(Screen[None]):
         Binding("u", "undo", "Undo last step"),
         Binding("enter", "review", "Back to review"),
         Binding("t", "type_task", "Type a task"),
+        Binding("a", "enter_key", "API key…"),
     ]
 
     class TaskSubmitted(Message):
@@ -191,9 +192,13 @@ class SessionScreen(Screen[None]):
         if not task:
             return
         if not self._configured:
-            self.notify(NOT_CONFIGURED, severity="warning")
+            self.ask_key(NO_MODEL, task)
             return
-        event.input.disabled = True
+        self.start(task)
+
+    def start(self, task: str) -> None:
+        """Locks the task box and starts a session for `task`."""
+        self.query_one(TaskBox).disabled = True
         self.commentary.start()
         self._write_line(f"Task: {task}")
         self.post_message(self.TaskSubmitted(task))
@@ -216,20 +221,27 @@ class SessionScreen(Screen[None]):
         # goes into it, never to a key (`escape` hands the keyboard to the keys).
         task_box.focus()
 
-    def show_failure(self, message: str, *, retryable: bool) -> None:
-        """Shows a failed request in one line and offers `r` when it can be retried."""
+    def show_failure(self, message: str, *, retryable: bool, needs_key: bool = False) -> None:
+        """Shows a failed request in one line; offers `r` when it can be retried, and
+        `a` when the API key was refused."""
         self.commentary.flush()
         self._retryable_failure = retryable
+        self._key_refused = needs_key
         hint = " — press r to retry" if retryable else ""
+        if needs_key:
+            hint = " — press a to give another key for this run"
         self.query_one("#session-error", Static).update(literal_line(f"✗ {message}{hint}"))
         self.set_class(True, "-failed")
         self.status.state = SessionState.FAILED
         self.status.connection = "request failed" if retryable else ""
         if not retryable:
-            # Nothing to retry: a new task is the way on.
+            # Nothing to retry: a new task is the way on (or, for a refused key, `a`).
             task_box = self.query_one("#task", Input)
             task_box.disabled = False
-            task_box.focus()
+            if not needs_key:
+                task_box.focus()
+            else:
+                self.plan_list.focus()
         else:
             self.plan_list.focus()
         self.refresh_bindings()
@@ -336,6 +348,8 @@ class SessionScreen(Screen[None]):
             return self._retryable_failure
         if action == "review":
             return self._review_waiting is not None
+        if action == "enter_key":
+            return self._key_refused or not self._configured
         if action == "type_task":
             boxes = self.query(TaskBox)
             return any(not box.disabled and not box.has_focus for box in boxes)
@@ -436,8 +450,17 @@ class SessionScreen(Screen[None]):
         if future is not None and not future.done():
             future.set_result(verdict)
 
+    def request_retry(self) -> None:
+        """Asks the app to send the failed request again."""
+        self.post_message(self.RetryRequested())
+
+    def write_line(self, line: str) -> None:
+        """Adds a line to the session's log."""
+        self._write_line(line)
+
     def _clear_failure(self) -> None:
         self._retryable_failure = False
+        self._key_refused = False
         self.query_one("#session-error", Static).update("")
         self.set_class(False, "-failed")
         self.status.connection = ""
