@@ -15,8 +15,8 @@ Written from Anthropic's documented rules for prompt caching:
 - An entry lives 5 minutes, or 1 hour with `"ttl": "1h"`, from its last write or
   read (a read refreshes it for free). A request holds at most 4 breakpoints, and
   1-hour breakpoints must come before 5-minute ones.
-- Prices, as multiples of the input price: uncached 1, cache read 0.1, a 5-minute
-  write 1.25, a 1-hour write 2.
+- Prices: the model's own row of list prices (`slowcode.model.pricing`), one per
+  kind of token: uncached input, cache read, 5-minute and 1-hour cache writes.
 
 Tokens are whatever the given counter says; the model is exact about the rules,
 not about a tokenizer.
@@ -30,12 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from slowcode.model.pricing import Price
+
 LOOKBACK_BLOCKS = 20
 MAX_BREAKPOINTS = 4
 MIN_CACHEABLE_TOKENS = 1024
 TTL_SECONDS = {"5m": 300.0, "1h": 3600.0}
-READ_FACTOR = 0.1
-WRITE_FACTORS = {"5m": 1.25, "1h": 2.0}
 
 BUILTIN_TOOL_TOKENS = {"text_editor_20250728": 700}
 """Input tokens the API adds for a built-in tool (Anthropic's tool-use pricing table)."""
@@ -90,15 +90,21 @@ class Billing:
         """Tokens written to the cache, either lifetime."""
         return self.cache_write_5m + self.cache_write_1h
 
-    def input_cost(self, price_per_mtok: float) -> float:
-        """The input's cost in US dollars at `price_per_mtok` for plain input."""
-        units = (
-            self.uncached
-            + self.cache_read * READ_FACTOR
-            + self.cache_write_5m * WRITE_FACTORS["5m"]
-            + self.cache_write_1h * WRITE_FACTORS["1h"]
+    def input_cost(self, price: Price) -> float:
+        """The input's cost in US dollars at `price`, the model's own row of list prices.
+
+        Each kind of input token has the model's own price (a cache read is not a
+        tenth of the input price for every model); a long prompt takes the row its
+        length calls for.
+        """
+        row = price.for_prompt(self.input_tokens)
+        dollars = (
+            self.uncached * row.input_per_mtok
+            + self.cache_read * row.cache_read_per_mtok
+            + self.cache_write_5m * row.cache_write_per_mtok
+            + self.cache_write_1h * row.cache_write_1h_per_mtok
         )
-        return units * price_per_mtok / 1_000_000
+        return dollars / 1_000_000
 
 
 def _canonical(value: Any) -> str:

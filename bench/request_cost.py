@@ -109,10 +109,8 @@ class Billed:
         price = price_of(self.model)
         if price is None:
             raise RuntimeError(f"no list price for {self.model}")
-        return (
-            self.billing.input_cost(price.input_per_mtok)
-            + self.output_tokens * price.output_per_mtok / 1_000_000
-        )
+        row = price.for_prompt(self.billing.input_tokens)
+        return self.billing.input_cost(price) + self.output_tokens * row.output_per_mtok / 1_000_000
 
 
 @dataclass

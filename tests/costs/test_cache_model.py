@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bench.cache_model import (
     LOOKBACK_BLOCKS,
     TOOL_USE_SYSTEM_TOKENS,
     PromptCache,
     request_blocks,
 )
+from slowcode.model.pricing import Price, price_of
 
 MARK = {"type": "ephemeral"}
+
+
+def listed(model: str) -> Price:
+    price = price_of(model)
+    assert price is not None
+    return price
 
 
 def words(text: str) -> int:
@@ -113,16 +122,21 @@ def test_a_one_hour_entry_survives_a_long_pause_and_costs_double_to_write() -> N
     first = send(cache, request, at=0)
     assert (first.cache_write_1h, first.cache_write_5m) == (1500, 0)
     assert send(cache, request, at=3000).cache_read == 1500
-    assert first.input_cost(3.0) == (1500 * 2.0 + 10) * 3.0 / 1_000_000
+    # Sonnet 4.5's row: a 1-hour write at $6 per million, plain input at $3.
+    assert first.input_cost(listed("claude-sonnet-4-5")) == pytest.approx(
+        (1500 * 6.0 + 10 * 3.0) / 1_000_000
+    )
 
 
-def test_prices_follow_the_documented_multiples() -> None:
+def test_each_kind_of_input_token_takes_the_models_own_price() -> None:
     cache = PromptCache()
     request = body([text(2000, mark=True)], [text(100)])
     write = send(cache, request)
     read = send(cache, request, at=1)
-    assert write.input_cost(1_000_000) == 2000 * 1.25 + 100
-    assert read.input_cost(1_000_000) == 2000 * 0.1 + 100
+    # Sonnet 5.5: input $2, 5-minute write $2.50, cache read $0.10 (0.05x, not 0.1x).
+    sonnet = listed("claude-sonnet-5-5")
+    assert write.input_cost(sonnet) == pytest.approx((2000 * 2.50 + 100 * 2.0) / 1_000_000)
+    assert read.input_cost(sonnet) == pytest.approx((2000 * 0.10 + 100 * 2.0) / 1_000_000)
 
 
 def test_rules_broken_are_reported() -> None:

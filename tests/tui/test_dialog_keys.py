@@ -75,3 +75,14 @@ async def test_the_key_list_fits_a_small_terminal_and_scrolls_to_its_last_key(
         assert table.scroll_y > 0
         assert table.max_scroll_y > 0
         asked.cancel()
+
+
+async def test_a_hunk_editor_title_too_long_for_the_dialog_ends_in_a_mark(tmp_path: Path) -> None:
+    title = "cli.py @@ -22,7 +22,15 @@ def main(argv: list[str] | None = None) -> int:"
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(HunkEditScreen(title, "x = 1\n"))
+        await pilot.pause()
+        shown = app.screen.query_one("#hunk-edit-title").render_line(0).text.rstrip()
+        assert shown.endswith("…") and shown.startswith("Edit cli.py @@ -22,7 +22,15 @@")

@@ -7,7 +7,7 @@ from typing import Any
 from slowcode.core.step_review import Verdict
 from slowcode.engine.review.hunk_ops import edit_in_review, editable_text, from_editor
 
-from .samples import three_hunk_review
+from .samples import large_review, three_hunk_review
 from .snapshot_apps.review_app import ReviewApp
 
 SIZE = (120, 40)
@@ -53,3 +53,13 @@ def test_review_screen_carried_over_verdict(snap_compare: Any) -> None:
 def test_review_screen_too_small_for_the_diff(snap_compare: Any) -> None:
     # 60x9: no row of the diff fits, and the notice says how tall the terminal must be.
     assert snap_compare(ReviewApp(three_hunk_review()), terminal_size=(60, 9))
+
+
+def test_review_screen_tall_hunk_says_how_much_is_below(snap_compare: Any) -> None:
+    # 80x24: a 60-line hunk, its end below the fold ("↓ N more lines").
+    assert snap_compare(ReviewApp(large_review(60)), terminal_size=(80, 24))
+
+
+def test_review_screen_send_back_dialog_has_its_own_keys(snap_compare: Any) -> None:
+    # 80x24: the feedback dialog's bar covers the review's, so only its keys show.
+    assert snap_compare(ReviewApp(three_hunk_review()), press=["r"], terminal_size=(80, 24))
