@@ -86,3 +86,18 @@ async def test_a_hunk_editor_title_too_long_for_the_dialog_ends_in_a_mark(tmp_pa
         await pilot.pause()
         shown = app.screen.query_one("#hunk-edit-title").render_line(0).text.rstrip()
         assert shown.endswith("…") and shown.startswith("Edit cli.py @@ -22,7 +22,15 @@")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 15)])
+async def test_a_long_prompt_wraps_inside_its_dialog(tmp_path: Path, size: tuple[int, int]) -> None:
+    prompt = "Supersede 0001 “Store the to-do list as a versioned JSON document”: title of the new"
+    app = _app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.push_screen(FeedbackScreen(prompt))
+        await pilot.pause()
+        label = app.screen.query_one("#feedback-prompt")
+        dialog = app.screen.query_one("#feedback-dialog")
+        shown = " ".join(label.render_line(y).text.strip() for y in range(label.size.height))
+        assert shown == prompt
+        assert label.region.right <= dialog.region.right
