@@ -43,3 +43,24 @@ async def test_a_new_toast_replaces_the_last_and_each_times_out(tmp_path: Path) 
         app.notify("Could not ask why: the model went away", severity="error")
         await pilot.pause()
         assert [n.timeout for n in app._notifications] == [2 * SlowcodeApp.NOTIFICATION_TIMEOUT]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 15)])
+async def test_a_toast_over_the_decision_dialog_leaves_its_keys_in_view(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from slowcode.tui.screens.decision import DecisionScreen
+
+    from .samples import three_hunk_review
+
+    review = three_hunk_review(architectural=True, with_decision=True)
+    app = SlowcodeApp(tmp_path, Config(), ModelSettings(), resume=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        app.push_screen(DecisionScreen(review.decision, architectural=True, reasons=["new module"]))
+        await pilot.pause()
+        await pilot.press("x")  # refused for a flagged step: says why, in a toast
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert toasts
+        bar = app.screen.query_one(KeyBar).region
+        assert all(not toast.region.overlaps(bar) for toast in toasts)

@@ -106,7 +106,7 @@ class DecisionScreen(IgnoresTypeAhead, ModalScreen[DecisionOutcome | None]):
                     )
                 else:
                     yield LiteralMarkdown(record_markdown(self._draft), id="decision-record")
-            yield KeyBar()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offers only the answers that make sense for this draft."""
