@@ -12,10 +12,13 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from slowcode.core.errors import SlowcodeError
 from slowcode.git.runner import git_text
+
+if TYPE_CHECKING:
+    from slowcode.demo.server import DemoServer
 
 DEMO_DIR = Path(__file__).resolve().parent
 SAMPLE_DIR = DEMO_DIR / "sample"
@@ -49,6 +52,13 @@ class RecordedSession:
     responses: list[dict[str, Any]]
     why: dict[str, str] = field(default_factory=dict)
     without_decision: dict[str, str] = field(default_factory=dict)
+
+
+def serve(session: RecordedSession) -> DemoServer:
+    """The model for a recorded session, with all its answers (`with serve(...) as server`)."""
+    from slowcode.demo.server import DemoServer
+
+    return DemoServer(session.responses, session.why, session.without_decision)
 
 
 def load_session(path: Path = SESSION_FILE) -> RecordedSession:
@@ -125,7 +135,6 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
         The app's exit status.
     """
     from slowcode.core.config import Config
-    from slowcode.demo.server import DemoServer
     from slowcode.model.settings import ModelSettings
 
     session = load_session()
@@ -133,7 +142,7 @@ def run_demo(*, keep: bool = False, out: TextIO | None = None) -> int:
     # The developer's own configuration (a check command, a smaller step limit)
     # must not change a recorded session, so the demo runs on the defaults.
     config = Config(model=session.model)
-    with DemoServer.of(session) as server:
+    with serve(session) as server:
         settings = ModelSettings(
             model=session.model,
             api_key="demo",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slowcode.model.loopback import (
     SESSION_ENDED_TEXT,
@@ -28,9 +28,6 @@ from slowcode.model.loopback import (
     text_message,
 )
 from slowcode.model.types import JsonDict
-
-if TYPE_CHECKING:
-    from slowcode.demo.runner import RecordedSession
 
 DEFAULT_WHY = (
     "This is the recorded demo, so the answer was written beforehand: the step's summary "
@@ -105,11 +102,6 @@ class DemoServer(MessagesServer):
         # The proposal each tool_use id came in, so a sent-back one can be proposed again.
         self._proposals: dict[str, tuple[JsonDict, dict[str, Any]]] = {}
         self._state_lock = threading.Lock()
-
-    @classmethod
-    def of(cls, session: RecordedSession) -> DemoServer:
-        """The server for a recorded session, with all its answers."""
-        return cls(session.responses, session.why, session.without_decision)
 
     @property
     def remaining(self) -> int:

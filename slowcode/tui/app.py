@@ -17,7 +17,6 @@ from textual.screen import ModalScreen
 from slowcode.core.errors import SlowcodeError
 from slowcode.core.layout import SESSIONS_DIR
 from slowcode.core.session_state import SessionState
-from slowcode.model.setting_hints import endpoint
 from slowcode.tui.human import TuiHuman
 from slowcode.tui.messages import (
     ProgressReported,
@@ -131,7 +130,7 @@ class SlowcodeApp(App[None]):
         self.session_screen = SessionScreen(
             model=settings.model, configured=settings.configured, initial_task=initial_task
         )
-        self.session_screen.endpoint = endpoint(settings)
+        self.session_screen.endpoint = self._endpoint
 
     def on_mount(self) -> None:
         """Pins the theme and, after the first frame, picks up an unfinished session."""
@@ -140,6 +139,12 @@ class SlowcodeApp(App[None]):
         if self._resume:
             # After the first frame: looking for an unfinished session must not delay it.
             self.call_after_refresh(self._drive, "resume")
+
+    def _endpoint(self) -> str:
+        """Where the requests go, in words (for the API key dialog)."""
+        from slowcode.model.setting_hints import endpoint  # not needed for the first frame
+
+        return endpoint(self.settings)
 
     def get_default_screen(self) -> Screen[Any]:
         """The session screen is the app's first and bottom screen."""

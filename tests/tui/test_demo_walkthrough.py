@@ -10,8 +10,7 @@ from textual.pilot import Pilot
 
 from slowcode.core.config import Config
 from slowcode.core.step_review import StepReview
-from slowcode.demo.runner import create_sample_repository, load_session
-from slowcode.demo.server import DemoServer
+from slowcode.demo.runner import create_sample_repository, load_session, serve
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.review import ReviewScreen
@@ -46,7 +45,7 @@ def screen_name(app: SlowcodeApp) -> str:
 async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Path) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
-    with DemoServer.of(session) as server:
+    with serve(session) as server:
         settings = ModelSettings(
             model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
         )
@@ -102,7 +101,7 @@ async def test_the_demo_answers_why_and_send_backs_and_still_ends_in_two_commits
 ) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
-    with DemoServer.of(session) as server:
+    with serve(session) as server:
         settings = ModelSettings(
             model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
         )
@@ -164,7 +163,7 @@ async def test_the_demo_ends_without_a_record_when_the_step_is_not_architectural
 ) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
-    with DemoServer.of(session) as server:
+    with serve(session) as server:
         settings = ModelSettings(
             model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
         )

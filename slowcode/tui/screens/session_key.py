@@ -2,15 +2,15 @@
 
 With no credential configured, entering a task asks for a key instead of refusing;
 after the API refused the key, `a` asks for another and the request goes again. The
-key lives in the app's settings for this run only (see `ApiKeyScreen`).
+key lives in the app's settings for this run only (see `api_key.ApiKeyScreen`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.message import Message
 from textual.screen import Screen
-
-from slowcode.tui.screens.api_key import ApiKeyScreen
 
 NOT_CONFIGURED = "No model configured, so the task cannot start; it stays in the box."
 KEY_REFUSED = "The API key was refused."
@@ -22,7 +22,7 @@ class KeyEntry:
 
     _configured: bool
     _key_refused: bool = False
-    endpoint: str = ""
+    endpoint: Callable[[], str] | None = None
     """Where the requests go, in words, for the dialog (set by the app)."""
 
     class KeyEntered(Message):
@@ -58,7 +58,10 @@ class KeyEntry:
             elif task:
                 screen.notify(NOT_CONFIGURED, severity="warning")
 
-        screen.app.push_screen(ApiKeyScreen(why, self.endpoint or "the model"), answered)
+        from slowcode.tui.screens.api_key import ApiKeyScreen  # only when asked for
+
+        where = self.endpoint() if self.endpoint is not None else "the model"
+        screen.app.push_screen(ApiKeyScreen(why, where), answered)
 
     def action_enter_key(self) -> None:
         """Asks for another key after one was refused (or for one when none is set)."""
