@@ -53,6 +53,8 @@ class Hunk:
     `carried_over` marks a verdict kept from the previous round of a revised step;
     `original_lines` holds the model's lines once the developer edited the hunk
     (`lines` then hold the edit); `why` is the model's answer to "why?" about it.
+    `fully_displayed` and `seconds_in_view` say whether every row of the hunk was
+    drawn on the developer's screen, and for how long it was in view.
     """
 
     file: str
@@ -68,6 +70,8 @@ class Hunk:
     carried_over: bool = False
     original_lines: list[DiffLine] | None = None
     why: str = ""
+    fully_displayed: bool = False
+    seconds_in_view: float = 0.0
 
     @property
     def header(self) -> str:
@@ -183,14 +187,22 @@ class StepReview:
         if self.on_change is not None:
             self.on_change(self)
 
-    def verdicts_json(self) -> list[dict[str, Any]]:
-        """Every hunk's verdict in the shape of the `finish_step` tool result."""
+    def verdicts_json(self, *, shown: bool = False) -> list[dict[str, Any]]:
+        """Every hunk's verdict in the shape of the `finish_step` tool result.
+
+        Args:
+            shown: Add how each hunk was shown (`fully_displayed`, `seconds_in_view`),
+                as the journal keeps it; the model is not told.
+        """
         rows: list[dict[str, Any]] = []
         for hunk in self.hunks:
             row: dict[str, Any] = {"file": hunk.file, "index": hunk.index, "verdict": hunk.verdict}
             comment = _model_comment(hunk)
             if comment:
                 row["comment"] = comment
+            if shown:
+                row["fully_displayed"] = hunk.fully_displayed
+                row["seconds_in_view"] = round(hunk.seconds_in_view, 1)
             rows.append(row)
         return rows
 

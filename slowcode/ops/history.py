@@ -28,6 +28,9 @@ __all__ = [
     "session_history",
 ]
 
+_HUNK_KEYS = ("file", "index", "verdict", "fully_displayed", "seconds_in_view")
+"""What `history --json` tells of each hunk: the verdict, and whether and how long
+the hunk was on the screen of the developer who gave it."""
 _COUNTED = ("accepted", "rejected", "edited")
 
 
@@ -103,6 +106,11 @@ def session_history(session_id: str, entries: list[JournalEntry]) -> SessionHist
                 step.rounds += 1
                 verdicts = [str(hunk.get("verdict", "")) for hunk in hunks]
                 step.accepted, step.rejected, step.edited = (verdicts.count(v) for v in _COUNTED)
+                step.hunks = [
+                    {key: hunk[key] for key in _HUNK_KEYS if key in hunk}
+                    for hunk in hunks
+                    if isinstance(hunk, dict)
+                ]
             case (
                 ev.CommitMade(step=number, commit=str() as commit)
                 | ev.StepApplied(step=number, commit=str() as commit)

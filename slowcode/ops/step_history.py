@@ -28,6 +28,8 @@ class StepHistory:
         usage: Tokens of the model's responses while it worked on the step, its
             "why?" answers included.
         cost_usd: Their estimated cost (None: a model without a known price).
+        hunks: Each hunk of the last round: file, index, verdict and how it was shown
+            (`fully_displayed`, `seconds_in_view`; absent from older journals).
     """
 
     number: int
@@ -43,6 +45,7 @@ class StepHistory:
     in_history: bool = True
     usage: Usage = field(default_factory=Usage)
     cost_usd: float | None = 0.0
+    hunks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tokens(self) -> int:
@@ -81,6 +84,7 @@ class StepHistory:
             **({"rewritten_from": self.rewritten_from} if self.rewritten_from else {}),
             **({"squashed_with": self.squashed_with} if self.squashed_with else {}),
             **({"in_history": False} if not self.in_history else {}),
+            "hunks": self.hunks,
         }
 
 

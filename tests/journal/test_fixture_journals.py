@@ -39,6 +39,8 @@ def test_a_fixture_journal_verifies_and_holds_what_it_held(name: str, tmp_path: 
 #   recovered: six answers: 6 × 94 = 564 → $0.000564 (was 6 × 141 = 846)
 #   stopped:   four answers: 4 × 94 = 376 → $0.000376 (was 4 × 141 = 564)
 # These journals hold no provider or region: priced from the model id alone.
+# Each step's `hunks` (file, index, verdict) are read from its last verdict; journals
+# this old hold no `fully_displayed` or `seconds_in_view`, so none is told.
 @pytest.mark.parametrize("name", NAMES)
 def test_a_fixture_journal_tells_the_history_it_told(name: str, tmp_path: Path) -> None:
     folder = install(name, tmp_path)

@@ -208,7 +208,7 @@ def verdict_event(step: int, verdict: StepVerdict, review: StepReview) -> ev.Ste
     return ev.StepVerdictGiven(
         step=step,
         action=str(verdict.action),
-        hunks=review.verdicts_json(),
+        hunks=review.verdicts_json(shown=True),
         feedback=verdict.feedback,
         decision_action=str(verdict.decision_action or ""),
         reason=verdict.reason,

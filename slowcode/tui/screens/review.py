@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual import events, work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -111,6 +112,19 @@ class ReviewScreen(IgnoresTypeAhead, Screen[StepVerdict | None]):
         yield diff_view
         yield Static(progress_text(review, self._start), id="review-progress")
         yield KeyBar()
+
+    def dismiss(self, result: StepVerdict | None = None) -> AwaitComplete:
+        """Closes the review; what the developer saw is credited to the hunks first."""
+        self.diff_view.seen.flush()
+        return super().dismiss(result)
+
+    def on_screen_suspend(self) -> None:
+        """A dialog or another screen hides the diff: its time in view stops."""
+        self.diff_view.seen.pause()
+
+    def on_screen_resume(self) -> None:
+        """The diff shows again."""
+        self.diff_view.seen.resume()
 
     def on_mount(self) -> None:
         """Puts the keyboard on the diff."""

@@ -24,6 +24,7 @@ from slowcode.core.literal import visible_line
 from slowcode.core.step_review import DiffLine, LineKind, StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import NOTE_WIDTH, DiffLayout, RowKind
 from slowcode.tui.widgets.row_pieces import Piece, emphasise, fit
+from slowcode.tui.widgets.seen_rows import HunkSpan, SeenRows
 from slowcode.tui.widgets.syntax import LineHighlighter
 from slowcode.tui.widgets.word_diff import changed_spans, pair_lines
 
@@ -154,6 +155,8 @@ class DiffView(ScrollView, can_focus=True):
         self._partners: dict[int, dict[int, int]] = {}
         self.pending_why: set[int] = set()
         """Hunk positions waiting for the model's answer to "why?"."""
+        self.seen = SeenRows()
+        """What of the diff was drawn, and how long each hunk was in view."""
         self._index()
 
     def _index(self) -> None:
@@ -167,6 +170,15 @@ class DiffView(ScrollView, can_focus=True):
         )
         self._strips.clear()
         self._partners.clear()
+        layout = self._layout
+        self.seen.relayout(
+            [
+                HunkSpan(start, end, hunk)
+                for start, end, hunk in zip(
+                    layout.hunk_rows, layout.hunk_ends, self._hunks, strict=True
+                )
+            ]
+        )
         number_width = self._layout.number_width
         self._gutter_width = 1 + number_width * 2 + 2
         if self.side_by_side:
@@ -296,6 +308,7 @@ class DiffView(ScrollView, can_focus=True):
         row_index = scroll_y + y
         if not 0 <= row_index < len(self._layout.rows):
             return Strip.blank(width, self.rich_style)
+        self.seen.drawn(row_index, scroll_y, self.scrollable_content_region.height)
         strip, fill = self._row_strip(row_index)
         if self.side_by_side:
             # Nothing scrolls sideways here, so a header cut at the edge says so.
