@@ -69,3 +69,39 @@ async def test_a_row_too_long_for_the_screen_ends_in_a_mark(tmp_path: Path, widt
         assert all(len(row) <= tree.size.width for row in rows)
         assert rows[0].startswith(("▼ " + full[0])[: len(cut[0]) - 1].rstrip()[:20])
         assert tree.max_scroll_x == 0  # nothing out of sight to the right
+
+
+def test_a_hunk_row_tells_its_verdict_and_how_it_was_shown() -> None:
+    from slowcode.tui.screens.history import hunk_label
+
+    shown = {"file": "app.py", "index": 1, "verdict": "accepted", "fully_displayed": True}
+    assert hunk_label({**shown, "seconds_in_view": 12.4}) == (
+        "✓ app.py hunk 2 · accepted · shown whole · 12.4 s in view"
+    )
+    assert "NOT shown whole" in hunk_label({**shown, "fully_displayed": False})
+    # A journal from before the record of what was shown: the verdict alone.
+    assert (
+        hunk_label({"file": "a.py", "index": 0, "verdict": "rejected"})
+        == "✗ a.py hunk 1 · rejected"
+    )
+
+
+async def test_enter_opens_a_step_to_its_hunks(tmp_path: Path) -> None:
+    from textual.widgets import Tree
+
+    app = HistoryApp(history_repo(tmp_path / "repo"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        tree = app.screen.query_one(Tree)
+        older = tree.root.children[1]
+        first_step = older.children[0]
+        assert not first_step.is_expanded
+        tree.move_cursor(older)
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert first_step.is_expanded
+        assert [str(node.label) for node in first_step.children] == [
+            "✓ app.py hunk 1 · accepted",
+            "~ app.py hunk 2 · edited",
+            "✗ app.py hunk 3 · rejected",
+        ]

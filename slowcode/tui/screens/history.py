@@ -2,13 +2,15 @@
 
 A session's line gives its task, whether it finished, its tokens, cost and
 duration; a step's line its hunk verdicts, its tokens and cost, and its commit
-(and the commit that undid it). Everything comes from the journals, read in a worker.
+(and the commit that undid it); opened, a step lists its hunks, each with its
+verdict and whether it was shown whole. Everything comes from the journals, read
+in a worker.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -56,6 +58,32 @@ def step_label(step: StepHistory) -> str:
     )
 
 
+_VERDICT_MARKS = {"accepted": "✓", "rejected": "✗", "edited": "~"}
+
+
+def hunk_label(hunk: dict[str, Any]) -> str:
+    """`✓ app.py hunk 2 · accepted · shown whole · 12.4 s in view` (how it was shown is
+    left out for journals that did not record it)."""
+    verdict = str(hunk.get("verdict", ""))
+    index = hunk.get("index")
+    number = f" hunk {index + 1}" if isinstance(index, int) else ""
+    label = f"{_VERDICT_MARKS.get(verdict, '·')} {hunk.get('file', '?')}{number} · {verdict}"
+    if "fully_displayed" in hunk:
+        label += " · shown whole" if hunk["fully_displayed"] else " · NOT shown whole"
+    seconds = hunk.get("seconds_in_view")
+    if isinstance(seconds, int | float):
+        label += f" · {seconds:.1f} s in view"
+    return label
+
+
+class HistoryTree(CutTree[None]):
+    """The sessions' tree, whose `enter` (open or close a row) is on the key bar."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open / close"),
+    ]
+
+
 class HistoryScreen(Screen[None]):
     """Sessions → steps, newest session first and expanded.
 
@@ -74,7 +102,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """A title line, the tree and the keys."""
         yield Label("History: sessions and their steps", id="history-title")
-        tree: Tree[None] = CutTree("Sessions", id="history-tree")
+        tree: Tree[None] = HistoryTree("Sessions", id="history-tree")
         tree.show_root = False
         yield tree
         yield KeyBar()
@@ -99,4 +127,9 @@ class HistoryScreen(Screen[None]):
         for position, session in enumerate(reversed(sessions)):
             node = tree.root.add(literal_text(session_label(session)), expand=position == 0)
             for step in session.steps:
-                node.add_leaf(literal_text(step_label(step)))
+                if not step.hunks:
+                    node.add_leaf(literal_text(step_label(step)))
+                    continue
+                step_node = node.add(literal_text(step_label(step)))
+                for hunk in step.hunks:
+                    step_node.add_leaf(literal_text(hunk_label(hunk)))
