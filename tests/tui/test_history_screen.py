@@ -95,11 +95,12 @@ async def test_enter_opens_a_step_to_its_hunks(tmp_path: Path) -> None:
         tree = app.screen.query_one(Tree)
         older = tree.root.children[1]
         first_step = older.children[0]
-        assert not first_step.is_expanded
+        opened = [first_step.is_expanded]
         tree.move_cursor(older)
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
-        assert first_step.is_expanded
+        opened.append(first_step.is_expanded)
+        assert opened == [False, True]
         assert [str(node.label) for node in first_step.children] == [
             "✓ app.py hunk 1 · accepted",
             "~ app.py hunk 2 · edited",
