@@ -14,15 +14,15 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from slowcode.core.literal import visible_line
 from slowcode.core.step_review import DiffLine, LineKind, StepReview, Verdict
 from slowcode.tui.widgets.diff_layout import NOTE_WIDTH, DiffLayout, RowKind
+from slowcode.tui.widgets.diff_scroll import HunkScroll
 from slowcode.tui.widgets.row_pieces import Piece, emphasise, fit
 from slowcode.tui.widgets.seen_rows import HunkSpan, SeenRows
 from slowcode.tui.widgets.syntax import LineHighlighter
@@ -50,7 +50,7 @@ _CURRENT_BAR = "▌"
 _SIDE_SEPARATOR = "│"
 
 
-class DiffView(ScrollView, can_focus=True):
+class DiffView(HunkScroll, can_focus=True):
     """Shows a `StepReview`'s files and hunks as one scrollable diff.
 
     The reactive `current` is the position (review order) of the hunk under review;
@@ -258,42 +258,6 @@ class DiffView(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         """Shows the first hunk."""
         self.call_after_refresh(self.scroll_to_hunk, self.current)
-
-    def unseen_rows(self, position: int) -> int:
-        """How many rows of hunk `position` are still below the visible part of the diff."""
-        if not 0 <= position < len(self._layout.hunk_ends):
-            return 0
-        bottom = int(self.scroll_y) + self.scrollable_content_region.height
-        return max(0, self._layout.hunk_ends[position] - bottom)
-
-    def reveal_more(self, position: int) -> int:
-        """Scrolls down one page at most, towards the end of hunk `position`.
-
-        Returns:
-            The rows of the hunk still below the view afterwards.
-        """
-        step = min(self.unseen_rows(position), max(self.scrollable_content_region.height - 1, 1))
-        self.scroll_to(y=int(self.scroll_y) + step, animate=False, immediate=True)
-        return self.unseen_rows(position)
-
-    def scroll_to_hunk_end(self, position: int) -> None:
-        """Scrolls just enough for the last row of hunk `position` (its notes) to show."""
-        if not 0 <= position < len(self._layout.hunk_ends):
-            return
-        last = max(self._layout.hunk_ends[position] - 1, 0)
-        self.scroll_to_region(Region(0, last, 1, 1), animate=False, immediate=True, x_axis=False)
-
-    def scroll_to_hunk(self, position: int) -> None:
-        """Scrolls so the hunk's header (and as much of it as fits) is visible."""
-        if not self._hunks or not 0 <= position < len(self._hunks):
-            return
-        # One row above the header stays visible: the file header or the end of the
-        # previous hunk, so the developer sees where the hunk sits.
-        top = max(self._layout.hunk_rows[position] - 1, 0)
-        height = self._layout.hunk_ends[position] - top
-        visible = max(self.scrollable_content_region.height, 1)
-        region = Region(0, top, 1, min(height, visible))
-        self.scroll_to_region(region, animate=False, immediate=True, x_axis=False)
 
     def on_click(self, event: events.Click) -> None:
         """Selects the hunk under the pointer."""
