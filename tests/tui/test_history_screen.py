@@ -93,6 +93,7 @@ async def test_enter_opens_a_step_to_its_hunks(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _loaded(pilot)
         tree = app.screen.query_one(Tree)
+        assert tree.cursor_node is tree.root.children[0]  # the newest session, selected
         older = tree.root.children[1]
         first_step = older.children[0]
         opened = [first_step.is_expanded]

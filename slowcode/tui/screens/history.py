@@ -133,3 +133,4 @@ class HistoryScreen(Screen[None]):
                 step_node = node.add(literal_text(step_label(step)))
                 for hunk in step.hunks:
                     step_node.add_leaf(literal_text(hunk_label(hunk)))
+        tree.cursor_line = 0  # on the newest session: `enter` acts on what is seen first
