@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
@@ -30,6 +30,7 @@ from slowcode.tui.messages import (
 )
 from slowcode.tui.screens.session import SessionScreen
 from slowcode.tui.screens.session_key import KeyEntry
+from slowcode.tui.undo_flow import UndoFlow
 
 if TYPE_CHECKING:
     from textual.notifications import Notify, SeverityLevel
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from slowcode.engine.progress import Progress
     from slowcode.engine.session.workflow import Workflow
     from slowcode.model.settings import ModelSettings
-    from slowcode.ops.undo import UndoPlan
     from slowcode.telemetry.exporter import SessionTelemetry
     from slowcode.telemetry.settings import TelemetrySettings
 
@@ -77,7 +77,7 @@ THEME = "textual-dark"
 _Drive = Literal["run", "retry", "resume"]
 
 
-class SlowcodeApp(App[None]):
+class SlowcodeApp(UndoFlow):
     """The terminal app: starts sessions, follows them, and answers the engine's questions.
 
     The workflow runs in an async worker on the app's loop. It reports progress
@@ -260,14 +260,6 @@ class SlowcodeApp(App[None]):
             # `u` is offered only between sessions: asked when one stops, not at each step.
             self._check_undo()
 
-    @work(thread=True, exclusive=True, group="undo-check", exit_on_error=False)
-    def _check_undo(self) -> None:
-        """Tells the session screen whether HEAD is a step `u` can undo."""
-        from slowcode.ops.undo import head_is_undoable
-
-        undoable = head_is_undoable(self.root)
-        self.call_from_thread(setattr, self.session_screen, "undo_available", undoable)
-
     def on_workflow_failed(self, message: WorkflowFailed) -> None:
         """Shows the failure in one line; the session can be retried."""
         refused = message.kind == "auth" and self.settings.provider == "anthropic"
@@ -290,62 +282,6 @@ class SlowcodeApp(App[None]):
     def on_workflow_stopped(self, message: WorkflowStopped) -> None:
         """The session ended; a new task can be entered."""
         self.session_screen.session_stopped(message.finished)
-
-    def on_session_screen_undo_requested(self, event: SessionScreen.UndoRequested) -> None:
-        """Finds the step to undo, names it for confirmation, then reverts it."""
-        self._plan_undo()
-
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
-    def _plan_undo(self) -> None:
-        from slowcode.ops.undo import plan_undo
-        from slowcode.tui.literal import notify
-
-        try:
-            plan = plan_undo(self.root)
-        except SlowcodeError as error:
-            # Refused before asking: nothing would be undone, so there is nothing to confirm.
-            self.call_from_thread(notify, self, str(error), severity="error")
-            return
-        self.call_from_thread(self._confirm_undo, plan)
-
-    def _confirm_undo(self, plan: UndoPlan) -> None:
-        from slowcode.tui.screens.confirm import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._undo(plan)
-
-        self.push_screen(ConfirmScreen(plan.describe()), answered)
-
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
-    def _undo(self, plan: UndoPlan) -> None:
-        from slowcode.ops.undo import undo_last_step
-        from slowcode.tui.literal import notify
-
-        try:
-            result = undo_last_step(self.root, plan)
-        except SlowcodeError as error:
-            self.call_from_thread(notify, self, str(error), severity="error")
-            return
-        finally:
-            self.call_from_thread(self._check_undo)
-        step = f"step {result.step} " if result.step else ""
-        line = (
-            f'↶ undid {step}"{plan.subject}" ({result.undone[:8]}) with {result.commit[:8]}, '
-            f"so it is no longer applied: {', '.join(result.paths)}"
-        )
-        self.call_from_thread(self.session_screen.show_line, line)
-        workflow = self.workflow
-        if (
-            workflow is not None
-            and workflow.session.session_id == result.session_id
-            and result.step.isdigit()
-        ):
-            # The plan on screen is the undone step's session's: it no longer says applied.
-            self.call_from_thread(self.session_screen.plan_list.mark_undone, int(result.step))
-        for path, marked in zip(result.kept, result.decision_commits, strict=True):
-            kept = f"kept {path}, marked deprecated; {marked.line}"
-            self.call_from_thread(self.session_screen.show_line, kept)
 
     # -- the engine's questions --------------------------------------------------
 
