@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from slowcode.core.literal import visible, visible_line, visible_per_character
+from slowcode.tui.widgets.row_pieces import CUT_MARK
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -58,10 +59,6 @@ def notify(
     node.notify(visible(message), severity=severity, timeout=timeout, markup=False)
 
 
-OVERFLOW_MARK = "…"
-"""Drawn at the edge of a text box whose text goes on past it."""
-
-
 class LiteralInput(Input):
     """An `Input` whose text is drawn with its control characters visible.
 
@@ -74,14 +71,13 @@ class LiteralInput(Input):
     def render_line(self, y: int) -> Strip:
         """The box's line, with ``…`` at each edge that hides text."""
         strip = super().render_line(y)
-        if y != 0:
-            return strip
         width = self.scrollable_content_region.width
-        shown = self.value or self.placeholder
-        text_width = cell_len(visible_per_character(shown)) if self.value else cell_len(shown)
-        scroll_x = int(self.scroll_x) if self.value else 0
-        if width < 2:
+        if y != 0 or width < 2:
             return strip
+        if self.value:
+            text_width, scroll_x = cell_len(visible_per_character(self.value)), int(self.scroll_x)
+        else:
+            text_width, scroll_x = cell_len(self.placeholder), 0
         if text_width - scroll_x > width:
             strip = _marked(strip, width - 1)
         if scroll_x > 0:
@@ -97,8 +93,8 @@ class LiteralInput(Input):
 
 
 def _marked(strip: Strip, cell: int) -> Strip:
-    """`strip` with its character at `cell` replaced by `OVERFLOW_MARK`, in the same style."""
+    """`strip` with its character at `cell` replaced by `CUT_MARK`, in the same style."""
     under = strip.crop(cell, cell + 1)
     style = next((segment.style for segment in under if segment.text), None)
-    mark = Strip([Segment(OVERFLOW_MARK, style)], 1)
+    mark = Strip([Segment(CUT_MARK, style)], 1)
     return Strip.join([strip.crop(0, cell), mark, strip.crop(cell + 1, strip.cell_length)])

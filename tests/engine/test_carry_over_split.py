@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slowcode.core.step_review import StepReview, Verdict
+from slowcode.core.step_review import Verdict
 from slowcode.engine.apply.writes import compose
 from slowcode.engine.review.hunk_ops import (
     carry_over,
@@ -11,16 +11,7 @@ from slowcode.engine.review.hunk_ops import (
     from_editor,
     split_in_review,
 )
-from slowcode.engine.staging.diffs import diff_texts
-
-
-def lines_of(*items: object) -> str:
-    return "".join(f"line {item}\n" for item in items)
-
-
-def review_of(old: str, new: str) -> StepReview:
-    return StepReview(1, "step", "summary", diff_texts({"f.py": (old, new)}))
-
+from tests.helpers.diffs import lines_of, review_of
 
 # Lines 3 and 6 change, lines 4-5 between them do not: one hunk of two runs.
 OLD = lines_of(*range(1, 10))

@@ -21,19 +21,10 @@ from slowcode.engine.review.hunk_ops import (
     split_hunk,
     split_in_review,
 )
-from slowcode.engine.staging.diffs import diff_texts
 from tests.fakeapi import FakeMessagesAPI, reply, tool_use_block
+from tests.helpers.diffs import lines_of, review_of
 from tests.helpers.humans import ScriptedHuman
 from tests.helpers.sessions import app_repo, edit, make_workflow, plan_turn
-
-
-def lines_of(*items: object) -> str:
-    return "".join(f"line {item}\n" for item in items)
-
-
-def review_of(old: str | None, new: str, path: str = "f.py") -> StepReview:
-    return StepReview(1, "step", "summary", diff_texts({path: (old, new)}))
-
 
 # Lines 3 and 6 change; lines 4-5 between them are unchanged: one hunk of two runs.
 OLD = lines_of(*range(1, 10))

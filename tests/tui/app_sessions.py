@@ -44,7 +44,11 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int
     raise AssertionError("condition never became true")
 
 
-def step_turn() -> Turn:
+GREET = "    return 'hello'\n\n\ndef greet(name):\n    return name\n"
+
+
+def step_turn(new_str: str = GREET, summary: str = "Adds `greet`.") -> Turn:
+    """A step that replaces `hello`'s return line of app.py with `new_str`, then finishes."""
     return reply(
         tool_use_block(
             "str_replace_based_edit_tool",
@@ -52,8 +56,8 @@ def step_turn() -> Turn:
                 "command": "str_replace",
                 "path": "app.py",
                 "old_str": "    return 'hello'\n",
-                "new_str": "    return 'hello'\n\n\ndef greet(name):\n    return name\n",
+                "new_str": new_str,
             },
         ),
-        tool_use_block("finish_step", {"summary": "Adds `greet`.", "architectural": False}),
+        tool_use_block("finish_step", {"summary": summary, "architectural": False}),
     )

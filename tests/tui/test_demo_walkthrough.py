@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 
 from slowcode.core.config import Config
 from slowcode.core.step_review import StepReview
-from slowcode.demo.runner import create_sample_repository, load_session, serve
+from slowcode.demo.runner import RecordedSession, create_sample_repository, load_session, serve
+from slowcode.demo.server import DemoServer
 from slowcode.model.settings import ModelSettings
 from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.review import ReviewScreen
@@ -42,14 +43,19 @@ def screen_name(app: SlowcodeApp) -> str:
     return type(app.screen).__name__
 
 
+def demo_app(session: RecordedSession, server: DemoServer, repo: Path) -> SlowcodeApp:
+    """The app on the demo's repository, talking to its recorded model, task prefilled."""
+    settings = ModelSettings(
+        model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
+    )
+    return SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+
+
 async def test_the_demo_ends_in_two_commits_and_one_decision_record(tmp_path: Path) -> None:
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
     with serve(session) as server:
-        settings = ModelSettings(
-            model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
-        )
-        app = SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+        app = demo_app(session, server, repo)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("enter")  # start the prefilled task
             plan_ready = lambda: app.session_screen.plan_list.reviewing  # noqa: E731
@@ -102,10 +108,7 @@ async def test_the_demo_answers_why_and_send_backs_and_still_ends_in_two_commits
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
     with serve(session) as server:
-        settings = ModelSettings(
-            model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
-        )
-        app = SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+        app = demo_app(session, server, repo)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("enter")
             plan_ready = lambda: app.session_screen.plan_list.reviewing  # noqa: E731
@@ -164,10 +167,7 @@ async def test_the_demo_ends_without_a_record_when_the_step_is_not_architectural
     session = load_session()
     repo = create_sample_repository(tmp_path / "sample")
     with serve(session) as server:
-        settings = ModelSettings(
-            model=session.model, api_key="demo", base_url=server.base_url, timeout_seconds=10
-        )
-        app = SlowcodeApp(repo, Config(model=session.model), settings, initial_task=session.task)
+        app = demo_app(session, server, repo)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("enter")
             await wait_until(pilot, lambda: app.session_screen.plan_list.reviewing, "the plan")

@@ -13,33 +13,20 @@ from slowcode.core.step_review import Hunk, Verdict
 from slowcode.tui.app import SlowcodeApp
 from slowcode.tui.screens.review import ReviewScreen
 from slowcode.tui.widgets.seen_rows import HunkSpan, SeenRows
-from tests.fakeapi import FakeMessagesAPI, Turn, fake_settings, reply, tool_use_block
+from tests.fakeapi import FakeMessagesAPI, fake_settings, reply
 
-from .app_sessions import app_repo, plan_turn, wait_for
+from .app_sessions import app_repo, plan_turn, step_turn, wait_for
 
-TALL = "".join(f"    number_{n} = {n}\n" for n in range(60))
-
-
-def tall_step_turn() -> Turn:
-    return reply(
-        tool_use_block(
-            "str_replace_based_edit_tool",
-            {
-                "command": "str_replace",
-                "path": "app.py",
-                "old_str": "    return 'hello'\n",
-                "new_str": TALL + "    return 'hello'\n",
-            },
-        ),
-        tool_use_block("finish_step", {"summary": "Adds sixty constants.", "architectural": False}),
-    )
+TALL = "".join(f"    number_{n} = {n}\n" for n in range(60)) + "    return 'hello'\n"
 
 
 async def test_a_tall_hunk_needs_the_extra_y_and_history_says_it_was_displayed_fully(
     tmp_path: Path, fake_api: FakeMessagesAPI, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = app_repo(tmp_path)
-    fake_api.script(plan_turn(), tall_step_turn(), reply("Done: sixty constants."))
+    fake_api.script(
+        plan_turn(), step_turn(TALL, "Adds sixty numbers."), reply("Done: sixty constants.")
+    )
     app = SlowcodeApp(repo, Config(), fake_settings(fake_api), resume=False, initial_task="numbers")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")

@@ -56,15 +56,19 @@ class SeenRows:
             self._view = view
 
     def flush(self) -> None:
-        """Credits the time since the last flush to the hunks in view, and marks the
-        hunks every row of which has been drawn."""
+        """Credits the time since the last flush to the hunks in view, and marks those
+        of them every row of which has been drawn (rows are drawn only in a view, so
+        no other hunk can have become whole)."""
         now = self._clock()
         elapsed, self._since = now - self._since, now
+        if self._view is None:
+            return
+        top, bottom = self._view
         for span in self._spans:
-            if self._view is not None and not self._paused:
-                top, bottom = self._view
-                if span.start < bottom and top < span.end:
-                    span.hunk.seconds_in_view += elapsed
+            if span.end <= top or bottom <= span.start:
+                continue
+            if not self._paused:
+                span.hunk.seconds_in_view += elapsed
             if not span.hunk.fully_displayed and all(
                 row in self._drawn for row in range(span.start, span.end)
             ):
